@@ -1,0 +1,64 @@
+"""Fixtures shared by every app's tests (the cast is described in ihss/test.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ihss import test as cast
+from ihss.accounts.models import Role
+
+
+@pytest.fixture
+def la_recipient(db):
+    return cast.make_recipient(county_code="19", first_name="Rosa", last_name="Delgado")
+
+
+@pytest.fixture
+def fresno_recipient(db):
+    return cast.make_recipient(county_code="10", first_name="Wei", last_name="Chen")
+
+
+@pytest.fixture
+def la_provider(db):
+    return cast.make_provider(county_code="19", first_name="Ana", last_name="Reyes")
+
+
+@pytest.fixture
+def la_staff(db):
+    return cast.make_user("la.staff", Role.COUNTY_STAFF, county=cast.county("19"))
+
+
+@pytest.fixture
+def fresno_staff(db):
+    return cast.make_user("fresno.staff", Role.COUNTY_STAFF, county=cast.county("10"))
+
+
+@pytest.fixture
+def state_admin(db):
+    return cast.make_user("state.admin", Role.STATE_ADMIN)
+
+
+@pytest.fixture
+def service_desk(db):
+    return cast.make_user("service.desk", Role.SERVICE_DESK)
+
+
+@pytest.fixture
+def provider_user(la_provider):
+    return cast.make_user("provider", Role.PROVIDER, provider=la_provider)
+
+
+@pytest.fixture
+def recipient_user(la_recipient):
+    return cast.make_user("recipient", Role.RECIPIENT, recipient=la_recipient)
+
+
+@pytest.fixture
+def signed_in(client):
+    """Sign a user in on the test client: signed_in(user) -> client."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,100 @@
+"""People who sign in, and the roles they hold."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ihss.cases.models import County, Provider, Recipient
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their memberships."""
+
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, blank=True, default=""
+    )
+
+    def roles(self) -> set[str]:
+        return {m.role for m in self.active_memberships()}
+
+    def active_memberships(self) -> list[Membership]:
+        cached: list[Membership] | None = getattr(self, "_memberships_cache", None)
+        if cached is None:
+            cached = list(
+                self.memberships.select_related("county", "provider", "recipient").order_by("id")
+            )
+            self._memberships_cache = cached
+        return cached
+
+    def memberships_as(self, role: str) -> list[Membership]:
+        return [m for m in self.active_memberships() if m.role == role]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles()
+
+
+class Role(models.TextChoices):
+    """The seven roles of the portal (PRODUCT.md, "Who uses it")."""
+
+    PROVIDER = "provider", _("Provider")
+    RECIPIENT = "recipient", _("Recipient or authorized representative")
+    COUNTY_STAFF = "county_staff", _("County IHSS staff")
+    TRAINING_PROVIDER = "training_provider", _("Training provider staff")
+    COACH = "coach", _("Coach")
+    SERVICE_DESK = "service_desk", _("Service desk")
+    STATE_ADMIN = "state_admin", _("State administrator")
+
+
+class Membership(models.Model):
+    """One role held by one user, with the record it is scoped to.
+
+    A provider membership names the provider record; a recipient membership names the
+    recipient (the user may be the recipient or their authorized representative); county
+    staff are scoped to one county. The other roles are statewide.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, blank=True)
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, null=True, blank=True)
+    is_representative = models.BooleanField(
+        _("authorized representative"),
+        default=False,
+        help_text=_("The user acts for the recipient rather than being the recipient."),
+    )
+    organization = models.CharField(
+        _("organization"),
+        max_length=120,
+        blank=True,
+        help_text=_("Training provider or coaching organization the user works for."),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(role="provider", provider__isnull=False, recipient__isnull=True)
+                    | Q(role="recipient", recipient__isnull=False, provider__isnull=True)
+                    | Q(
+                        role="county_staff",
+                        county__isnull=False,
+                        provider__isnull=True,
+                        recipient__isnull=True,
+                    )
+                    | Q(
+                        role__in=["training_provider", "coach", "service_desk", "state_admin"],
+                        provider__isnull=True,
+                        recipient__isnull=True,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.provider or self.recipient or self.county or self.organization
+        return f"{self.user} as {self.get_role_display()}" + (f" ({scope})" if scope else "")

@@ -1,0 +1,28 @@
+"""The JSON API, version 1. Each app adds its router; OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from ihss.cases.api import router as cases_router
+
+api = NinjaAPI(
+    title="IHSS Portal API",
+    version="1",
+    description="Read access to IHSS case records. Sign in first; the same access rules as "
+    "the web pages apply (county staff see only their county).",
+    auth=django_auth,
+    urls_namespace="api-v1",
+)
+api.add_router("/cases/", cases_router)
+
+
+def api_urls() -> tuple[list[Any], str, str]:
+    """The API's URL patterns. The API answers 401 itself, so the sign-in redirect is off."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback.login_required = False  # type: ignore[union-attr]
+    return patterns, app_name, namespace

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "ihss.cases"
+    label = "cases"
+    verbose_name = "Case records"

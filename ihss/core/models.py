@@ -1,0 +1,83 @@
+"""Shared records: the audit trail and effective-dated program parameters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One change to a record: who, when, what, why, before and after.
+
+    Append-only. Rows are written by service functions in the same transaction as the
+    change they describe; the database refuses UPDATE and DELETE (trigger, see migration
+    0002). The actor's name is copied so the trail stays readable on its own.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=200)
+    action = models.CharField(max_length=80)
+    subject_type = models.CharField(max_length=80)
+    subject_id = models.CharField(max_length=40)
+    subject_label = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["subject_type", "subject_id", "-occurred_at"], name="audit_subject_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action}"
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field whose value differs."""
+        before = self.before or {}
+        after = self.after or {}
+        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class ProgramParameter(models.Model):
+    """A number the program rules read (caps, multipliers, amounts), effective-dated.
+
+    Minutes for durations, cents for money, basis points for rates. A new value is a new
+    row with a later `effective_from`; rows are never edited in place.
+    """
+
+    class Unit(models.TextChoices):
+        MINUTES = "minutes", _("minutes")
+        CENTS = "cents", _("cents")
+        BASIS_POINTS = "bp", _("basis points")
+        COUNT = "count", _("count")
+        DAYS = "days", _("days")
+
+    key = models.SlugField(max_length=80)
+    effective_from = models.DateField()
+    value = models.BigIntegerField()
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    description = models.CharField(max_length=300)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["key", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "effective_from"], name="parameter_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value} {self.unit} from {self.effective_from}"

@@ -1,0 +1,29 @@
+"""URLs of the portal. Every view needs sign-in unless marked @login_not_required."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ihss.api import api_urls
+from ihss.web import errors
+
+urlpatterns = [
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", login_not_required(set_language), name="set_language"),
+    path("cases/", include("ihss.cases.urls")),
+    path("api/v1/", api_urls()),
+    path("admin/", admin.site.urls),
+    path("", include("ihss.web.urls")),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

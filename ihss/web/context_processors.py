@@ -1,0 +1,19 @@
+"""What every page needs: the navigation of the signed-in person and the help contact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from ihss.web.navigation import navigation_for
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "service_desk_phone": settings.SERVICE_DESK_PHONE,
+        "service_desk_hours": settings.SERVICE_DESK_HOURS,
+        "navigation": navigation_for(user, request.path) if user is not None else [],
+    }

@@ -1,0 +1,75 @@
+"""Every page needs sign-in, except an explicit list of public ones."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Pages anyone may open without signing in.
+PUBLIC = {"login", "set_language"}
+# Django admin has its own sign-in; the API answers 401 itself (tested below).
+OWN_AUTH_PREFIXES = ("admin/", "api/v1/")
+
+SAMPLE_KWARGS = {
+    "int": "1",
+    "str": "x",
+    "slug": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+    "path": "x",
+}
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def _sample_path(route: str) -> str:
+    route = route.lstrip("^").rstrip("$")
+    route = re.sub(
+        r"<(?:(\w+):)?\w+>", lambda m: SAMPLE_KWARGS.get(m.group(1) or "str", "1"), route
+    )
+    return "/" + route.replace("\\", "")
+
+
+def _portal_routes():
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if route.startswith(OWN_AUTH_PREFIXES):
+            continue
+        yield route, pattern
+
+
+def test_every_portal_route_has_a_name():
+    unnamed = [route for route, p in _portal_routes() if not p.name]
+    assert unnamed == []
+
+
+@pytest.mark.django_db
+def test_every_page_sends_strangers_to_sign_in(client):
+    checked = 0
+    for route, pattern in _portal_routes():
+        if pattern.name in PUBLIC:
+            continue
+        path = _sample_path(route)
+        response = client.get(path)
+        assert response.status_code == 302, (
+            f"{path} ({pattern.name}) answered {response.status_code}"
+        )
+        assert response["Location"].startswith("/sign-in/"), path
+        checked += 1
+    assert checked > 5
+
+
+@pytest.mark.django_db
+def test_the_api_answers_401_to_strangers(client):
+    assert client.get("/api/v1/cases/recipients").status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_public_pages_open_without_sign_in(client):
+    assert client.get("/sign-in/").status_code == 200
