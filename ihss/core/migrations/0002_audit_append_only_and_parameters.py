@@ -14,7 +14,7 @@ from django.db import migrations
 PG_UP = """
 CREATE OR REPLACE FUNCTION core_auditevent_refuse_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP
+    RAISE EXCEPTION 'audit events are append-only (%% refused)', TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
