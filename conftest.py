@@ -62,3 +62,15 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only are skipped, with the reason, on other databases."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (make test runs it when initdb exists)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
