@@ -2,10 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from ihss.accounts import views as accounts_views
 from ihss.api import api_urls
 from ihss.web import errors
 
@@ -16,7 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("language/", login_not_required(set_language), name="set_language"),
+    path("language/", accounts_views.set_language, name="set_language"),
     path("cases/", include("ihss.cases.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),

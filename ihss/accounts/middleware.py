@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 SESSION_STARTED_KEY = "ihss_session_started"
 
@@ -31,3 +32,37 @@ class AbsoluteSessionTimeoutMiddleware:
         elif time.time() - started > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS:
             logout(request)
         return self.get_response(request)
+
+
+class PreferredLanguageMiddleware:
+    """Show a signed-in person's pages in the language saved on their account.
+
+    The language cookie remembers a choice on one device; the account remembers it on
+    every device. Runs after AuthenticationMiddleware; the account wins over the cookie,
+    and choosing a language (accounts.views.set_language) updates the account.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        preferred = ""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            preferred = getattr(user, "preferred_language", "")
+        if preferred not in dict(settings.LANGUAGES):
+            return self.get_response(request)
+        translation.activate(preferred)
+        request.LANGUAGE_CODE = preferred
+        response = self.get_response(request)
+        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != preferred:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                preferred,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        response.headers.setdefault("Content-Language", preferred)
+        return response
