@@ -18,8 +18,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if (
         request.user.is_authenticated
         and code in dict(settings.LANGUAGES)
-        and request.user.preferred_language != code  # type: ignore[union-attr]
+        and request.user.preferred_language != code
     ):
-        request.user.preferred_language = code  # type: ignore[union-attr]
-        request.user.save(update_fields=["preferred_language"])  # type: ignore[union-attr]
+        request.user.preferred_language = code
+        request.user.save(update_fields=["preferred_language"])
     return response
