@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ihss.cases.validators import validate_case_number, validate_provider_number
@@ -386,3 +388,57 @@ class TravelAgreement(models.Model):
             f"{self.provider.provider_number}: {self.from_recipient.case_number} → "
             f"{self.to_recipient.case_number}"
         )
+
+
+class ImportJob(models.Model):
+    """One bulk import of case records from CSV files: its progress and its outcome.
+
+    The files themselves are kept (encrypted) only until the job finishes; the job row
+    keeps their names, the counts and the row-by-row problems found.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        VALIDATING = "validating", _("Checking rows")
+        IMPORTING = "importing", _("Saving records")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Nothing was imported")
+
+    FINISHED = frozenset({Status.SUCCEEDED, Status.FAILED})
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    file_names = models.JSONField(_("files"), default=list)
+    stored_files = models.JSONField(default=list, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    written_rows = models.PositiveIntegerField(_("rows saved"), default=0)
+    created_recipients = models.PositiveIntegerField(_("recipients created"), default=0)
+    created_providers = models.PositiveIntegerField(_("providers created"), default=0)
+    created_assignments = models.PositiveIntegerField(_("assignments created"), default=0)
+    created_hours = models.PositiveIntegerField(_("authorized hours created"), default=0)
+    error_count = models.PositiveIntegerField(_("problems found"), default=0)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="importjob_user_idx")]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
