@@ -176,7 +176,8 @@ def test_counties_list_the_58_codes_and_names(signed_in, la_staff):
 
 def test_the_recipient_list_searches_by_case_number_or_last_name(signed_in, la_staff, case_file):
     recipient, _ = case_file
-    other = cast.make_recipient(county_code="19", last_name="Dominguez")
+    other = cast.make_recipient(county_code="19", last_name="Dominguez", case_number="3456712")
+    cast.make_recipient(county_code="19", last_name="Zeller", case_number="3456701")
     client = signed_in(la_staff)
     page = _get(client, f"{API}/recipients")
     assert page["page"] == 1 and page["page_size"] == 50 and page["has_next"] is False
@@ -196,7 +197,8 @@ def test_the_recipient_list_searches_by_case_number_or_last_name(signed_in, la_s
     assert found(q="d") == [recipient.case_number, other.case_number]
     assert found(q="delg") == [recipient.case_number]
     assert found(q=recipient.case_number) == [recipient.case_number]
-    assert found(q=other.case_number[:6]) == [other.case_number]
+    assert found(q="34567") == ["3456712", "3456701"]  # by last name
+    assert found(q="345671") == [other.case_number]
     assert found(q="Nobody") == []
     assert found(county="19", q="Dom") == [other.case_number]
 
