@@ -23,8 +23,11 @@ class User(AbstractUser):
     def active_memberships(self) -> list[Membership]:
         cached: list[Membership] | None = getattr(self, "_memberships_cache", None)
         if cached is None:
+            # The SSN column is not needed to decide access: do not decrypt it per request.
             cached = list(
-                self.memberships.select_related("county", "provider", "recipient").order_by("id")
+                self.memberships.select_related("county", "provider", "recipient")
+                .defer("provider__ssn", "recipient__ssn")
+                .order_by("id")
             )
             self._memberships_cache = cached
         return cached
