@@ -198,6 +198,8 @@ def change_authorized_hours(
                 date=_date(latest.effective_from),
             )
         if latest is not None and effective_from == latest.effective_from:
+            if latest.monthly_minutes == monthly_minutes:
+                return latest  # the same change sent twice: nothing to do, nothing to record
             before = audit.snapshot(latest, HOURS_AUDIT)
             latest.monthly_minutes = monthly_minutes
             latest.save(update_fields=["monthly_minutes"])

@@ -190,6 +190,15 @@ def test_a_change_on_the_date_of_the_latest_row_replaces_its_value(la_staff, la_
     assert event.reason == "Corrected entry"
 
 
+def test_the_same_change_sent_twice_is_made_and_recorded_once(la_staff, la_recipient):
+    cast.authorize(la_recipient, 100 * H, start=JAN)
+    first = change_hours(la_recipient, 120 * H, MAR, la_staff)
+    again = change_hours(la_recipient, 120 * H, MAR, la_staff)
+    assert again.pk == first.pk
+    assert AuthorizedHours.objects.filter(recipient=la_recipient).count() == 2
+    assert AuditEvent.objects.filter(action__startswith="authorized_hours.").count() == 2
+
+
 def test_it_refuses_a_change_dated_before_the_latest_change(la_staff, la_recipient):
     cast.authorize(la_recipient, 100 * H, start=MAR)
     with pytest.raises(ValidationError) as excinfo:

@@ -214,6 +214,21 @@ def test_the_trail_lists_the_newest_change_first(signed_in, la_staff, la_recipie
     assert "City: Alhambra → changed to Burbank" in page
 
 
+def test_a_long_history_is_shown_50_changes_a_page(signed_in, la_staff, la_recipient):
+    for n in range(55):
+        services.update_recipient(
+            recipient=la_recipient, fields={"phone": f"555-01{n:02d}"}, by=la_staff
+        )
+    client = signed_in(la_staff)
+    first = text(client.get(detail(la_recipient)))
+    second = text(client.get(detail(la_recipient), {"changes": 2}))
+    assert "changed to 555-0154" in first and "changed to 555-0105" in first
+    assert "changed to 555-0104" not in first
+    assert "Page 1 of 2" in first
+    assert "changed to 555-0104" in second and "changed to 555-0105" not in second
+    assert "Page 2 of 2" in second
+
+
 def test_another_countys_recipient_on_a_travel_agreement_is_not_named(
     signed_in, la_staff, la_recipient, la_provider
 ):
