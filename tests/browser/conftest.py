@@ -1,0 +1,204 @@
+"""Fixtures for the browser tests: one Chromium for the session, one context per test.
+
+The portal runs in pytest-django's live_server (a real HTTP server in a thread, sharing
+the test database). Each test gets a fresh browser context (its own cookies) at the
+viewport and language it asks for, and a small cast of records and people to sign in as.
+
+Run: IHSS_CHROMIUM=/usr/bin/chromium .venv/bin/python -m pytest -q tests/browser
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+
+from ihss import test as cast_builders
+from ihss.accounts.models import Membership, Role, User
+from ihss.cases.models import (
+    Assignment,
+    OvertimeExemption,
+    Provider,
+    Recipient,
+    TravelAgreement,
+)
+from tests.browser.support import CHROMIUM_ARGS, DESKTOP, chromium_path, chromium_skip_reason
+
+# Playwright's sync API runs an asyncio event loop in this thread; Django refuses ORM
+# calls from a thread with a running loop unless told it is safe. It is here: the test
+# and the live server's thread never touch the database concurrently from that loop.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+PASSWORD = cast_builders.PASSWORD
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, launched once for the whole run."""
+    path = chromium_path()
+    if path is None:
+        pytest.skip(chromium_skip_reason())
+    from playwright.sync_api import sync_playwright
+
+    # Django keeps database connections in a thread-critical asgiref Local, whose storage
+    # switches to a context variable while an event loop runs in the thread, and Playwright's
+    # sync API keeps one running from here on. Without this, the test code would get fresh
+    # connection objects: the same in-memory database, but without the serialized contents
+    # that serialized_rollback restores (and a different object from the live server's).
+    existing = {alias: connections[alias] for alias in connections}
+    with sync_playwright() as playwright:
+        for alias, connection in existing.items():
+            connections[alias] = connection
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class OpenedPage:
+    """A page in its own browser context, with what the browser complained about."""
+
+    page: Any
+    base_url: str
+    csp_violations: list[str] = field(default_factory=list)
+    script_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def new_page(browser, live_server) -> Iterator[Callable[..., OpenedPage]]:
+    """new_page(viewport=DESKTOP, language="en") -> OpenedPage in a fresh context.
+
+    The language is chosen the way the portal remembers it, with the language cookie
+    (settings.LANGUAGE_COOKIE_NAME) that the language selector sets.
+    """
+    contexts: list[Any] = []
+
+    def open_page(viewport: dict[str, int] = DESKTOP, language: str = "en") -> OpenedPage:
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=viewport,
+            locale="en-US",
+            service_workers="block",
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
+        page = context.new_page()
+        opened = OpenedPage(page=page, base_url=live_server.url)
+
+        def on_console(message: Any) -> None:
+            if "Content Security Policy" in message.text:
+                opened.csp_violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: opened.script_errors.append(f"{page.url}: {error}"))
+        return opened
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def start_session(opened: OpenedPage, user: User) -> None:
+    """Give the page's context a signed-in session for `user`, without the sign-in form.
+
+    The page walker opens well over a hundred pages; going through the form each time
+    would double its run time. The form itself is exercised by support.sign_in in the
+    end-to-end tests and by the sign-in page's own visits.
+    """
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    opened.page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": opened.base_url}]
+    )
+
+
+@dataclass
+class Cast:
+    """The records and people every page of the portal can be shown with."""
+
+    recipient: Recipient
+    other_recipient: Recipient
+    provider: Provider
+    assignment: Assignment
+    exemption: OvertimeExemption
+    travel: TravelAgreement
+    county_staff: User
+    every_role: User
+    by_role: dict[str, User]
+
+
+@pytest.fixture
+def cast(live_server) -> Cast:
+    """Two Los Angeles recipients (Rosa Delgado has 120 h a month of IHSS), a provider
+    assigned to both with an exemption and a travel agreement between them, and one
+    person per role (county staff: Lupe Ortiz), plus one who holds every role."""
+    rosa = cast_builders.make_recipient(
+        county_code="19", first_name="Rosa", last_name="Delgado", case_number="1900001"
+    )
+    harold = cast_builders.make_recipient(
+        county_code="19", first_name="Harold", last_name="Kim", case_number="1900002"
+    )
+    cast_builders.authorize(rosa, 120 * 60)
+    cast_builders.authorize(harold, 80 * 60)
+    ana = cast_builders.make_provider(
+        county_code="19", first_name="Ana", last_name="Reyes", provider_number="190000001"
+    )
+    assignment = cast_builders.assign(ana, rosa, 100 * 60)
+    cast_builders.assign(ana, harold, 40 * 60)
+    exemption = OvertimeExemption.objects.create(
+        provider=ana,
+        kind=OvertimeExemption.Kind.EXTRAORDINARY,
+        circumstance=OvertimeExemption.Circumstance.COMPLEX_NEEDS,
+        approved_on=dt.date(2025, 1, 2),
+        effective_from=dt.date(2025, 1, 1),
+    )
+    travel = TravelAgreement.objects.create(
+        provider=ana,
+        from_recipient=rosa,
+        to_recipient=harold,
+        weekly_minutes=90,
+        signed_on=dt.date(2025, 1, 2),
+        effective_from=dt.date(2025, 1, 1),
+    )
+    la = cast_builders.county("19")
+    scopes: dict[str, dict[str, Any]] = {
+        Role.PROVIDER: {"provider": ana},
+        Role.RECIPIENT: {"recipient": rosa},
+        Role.COUNTY_STAFF: {"county": la},
+        Role.TRAINING_PROVIDER: {"organization": "Golden State Care Academy"},
+        Role.COACH: {"organization": "Caregiver Coaching Network"},
+        Role.SERVICE_DESK: {},
+        Role.STATE_ADMIN: {},
+    }
+    by_role = {
+        role: cast_builders.make_user(f"as.{role}", role, **scope) for role, scope in scopes.items()
+    }
+    county_staff = by_role[Role.COUNTY_STAFF]
+    county_staff.first_name, county_staff.last_name = "Lupe", "Ortiz"
+    county_staff.save(update_fields=["first_name", "last_name"])
+    every_role = cast_builders.make_user("every.role")
+    Membership.objects.bulk_create(
+        Membership(user=every_role, role=role, **scope) for role, scope in scopes.items()
+    )
+    return Cast(
+        recipient=rosa,
+        other_recipient=harold,
+        provider=ana,
+        assignment=assignment,
+        exemption=exemption,
+        travel=travel,
+        county_staff=county_staff,
+        every_role=every_role,
+        by_role=by_role,
+    )

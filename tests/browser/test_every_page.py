@@ -1,0 +1,239 @@
+"""Every page of the portal, in English and Spanish, on a desktop and on a small phone.
+
+The pages are found by walking the URLconf, so a new page is covered the day it is
+added: its URL arguments are filled from the cast's records (case number, provider
+number, the primary key of an assignment, exemption or travel agreement), and it is
+opened by someone allowed to see it. Each visit must answer 200 at the address asked
+for, show no axe-core violation of WCAG 2.2 A/AA, report no Content Security Policy
+violation or script error, and at 360 px never scroll sideways.
+
+A route that should not be visited goes in SKIP, with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ihss.accounts.models import Role
+from ihss.web.navigation import ROLE_HOME
+from tests.browser.conftest import Cast, start_session
+from tests.browser.support import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    horizontal_overflow,
+    needs_chromium,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    needs_chromium,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+# Named routes (or route prefixes) the walker does not open, and why.
+SKIP_PREFIXES = {
+    "admin/": "Django's admin: its own templates and sign-in, not the portal's pages",
+    "api/v1/": "the JSON API has no pages of ours (its OpenAPI docs are django-ninja's)",
+}
+SKIP_NAMES = {
+    "logout": "POST only: signing out is a button in the header, tested on every page",
+    "set_language": "POST only: the language selector's target, which redirects back",
+}
+
+LANGUAGES = ["en", "es"]
+VIEWPORTS = {"1280": DESKTOP, "360": PHONE}
+
+# Who opens a page whose route matches no rule below: someone holding every role.
+EVERYONE = "every_role"
+ANONYMOUS = "anonymous"
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Any:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), (f"{namespace}{p.name}" if p.name else None), p
+
+
+def skip_reason(route: str, name: str | None) -> str | None:
+    for prefix, reason in SKIP_PREFIXES.items():
+        if route.startswith(prefix):
+            return reason
+    return SKIP_NAMES.get(name or "")
+
+
+def portal_routes() -> list[tuple[str, str]]:
+    """(route, name) of every named route the walker opens, in URLconf order."""
+    return [
+        (route, name)
+        for route, name, _ in _walk(get_resolver().url_patterns)
+        if name and skip_reason(route, name) is None
+    ]
+
+
+def viewer_for(name: str, route: str) -> str:
+    """Who may see the page: a role, EVERYONE (the multi-role chooser) or ANONYMOUS."""
+    if name == "login":
+        return ANONYMOUS
+    if name == "home":
+        return EVERYONE  # with several roles, "/" is the chooser rather than a redirect
+    for role, home in ROLE_HOME.items():
+        if name == home:
+            return str(role)
+    if route.startswith("cases/"):
+        return str(Role.COUNTY_STAFF)
+    return EVERYONE
+
+
+# How URL arguments are filled from the cast. A primary key is matched to its record by
+# the argument's name ("assignment_pk") or else by the route's name or path ("exemption").
+RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
+    "assignment": lambda c: c.assignment.pk,
+    "exemption": lambda c: c.exemption.pk,
+    "travel": lambda c: c.travel.pk,
+}
+NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
+    "case_number": lambda c: c.recipient.case_number,
+    "provider_number": lambda c: c.provider.provider_number,
+}
+
+
+def url_kwargs(name: str, route: str, cast: Cast) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for argument in re.findall(r"<(?:\w+:)?(\w+)>", route):
+        if argument in NAMED_ARGUMENTS:
+            kwargs[argument] = NAMED_ARGUMENTS[argument](cast)
+            continue
+        haystacks = [argument] if argument not in {"pk", "id"} else [name, route]
+        record = next((k for k in RECORD_KEYS for h in haystacks if k in h), None)
+        if record is None:
+            raise AssertionError(
+                f"{name} ({route}) takes <{argument}>, which the page walker cannot fill: "
+                "teach NAMED_ARGUMENTS or RECORD_KEYS in tests/browser/test_every_page.py"
+            )
+        kwargs[argument] = RECORD_KEYS[record](cast)
+    return kwargs
+
+
+@dataclass(frozen=True)
+class Visit:
+    """How to open one page: who, where, what status, and an optional step on the page."""
+
+    viewer: str
+    path: str
+    status: int = 200
+    then: Callable[[Any], None] | None = None
+
+
+def _submit_empty_sign_in(page: Any) -> None:
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
+def _open_the_menu(page: Any) -> None:
+    page.get_by_role("button", name=re.compile("^(Menu|Menú)$")).click()
+    page.locator(".usa-nav.is-visible").wait_for()
+    # The menu slides in from the right; check it where it comes to rest.
+    page.wait_for_function(
+        "() => document.querySelector('.usa-nav').getBoundingClientRect().right"
+        " <= window.innerWidth"
+    )
+
+
+# Pages that are not routes of their own, or a route in another state worth checking.
+SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
+    "403": lambda c: Visit(str(Role.PROVIDER), reverse("state-home"), 403),
+    "404": lambda c: Visit(str(Role.COUNTY_STAFF), "/no-such-page/", 404),
+    "login+errors": lambda c: Visit(ANONYMOUS, reverse("login"), then=_submit_empty_sign_in),
+    "cases:recipient-list+search": lambda c: Visit(
+        str(Role.COUNTY_STAFF), reverse("cases:recipient-list") + "?q=Delgado"
+    ),
+    # The phone menu: the navigation and the language selector, hidden until opened.
+    "county-home+menu": lambda c: Visit(
+        str(Role.COUNTY_STAFF), reverse("county-home"), then=_open_the_menu
+    ),
+}
+PHONE_ONLY = {"county-home+menu"}
+
+
+def plan(page_name: str, cast: Cast) -> Visit:
+    if page_name in SPECIAL_PAGES:
+        return SPECIAL_PAGES[page_name](cast)
+    route = dict((n, r) for r, n in portal_routes())[page_name]
+    path = reverse(page_name, kwargs=url_kwargs(page_name, route, cast))
+    return Visit(viewer_for(page_name, route), path)
+
+
+PAGE_NAMES = [name for _, name in portal_routes()] + list(SPECIAL_PAGES)
+
+
+def test_the_walker_knows_every_route():
+    """Every skip entry still names a route, and every page's arguments can be filled."""
+    names = {name for _, name, _ in _walk(get_resolver().url_patterns) if name}
+    assert set(SKIP_NAMES) <= names, f"stale SKIP_NAMES: {set(SKIP_NAMES) - names}"
+    unfillable = []
+    for route, name in portal_routes():
+        for argument in re.findall(r"<(?:\w+:)?(\w+)>", route):
+            haystacks = [argument] if argument not in {"pk", "id"} else [name, route]
+            known = argument in NAMED_ARGUMENTS or any(
+                k in h for k in RECORD_KEYS for h in haystacks
+            )
+            if not known:
+                unfillable.append(f"{name} <{argument}>")
+    assert unfillable == [], "teach the walker these URL arguments: " + ", ".join(unfillable)
+    assert len(PAGE_NAMES) > 10
+
+
+@pytest.mark.parametrize(
+    ("page_name", "language", "width"),
+    [
+        pytest.param(p, lang, w, id=f"{p}-{lang}-{w}px")
+        for p in PAGE_NAMES
+        for lang in LANGUAGES
+        for w in VIEWPORTS
+        if not (p in PHONE_ONLY and VIEWPORTS[w] is not PHONE)
+    ],
+)
+def test_page_is_accessible(new_page, cast, page_name, language, width):
+    visit = plan(page_name, cast)
+    opened = new_page(viewport=VIEWPORTS[width], language=language)
+    page = opened.page
+    if visit.viewer != ANONYMOUS:
+        user = cast.every_role if visit.viewer == EVERYONE else cast.by_role[visit.viewer]
+        start_session(opened, user)
+
+    response = page.goto(visit.path)
+    if visit.then:
+        visit.then(page)
+
+    where = f"{page_name} ({visit.path}) in {language} at {width}px"
+    assert response is not None
+    assert response.status == visit.status, f"{where} answered {response.status}"
+    address = urlsplit(page.url)
+    landed = address.path + (f"?{address.query}" if address.query else "")
+    assert landed == visit.path, f"{where} was not visited: it redirected to {landed}"
+    assert page.locator("html").get_attribute("lang") == language, f"{where}: wrong language"
+
+    problems = []
+    violations = axe_violations(page)
+    if violations:
+        problems.append(f"{len(violations)} axe violation(s):\n" + "\n".join(violations))
+    if opened.csp_violations:
+        problems.append("CSP violations:\n" + "\n".join(opened.csp_violations))
+    if opened.script_errors:
+        problems.append("script errors:\n" + "\n".join(opened.script_errors))
+    if VIEWPORTS[width] is PHONE:
+        overflow = horizontal_overflow(page, PHONE["width"])
+        if overflow:
+            problems.append(f"scrolls sideways: {overflow}")
+    assert not problems, f"{where}:\n" + "\n\n".join(problems)
