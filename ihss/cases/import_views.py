@@ -1,8 +1,192 @@
-"""Bulk import upload page (being built: see issue 3)."""
+"""Bulk import pages: upload CSV files, follow the job's progress, read its report.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+The upload page stores the files (encrypted) on an ImportJob and queues the background
+task; the job page shows a progress bar refreshed by htmx every second until the job
+has finished, then the counts or the row-by-row report. The job id is in the URL, so a
+reload (or coming back later) shows the same job. Only the person who started an import
+(and state administrators) can see it; anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ihss.accounts.http import AuthenticatedHttpRequest
+from ihss.accounts.models import Role, User
+from ihss.cases import access, importing
+from ihss.cases.models import ImportJob
+from ihss.cases.tasks import run_import_job
+
+logger = logging.getLogger(__name__)
+
+MAX_FILES = 10
+MAX_FILE_BYTES = 50 * 1024 * 1024
+PROBLEMS_SHOWN = 500
+SAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "samples"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def import_upload(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/recipient_list.html")
+def can_import(user: User) -> bool:
+    return access.can_use_case_records(user) and access.writable_counties(user).exists()
+
+
+def _require_importer(user: User) -> None:
+    if not can_import(user):
+        raise PermissionDenied
+
+
+def get_import_job_for_user(user: User, pk: int) -> ImportJob:
+    """The job, for the person who started it or a state administrator; 404 for others."""
+    job = ImportJob.objects.select_related("created_by").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    if job.created_by_id != user.pk and not user.has_role(Role.STATE_ADMIN):
+        raise Http404
+    return job
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class ImportForm(forms.Form):
+    csv_files = MultipleFileField(
+        label=gettext_lazy("CSV files"),
+        help_text=gettext_lazy(
+            "Choose one or more files: recipients, providers and assignments, in any order. "
+            "Each file is recognised by its header row."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    dry_run = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Only check the files"),
+        help_text=gettext_lazy("Report any problems, but import nothing."),
+    )
+
+    def clean_csv_files(self) -> list[Any]:
+        files = self.cleaned_data["csv_files"]
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(
+                _("Choose at most %(n)d files at a time.") % {"n": MAX_FILES}
+            )
+        for upload in files:
+            if not upload.name.lower().endswith(".csv"):
+                raise forms.ValidationError(
+                    _("“%(name)s” is not a CSV file; save it as “CSV UTF-8” first.")
+                    % {"name": Path(upload.name).name}
+                )
+            if upload.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(
+                    _("“%(name)s” is larger than %(mb)d MB; split it into several files.")
+                    % {"name": Path(upload.name).name, "mb": MAX_FILE_BYTES // (1024 * 1024)}
+                )
+        return list(files)
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_importer(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        files = [
+            importing.SourceFile(name=Path(upload.name).name[:100], data=upload.read())
+            for upload in form.cleaned_data["csv_files"]
+        ]
+        job = importing.create_job(
+            files=files, user=request.user, dry_run=form.cleaned_data["dry_run"]
+        )
+        try:
+            run_import_job.enqueue(job.pk)
+        except Exception:
+            logger.exception("Could not queue import job %s", job.pk)
+            importing.fail_unexpectedly(job)
+            importing.delete_files(job)
+        return redirect("cases:import-job", pk=job.pk)
+    recent = ImportJob.objects.filter(created_by=request.user).only(
+        "pk", "created_at", "file_names", "status", "dry_run"
+    )[:10]
+    return render(
+        request,
+        "cases/import_upload.html",
+        {"form": form, "layouts": importing.LAYOUTS, "recent": recent},
+    )
+
+
+def _status_context(job: ImportJob) -> dict[str, Any]:
+    problems = job.errors[:PROBLEMS_SHOWN] if job.finished else []
+    return {
+        "job": job,
+        "problems": problems,
+        "problems_hidden": max(job.error_count - len(problems), 0),
+        "summary": importing.summary(job) if job.status == ImportJob.Status.SUCCEEDED else "",
+    }
+
+
+@require_GET
+def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = get_import_job_for_user(request.user, pk)
+    return render(request, "cases/import_job.html", _status_context(job))
+
+
+@require_GET
+def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The status fragment the job page polls; once finished it stops polling."""
+    job = get_import_job_for_user(request.user, pk)
+    return render(request, "cases/import_status.html", _status_context(job))
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+@require_GET
+def import_errors_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = get_import_job_for_user(request.user, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
+    response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("file"), _("row"), _("column"), _("problem")])
+    for problem in job.errors:
+        writer.writerow(
+            [_cell(problem.get(key, "")) for key in ("file", "row", "column", "message")]
+        )
+    return response
+
+
+@require_GET
+def import_sample(request: AuthenticatedHttpRequest, layout: str) -> FileResponse:
+    _require_importer(request.user)
+    if layout not in {layout.kind for layout in importing.LAYOUTS}:
+        raise Http404
+    path = SAMPLES_DIR / f"{layout}.csv"
+    if not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"{layout}.csv", content_type="text/csv"
+    )

@@ -1580,7 +1580,7 @@ def summary(outcome: Outcome | ImportJob) -> str:
         assignments, hours = outcome.assignments, outcome.hours
     parts = [
         ngettext("%(n)s recipient", "%(n)s recipients", recipients) % {"n": f"{recipients:,}"},
-        ngettext("%(n)s authorized hours row", "%(n)s authorized hours rows", hours)
+        ngettext("%(n)s authorized hours record", "%(n)s authorized hours records", hours)
         % {"n": f"{hours:,}"},
         ngettext("%(n)s provider", "%(n)s providers", providers) % {"n": f"{providers:,}"},
         ngettext("%(n)s assignment", "%(n)s assignments", assignments) % {"n": f"{assignments:,}"},

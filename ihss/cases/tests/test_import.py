@@ -129,7 +129,7 @@ def where(outcome) -> list[tuple[str, int, str]]:
     return [(p.file, p.row, p.column) for p in outcome.problems]
 
 
-def only_problem(outcome) -> importing.Problem:
+def only_problem(outcome):
     assert outcome.error_count == 1, [str(p) for p in outcome.problems]
     return outcome.problems[0]
 
@@ -180,6 +180,7 @@ def test_the_samples_import_cleanly_with_hours_assignments_and_audit_events():
     )
     event = events.get(subject_type="cases.recipient", subject_id=str(margaret.pk))
     assert event.actor is None and event.actor_name == "System"
+    assert event.after is not None
     assert event.after["case_number"] == "3400101"
     assert event.after["county"] == "Sacramento"
     assert event.after["authorized_hours"] == [

@@ -1,0 +1,129 @@
+"""`manage.py import_cases`: output, exit status, --dry-run, progress and --help."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+from django.core.management import ManagementUtility, call_command
+from django.core.management.base import CommandError
+
+from ihss.cases import importing
+from ihss.cases.management.commands import import_cases
+from ihss.cases.models import ImportJob, Recipient
+from ihss.cases.tests.test_import import (
+    SAMPLE_FILES,
+    SSN_DIGITS,
+    nothing_imported,
+    provider,
+    recipient,
+    write_csv,
+)
+from ihss.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def command(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_cases", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def exit_status(*args: str) -> int:
+    """Run the command as `manage.py` does and return its exit status."""
+    try:
+        ManagementUtility(["manage.py", "import_cases", *args]).execute()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_the_command_imports_the_samples_and_says_what_it_created():
+    out, err = command(*map(str, SAMPLE_FILES))
+    job = ImportJob.objects.get()
+    assert out.strip() == (
+        f"Imported 10 rows (import #{job.pk}): created 3 recipients, 4 authorized hours "
+        "records, 3 providers, 4 assignments."
+    )
+    assert err == ""
+    assert job.status == ImportJob.Status.SUCCEEDED and job.created_by is None
+    assert AuditEvent.objects.filter(reason__startswith=f"Import #{job.pk}: ").count() == 10
+
+
+def test_a_bad_row_prints_the_report_imports_nothing_and_exits_1(tmp_path, capsys):
+    rows = [recipient(), recipient(case_number="12", ssn="521-49-0002")]
+    bad = write_csv(tmp_path, "recipients.csv", rows)
+    status = exit_status(str(bad))
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "recipients.csv, row 3, column case_number: A case number is exactly 7 digits" in (
+        captured.err
+    )
+    assert "1 problem found. Nothing was imported." in captured.err
+    assert nothing_imported()
+    assert ImportJob.objects.get().status == ImportJob.Status.FAILED
+
+
+def test_call_command_raises_with_the_count_of_problems(tmp_path):
+    bad = write_csv(tmp_path, "r.csv", [recipient(first_name="", last_name="")])
+    with pytest.raises(CommandError, match=r"^2 problems found\. Nothing was imported\.$"):
+        command(str(bad))
+
+
+def test_dry_run_checks_and_writes_nothing(tmp_path):
+    out, _err = command("--dry-run", *map(str, SAMPLE_FILES))
+    assert "All 10 rows are ready to import; nothing was written (--dry-run)" in out
+    assert nothing_imported()
+    assert not ImportJob.objects.exists()
+
+
+def test_dry_run_of_a_bad_file_exits_1_and_writes_nothing(tmp_path, capsys):
+    bad = write_csv(tmp_path, "providers.csv", [provider(status="retired")])
+    assert exit_status("--dry-run", str(bad)) == 1
+    assert "column status: Use one of" in capsys.readouterr().err
+    assert not ImportJob.objects.exists()
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path, capsys):
+    assert exit_status(str(tmp_path / "nope.csv")) == 1
+    assert "Cannot read" in capsys.readouterr().err
+
+
+def test_long_imports_print_progress_honouring_verbosity(tmp_path, monkeypatch):
+    monkeypatch.setattr(import_cases, "PRINT_EVERY", 10)
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 5)
+    rows = [recipient(case_number=f"34003{i:02d}", ssn=f"521-49-{i + 1:04d}") for i in range(25)]
+    path = write_csv(tmp_path, "recipients.csv", rows)
+    out, _err = command(str(path))
+    assert "Checked 10 of 25 rows.\nChecked 20 of 25 rows.\n" in out
+    assert "Saved 25 of 25 rows." in out
+    Recipient.objects.all().delete()
+    AuditEvent.objects.all().delete()
+    quiet, _err = command(str(path), "--verbosity", "0")
+    assert quiet == ""
+    assert Recipient.objects.count() == 25
+
+
+def test_help_describes_the_files_and_dry_run(capsys):
+    assert exit_status("--help") == 0
+    text = capsys.readouterr().out
+    assert "FILE.csv" in text and "--dry-run" in text and "docs/import-format.md" in text
+
+
+def test_no_ssn_digits_reach_the_output_or_the_log(tmp_path, capsys, caplog):
+    caplog.set_level(logging.DEBUG)
+    rows = [
+        recipient(phone="521-49-0001"),
+        recipient(case_number="3400202"),  # the same SSN as row 2
+        recipient(case_number="3400203", ssn="521-49-00x3"),
+    ]
+    bad = write_csv(tmp_path, "recipients.csv", rows)
+    assert exit_status(str(bad)) == 1
+    good = write_csv(tmp_path, "good.csv", [recipient(case_number="3400204")])
+    assert exit_status(str(good), "--verbosity", "2") == 0
+    captured = capsys.readouterr()
+    text = captured.out + captured.err + caplog.text
+    assert "The SSN on row 3 is also on row 2." in text
+    assert not SSN_DIGITS.search(text), text
