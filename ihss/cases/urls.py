@@ -44,4 +44,8 @@ urlpatterns = [
         name="travel-end",
     ),
     path("import/", import_views.import_upload, name="import"),
+    path("import/<int:pk>/", import_views.import_job, name="import-job"),
+    path("import/<int:pk>/progress/", import_views.import_progress, name="import-progress"),
+    path("import/<int:pk>/problems.csv", import_views.import_errors_csv, name="import-errors"),
+    path("import/samples/<str:layout>.csv", import_views.import_sample, name="import-sample"),
 ]
