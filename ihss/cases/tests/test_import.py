@@ -823,6 +823,24 @@ def test_an_unexpected_error_fails_the_job_and_imports_nothing(
     assert not list((tmp_path / "media").rglob("*.enc"))
 
 
+def test_a_record_saved_meanwhile_by_someone_else_rolls_the_whole_import_back(
+    tmp_path, monkeypatch
+):
+    real_insert = importing.insert
+
+    def insert_after_a_colleague(objects):
+        if objects and isinstance(objects[0], Recipient):
+            cast.make_recipient(case_number=RECIPIENT["case_number"], ssn="521499999")
+        real_insert(objects)
+
+    monkeypatch.setattr(importing, "insert", insert_after_a_colleague)
+    outcome = run(tmp_path, recipients=[recipient()], providers=[provider()])
+    problem = only_problem(outcome)
+    assert "someone else saved a record" in problem.message
+    assert not outcome.written
+    assert nothing_imported()
+
+
 # --- No SSN in any report ----------------------------------------------------------------------
 
 SSN_DIGITS = re.compile(r"521-?4[89]-?\d{4}|52149\d{4}|52148\d{4}")

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from ihss.cases import importing
 from ihss.cases.management.commands import import_cases
@@ -31,8 +37,14 @@ def command(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection(monkeypatch):
+    """run_from_argv closes every connection when done, which ends the test's transaction."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
 def exit_status(*args: str) -> int:
-    """Run the command as `manage.py` does and return its exit status."""
+    """Run the command as `manage.py` does (in this process) and return its exit status."""
     try:
         ManagementUtility(["manage.py", "import_cases", *args]).execute()
     except SystemExit as exc:
@@ -99,11 +111,10 @@ def test_long_imports_print_progress_honouring_verbosity(tmp_path, monkeypatch):
     out, _err = command(str(path))
     assert "Checked 10 of 25 rows.\nChecked 20 of 25 rows.\n" in out
     assert "Saved 25 of 25 rows." in out
-    Recipient.objects.all().delete()
-    AuditEvent.objects.all().delete()
-    quiet, _err = command(str(path), "--verbosity", "0")
+    more = [recipient(case_number=f"34004{i:02d}", ssn=f"521-48-{i + 1:04d}") for i in range(25)]
+    quiet, _err = command(str(write_csv(tmp_path, "more.csv", more)), "--verbosity", "0")
     assert quiet == ""
-    assert Recipient.objects.count() == 25
+    assert Recipient.objects.count() == 50
 
 
 def test_help_describes_the_files_and_dry_run(capsys):
@@ -127,3 +138,25 @@ def test_no_ssn_digits_reach_the_output_or_the_log(tmp_path, capsys, caplog):
     text = captured.out + captured.err + caplog.text
     assert "The SSN on row 3 is also on row 2." in text
     assert not SSN_DIGITS.search(text), text
+
+
+def test_manage_py_exits_0_or_1_in_a_real_process(tmp_path):
+    """The real thing: a fresh SQLite database in tmp_path, `manage.py` in a subprocess."""
+    (tmp_path / "var").mkdir()
+    env = dict(os.environ, IHSS_ENV="test", IHSS_VAR_DIR=str(tmp_path / "var"))
+    env.pop("DATABASE_URL", None)
+    env["DJANGO_SETTINGS_MODULE"] = "ihss.settings"
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    bad = write_csv(tmp_path, "recipients.csv", [recipient(case_number="123")])
+    failed = subprocess.run(
+        [*manage, "import_cases", str(bad)], env=env, capture_output=True, text=True
+    )
+    assert failed.returncode == 1
+    assert "row 2, column case_number" in failed.stderr
+    assert "Nothing was imported." in failed.stderr
+    done = subprocess.run(
+        [*manage, "import_cases", *map(str, SAMPLE_FILES)], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "created 3 recipients" in done.stdout
