@@ -89,6 +89,26 @@ def get_provider_for_user(user: User, provider_number: str, *, write: bool = Fal
     return provider
 
 
+def find_provider_to_assign(user: User, provider_number: str, *, recipient: Recipient) -> Provider:
+    """The provider named by an exact number, to assign to a recipient the user may change.
+
+    A provider enrolled in another county can work for this county's recipient, so the
+    lookup is statewide; it needs the exact 9-digit number (as on the provider's
+    paperwork) and only answers people who may change the recipient's record.
+    """
+    if not can_write_county(user, recipient.county_id):
+        raise PermissionDenied
+    provider = (
+        Provider.objects.select_related("county")
+        .defer("ssn")
+        .filter(provider_number=provider_number)
+        .first()
+    )
+    if provider is None:
+        raise Http404
+    return provider
+
+
 def get_assignment_for_user(user: User, pk: int, *, write: bool = False) -> Assignment:
     """An assignment belongs to the recipient's county."""
     assignment = (

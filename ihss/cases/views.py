@@ -472,8 +472,8 @@ def assignment_create(request: AuthenticatedHttpRequest, case_number: str) -> Ht
     form = AssignmentForm(request.POST or None, initial={"minutes": 0})
     if form.is_valid():
         try:
-            provider = access.get_provider_for_user(
-                request.user, form.cleaned_data["provider_number"]
+            provider = access.find_provider_to_assign(
+                request.user, form.cleaned_data["provider_number"], recipient=recipient
             )
             values = form.model_values()
             assignment = services.create_assignment(
@@ -491,7 +491,7 @@ def assignment_create(request: AuthenticatedHttpRequest, case_number: str) -> Ht
         except Http404:
             form.add_error(
                 "provider_number",
-                _("No provider with this number is in the records you can see."),
+                _("No provider has this number. Check the 9 digits on the provider's papers."),
             )
         except ValidationError as error:
             _show_errors(form, error, {"assigned_monthly_minutes": "hours"})

@@ -43,3 +43,19 @@ def test_providers_and_recipients_see_no_case_records_here(
         assert not access.can_use_case_records(user)
         with pytest.raises(Http404):
             access.get_recipient_for_user(user, la_recipient.case_number)
+
+
+def test_a_county_worker_can_assign_a_provider_enrolled_in_another_county(
+    la_staff, fresno_staff, la_provider, fresno_recipient
+):
+    found = access.find_provider_to_assign(
+        fresno_staff, la_provider.provider_number, recipient=fresno_recipient
+    )
+    assert found == la_provider
+    # ...but only to a recipient of a county they may change.
+    with pytest.raises(PermissionDenied):
+        access.find_provider_to_assign(
+            la_staff, la_provider.provider_number, recipient=fresno_recipient
+        )
+    with pytest.raises(Http404):
+        access.find_provider_to_assign(fresno_staff, "999999999", recipient=fresno_recipient)

@@ -514,21 +514,34 @@ def test_assigning_a_provider_by_number(signed_in, la_staff, la_recipient, la_pr
     assert "Assignment added" in page and "Recipient's choice" in page
 
 
-def test_an_unknown_or_invisible_provider_number_is_refused_on_the_form(
-    signed_in, la_staff, la_recipient
-):
+def test_an_unknown_provider_number_is_refused_on_the_form(signed_in, la_staff, la_recipient):
+    someone = cast.make_provider(county_code="19")
+    client = signed_in(la_staff)
+    response = client.post(
+        reverse("cases:assignment-create", args=[la_recipient.case_number]),
+        {**assignment_data(someone), "provider_number": "199999999"},
+    )
+    assert response.status_code == 200
+    assert "No provider has this number." in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_a_provider_enrolled_in_another_county_can_be_assigned(signed_in, la_staff, la_recipient):
     fresno_provider = cast.make_provider(county_code="10")
     client = signed_in(la_staff)
-    for number in ["199999999", fresno_provider.provider_number]:
-        response = client.post(
-            reverse("cases:assignment-create", args=[la_recipient.case_number]),
-            {**assignment_data(fresno_provider), "provider_number": number},
-        )
-        assert response.status_code == 200
-        assert "No provider with this number is in the records you can see." in (
-            response.content.decode()
-        )
-    assert not Assignment.objects.exists()
+    response = client.post(
+        reverse("cases:assignment-create", args=[la_recipient.case_number]),
+        assignment_data(fresno_provider),
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.get().provider == fresno_provider
+    # Serving a Los Angeles recipient makes the provider visible to Los Angeles staff.
+    assert (
+        client.get(
+            reverse("cases:provider-detail", args=[fresno_provider.provider_number])
+        ).status_code
+        == 200
+    )
 
 
 def test_an_overlapping_assignment_is_refused_with_the_dates_of_the_other(
