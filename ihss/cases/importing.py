@@ -28,7 +28,6 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, partial
@@ -1341,28 +1340,6 @@ def insert(objects: Sequence[models.Model]) -> None:
         obj._state.db = connection.alias
 
 
-@contextmanager
-def _large_cache() -> Iterator[None]:
-    """On SQLite, let one big transaction keep its index pages in memory (256 MB at most).
-
-    The default page cache (2 MB) spills to disk as soon as the indexes on names and SSN
-    blind indexes (random order) outgrow it, which makes a 100,000-row import several
-    times slower. PostgreSQL manages its own buffers.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute("PRAGMA cache_size = -262144")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
-
-
 def import_files(
     files: Sequence[SourceFile],
     *,
@@ -1397,7 +1374,7 @@ def import_files(
         return importer.counts()
     importer.progress(SAVING, 0, importer.total)
     try:
-        with transaction.atomic(), _large_cache():
+        with transaction.atomic():
             outcome = importer.write(actor=actor, reason=reason)
             if on_saved is not None:
                 on_saved(outcome)

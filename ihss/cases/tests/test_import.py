@@ -868,3 +868,11 @@ def test_no_ssn_appears_in_any_problem_even_when_typed_into_the_wrong_column(tmp
     text = " ".join(str(p) for p in outcome.problems + outcome2.problems) + caplog.text
     assert outcome.error_count >= 8 and outcome2.error_count == 1
     assert not SSN_DIGITS.search(text), text
+
+
+def test_the_format_document_lists_every_column_of_every_layout():
+    doc = (Path(settings.BASE_DIR) / "docs" / "import-format.md").read_text()
+    for layout in importing.LAYOUTS:
+        for column in layout.columns:
+            required = "yes" if column.required else "no"
+            assert f"| `{column.name}` | {required} |" in doc, (layout.kind, column.name)
