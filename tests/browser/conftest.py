@@ -24,6 +24,7 @@ from ihss import test as cast_builders
 from ihss.accounts.models import Membership, Role, User
 from ihss.cases.models import (
     Assignment,
+    ImportJob,
     OvertimeExemption,
     Provider,
     Recipient,
@@ -133,6 +134,7 @@ class Cast:
     assignment: Assignment
     exemption: OvertimeExemption
     travel: TravelAgreement
+    import_job: ImportJob
     county_staff: User
     every_role: User
     by_role: dict[str, User]
@@ -141,8 +143,9 @@ class Cast:
 @pytest.fixture
 def cast(live_server) -> Cast:
     """Two Los Angeles recipients (Rosa Delgado has 120 h a month of IHSS), a provider
-    assigned to both with an exemption and a travel agreement between them, and one
-    person per role (county staff: Lupe Ortiz), plus one who holds every role."""
+    assigned to both with an exemption and a travel agreement between them, one person
+    per role (county staff: Lupe Ortiz, with a failed CSV import), plus one who holds
+    every role."""
     rosa = cast_builders.make_recipient(
         county_code="19", first_name="Rosa", last_name="Delgado", case_number="1900001"
     )
@@ -187,6 +190,22 @@ def cast(live_server) -> Cast:
     county_staff = by_role[Role.COUNTY_STAFF]
     county_staff.first_name, county_staff.last_name = "Lupe", "Ortiz"
     county_staff.save(update_fields=["first_name", "last_name"])
+    import_job = ImportJob.objects.create(
+        created_by=county_staff,
+        file_names=["recipients.csv"],
+        status=ImportJob.Status.FAILED,
+        total_rows=2,
+        processed_rows=2,
+        error_count=1,
+        errors=[
+            {
+                "file": "recipients.csv",
+                "row": 2,
+                "column": "case_number",
+                "message": "A case number is exactly 7 digits, for example 1234567.",
+            }
+        ],
+    )
     every_role = cast_builders.make_user("every.role")
     Membership.objects.bulk_create(
         Membership(user=every_role, role=role, **scope) for role, scope in scopes.items()
@@ -198,6 +217,7 @@ def cast(live_server) -> Cast:
         assignment=assignment,
         exemption=exemption,
         travel=travel,
+        import_job=import_job,
         county_staff=county_staff,
         every_role=every_role,
         by_role=by_role,

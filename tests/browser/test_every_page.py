@@ -46,7 +46,11 @@ SKIP_PREFIXES = {
 SKIP_NAMES = {
     "logout": "POST only: signing out is a button in the header, tested on every page",
     "set_language": "POST only: the language selector's target, which redirects back",
+    "cases:import-progress": "htmx fragment the import-job page polls; checked inside it",
 }
+# Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
+# test_every_download_answers fetches them instead of opening them.
+DOWNLOAD = re.compile(r"\.[a-z0-9]{2,4}$")
 
 LANGUAGES = ["en", "es"]
 VIEWPORTS = {"1280": DESKTOP, "360": PHONE}
@@ -72,13 +76,22 @@ def skip_reason(route: str, name: str | None) -> str | None:
     return SKIP_NAMES.get(name or "")
 
 
-def portal_routes() -> list[tuple[str, str]]:
-    """(route, name) of every named route the walker opens, in URLconf order."""
+def named_routes() -> list[tuple[str, str]]:
+    """(route, name) of every named route the walker visits, in URLconf order."""
     return [
         (route, name)
         for route, name, _ in _walk(get_resolver().url_patterns)
         if name and skip_reason(route, name) is None
     ]
+
+
+def portal_routes() -> list[tuple[str, str]]:
+    """The pages among them: opened in the browser and checked."""
+    return [(route, name) for route, name in named_routes() if not DOWNLOAD.search(route)]
+
+
+def download_routes() -> list[tuple[str, str]]:
+    return [(route, name) for route, name in named_routes() if DOWNLOAD.search(route)]
 
 
 def viewer_for(name: str, route: str) -> str:
@@ -101,10 +114,12 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "assignment": lambda c: c.assignment.pk,
     "exemption": lambda c: c.exemption.pk,
     "travel": lambda c: c.travel.pk,
+    "import": lambda c: c.import_job.pk,
 }
 NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
     "case_number": lambda c: c.recipient.case_number,
     "provider_number": lambda c: c.provider.provider_number,
+    "layout": lambda c: "recipients",  # the CSV import's file layouts
 }
 
 
@@ -169,12 +184,13 @@ PHONE_ONLY = {"county-home+menu"}
 def plan(page_name: str, cast: Cast) -> Visit:
     if page_name in SPECIAL_PAGES:
         return SPECIAL_PAGES[page_name](cast)
-    route = dict((n, r) for r, n in portal_routes())[page_name]
+    route = dict((n, r) for r, n in named_routes())[page_name]
     path = reverse(page_name, kwargs=url_kwargs(page_name, route, cast))
     return Visit(viewer_for(page_name, route), path)
 
 
 PAGE_NAMES = [name for _, name in portal_routes()] + list(SPECIAL_PAGES)
+DOWNLOAD_NAMES = [name for _, name in download_routes()]
 
 
 def test_the_walker_knows_every_route():
@@ -182,7 +198,7 @@ def test_the_walker_knows_every_route():
     names = {name for _, name, _ in _walk(get_resolver().url_patterns) if name}
     assert set(SKIP_NAMES) <= names, f"stale SKIP_NAMES: {set(SKIP_NAMES) - names}"
     unfillable = []
-    for route, name in portal_routes():
+    for route, name in named_routes():
         for argument in re.findall(r"<(?:\w+:)?(\w+)>", route):
             haystacks = [argument] if argument not in {"pk", "id"} else [name, route]
             known = argument in NAMED_ARGUMENTS or any(
@@ -237,3 +253,17 @@ def test_page_is_accessible(new_page, cast, page_name, language, width):
         if overflow:
             problems.append(f"scrolls sideways: {overflow}")
     assert not problems, f"{where}:\n" + "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("download_name", DOWNLOAD_NAMES)
+def test_every_download_answers(new_page, cast, download_name):
+    """A download route answers 200 with a file (not a page) to someone allowed to see it."""
+    visit = plan(download_name, cast)
+    opened = new_page()
+    user = cast.every_role if visit.viewer == EVERYONE else cast.by_role[visit.viewer]
+    start_session(opened, user)
+    response = opened.page.context.request.get(opened.base_url + visit.path, max_redirects=0)
+    where = f"{download_name} ({visit.path})"
+    assert response.status == 200, f"{where} answered {response.status}"
+    assert "text/html" not in response.headers.get("content-type", ""), f"{where} is a page"
+    assert response.body(), f"{where} is empty"
