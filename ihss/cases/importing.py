@@ -740,8 +740,8 @@ class _Import:
                     file,
                     row,
                     number_column,
-                    _("The number %(number)s is also on %(where)s.")
-                    % {"number": person.number, "where": self._where(other, file)},
+                    _("The same number is also on %(where)s.")
+                    % {"where": self._where(other, file)},
                 )
             else:
                 rows[person.number] = person
@@ -999,11 +999,8 @@ class _Import:
                     a.file,
                     a.row,
                     "provider_number",
-                    _(
-                        "There is no provider with number %(number)s in this import or in "
-                        "the portal."
-                    )
-                    % {"number": a.provider_number},
+                    # Not repeated: a 9-digit number that is no provider's may be an SSN.
+                    _("There is no provider with this number in this import or in the portal."),
                 )
             if authorized is not None and program and start and minutes:
                 self._assigned_within_authorized(a, program, start, minutes, authorized)

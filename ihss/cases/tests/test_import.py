@@ -546,7 +546,7 @@ def test_a_number_twice_in_the_files_names_the_other_row_and_file(tmp_path):
     outcome = importing.import_files([source(first), source(second)])
     problem = only_problem(outcome)
     assert (problem.file, problem.row, problem.column) == ("recipients-b.csv", 2, "case_number")
-    assert problem.message == "The number 3400201 is also on row 2 of recipients-a.csv."
+    assert problem.message == "The same number is also on row 2 of recipients-a.csv."
 
 
 def test_the_same_ssn_twice_is_reported_by_row_never_by_value(tmp_path):
@@ -604,7 +604,7 @@ def test_assignments_must_refer_to_known_recipients_and_providers(tmp_path):
         (
             2,
             "provider_number",
-            "There is no provider with number 340000299 in this import or in the portal.",
+            "There is no provider with this number in this import or in the portal.",
         ),
         (
             2,
@@ -862,11 +862,15 @@ def test_no_ssn_appears_in_any_problem_even_when_typed_into_the_wrong_column(tmp
             recipient(case_number="3400203", ssn="921-48-0001"),
         ],
     )
+    orphan = run(
+        tmp_path, assignments=[assignment(provider_number="521480003", case_number="3400299")]
+    )
     header = [*RECIPIENT, "521-48-0002"]
     extra = write_csv(tmp_path, "more.csv", [recipient(case_number="3400204")], header=header)
     outcome2 = importing.import_files([source(extra)])
-    text = " ".join(str(p) for p in outcome.problems + outcome2.problems) + caplog.text
-    assert outcome.error_count >= 8 and outcome2.error_count == 1
+    problems = outcome.problems + outcome2.problems + orphan.problems
+    text = " ".join(str(p) for p in problems) + caplog.text
+    assert outcome.error_count >= 8 and outcome2.error_count == 1 and orphan.error_count == 2
     assert not SSN_DIGITS.search(text), text
 
 
