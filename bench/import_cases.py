@@ -44,7 +44,7 @@ def birth_date(rng: random.Random, earliest: int) -> str:
 
 def write_files(folder: Path, recipients: int, providers: int, assignments: int) -> list[Path]:
     rng = random.Random(2025)  # the same files on every run
-    from ihss.cases.importing import ASSIGNMENTS, PROVIDERS, RECIPIENTS
+    from ihss.cases.import_rules import ASSIGNMENTS, PROVIDERS, RECIPIENTS
 
     recipient_hours: list[int] = []
     paths = []

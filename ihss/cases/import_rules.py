@@ -1,8 +1,10 @@
-"""How one cell of an import file is read: pure functions from text to a clean value.
+"""The import files' three layouts, and how each cell is read: text in, clean value out.
 
 Each reader takes the cell's text (already stripped) and returns the value to store, or
 raises `Invalid` with a plain, translatable message. No database, no clock: today's date
-and the limits are arguments. The messages never repeat what was typed, except values
+and the limits are arguments. The layouts (recipients, providers, assignments) list
+their columns with the reader, whether required, and the format and example that the
+upload page and docs/import-format.md show. The messages never repeat what was typed, except values
 that have already been recognised as safe to show (hours, county codes, record numbers),
 so that a Social Security number typed into the wrong column is never echoed back.
 """
@@ -11,14 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ihss.cases import validators
+from ihss.cases.models import FamilyRelationship, Language, Program, Provider, Recipient
 
 HOURS_RE = re.compile(r"^(\d{1,3}):([0-5]\d)$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -184,3 +192,298 @@ def coordinate(value: str, *, limit: int) -> Decimal:
     if abs(number) > limit:
         raise Invalid(_("Degrees must be between -%(limit)d and %(limit)d.") % {"limit": limit})
     return number
+
+
+# --- The three layouts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    today: dt.date
+    county_codes: frozenset[str]
+
+
+Reader = Callable[[str, Context], Any]
+
+
+def _text(max_length: int) -> Reader:
+    return lambda value, ctx: text(value, max_length=max_length)
+
+
+def _past_date(value: str, ctx: Context) -> dt.date:
+    return date(value, today=ctx.today, past_only=True)
+
+
+def _any_date(value: str, ctx: Context) -> dt.date:
+    return date(value)
+
+
+def _choice(options: Iterable[str]) -> Reader:
+    allowed = list(options)
+    return lambda value, ctx: choice(value, allowed)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    read: Reader
+    help: Promise | str
+    example: str
+    model_field: bool = True  # stored in the model field of the same name
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str
+    title: Promise | str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @cached_property
+    def model_fields(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.columns if c.model_field)
+
+
+gl = gettext_lazy
+YES_NO = gl("yes or no; empty means no")
+DATE = gl("date, YYYY-MM-DD")
+NAME = gl("text, up to 60 characters")
+
+
+def _person_columns(number: Column, *, ssn_required: bool, status: Column) -> list[Column]:
+    return [
+        number,
+        Column("first_name", True, _text(60), NAME, "Rosa"),
+        Column("middle_name", False, _text(60), NAME, "María"),
+        Column("last_name", True, _text(60), NAME, "Delgado"),
+        Column("date_of_birth", True, _past_date, DATE, "1941-03-12"),
+        Column(
+            "ssn",
+            ssn_required,
+            lambda value, ctx: ssn(value),
+            gl("Social Security number, 9 digits, with or without dashes"),
+            "123-45-6789",
+            model_field=False,
+        ),
+        Column("street", False, _text(120), gl("text, up to 120 characters"), "1200 W Temple St"),
+        Column("city", False, _text(60), NAME, "Los Angeles"),
+        Column("zip_code", False, lambda v, c: zip_code(v), gl("12345 or 12345-6789"), "90012"),
+        Column(
+            "latitude",
+            False,
+            lambda v, c: coordinate(v, limit=90),
+            gl("degrees, up to 6 decimals; give both latitude and longitude or neither"),
+            "34.061000",
+        ),
+        Column(
+            "longitude",
+            False,
+            lambda v, c: coordinate(v, limit=180),
+            gl("degrees, up to 6 decimals"),
+            "-118.250000",
+        ),
+        Column("phone", False, lambda v, c: phone(v), gl("10-digit phone"), "213-555-0101"),
+        Column("email", False, lambda v, c: email(v), gl("email address"), "rosa@example.org"),
+        Column(
+            "preferred_language",
+            False,
+            _choice(Language.values),
+            gl("one of en, es, zh, hy, other; empty means en"),
+            "es",
+        ),
+        Column(
+            "county_code",
+            True,
+            lambda value, ctx: county_code(value, ctx.county_codes),
+            gl("state county code, 01 to 58 (19 is Los Angeles)"),
+            "19",
+            model_field=False,
+        ),
+        status,
+    ]
+
+
+RECIPIENTS = Layout(
+    "recipients",
+    gl("Recipients"),
+    (
+        *_person_columns(
+            Column(
+                "case_number",
+                True,
+                lambda v, c: case_number(v),
+                gl("7 digits, new to the portal"),
+                "1900001",
+            ),
+            ssn_required=False,
+            status=Column(
+                "status",
+                True,
+                _choice(Recipient.Status.values),
+                gl("active, on_hold or closed"),
+                "active",
+            ),
+        ),
+        Column("severely_impaired", False, lambda v, c: boolean(v), YES_NO, "yes"),
+        Column("needs_cognitive_behavioral", False, lambda v, c: boolean(v), YES_NO, "no"),
+        Column("needs_complex_physical", False, lambda v, c: boolean(v), YES_NO, "yes"),
+        Column("needs_community_transition", False, lambda v, c: boolean(v), YES_NO, "no"),
+        Column(
+            "representative_name",
+            False,
+            _text(120),
+            gl("text, up to 120 characters; needed when any representative column is given"),
+            "Luis Delgado",
+        ),
+        Column("representative_relationship", False, _text(60), NAME, "Son"),
+        Column(
+            "representative_phone",
+            False,
+            lambda v, c: phone(v),
+            gl("10-digit phone"),
+            "213-555-0102",
+        ),
+        Column(
+            "representative_email",
+            False,
+            lambda v, c: email(v),
+            gl("email address"),
+            "luis@example.org",
+        ),
+        Column(
+            "ihss_monthly_hours",
+            False,
+            lambda v, c: hours(v),
+            gl(
+                "authorized IHSS hours per month, H:MM; at most 283:00 when severely "
+                "impaired, 195:00 otherwise"
+            ),
+            "283:00",
+            model_field=False,
+        ),
+        Column(
+            "wpcs_monthly_hours",
+            False,
+            lambda v, c: hours(v),
+            gl("authorized WPCS hours per month, H:MM; only with IHSS hours"),
+            "40:00",
+            model_field=False,
+        ),
+        Column(
+            "hours_effective_from",
+            False,
+            _any_date,
+            gl("date the hours take effect, YYYY-MM-DD; needed when hours are given"),
+            "2025-07-01",
+            model_field=False,
+        ),
+    ),
+)
+
+ENROLLMENT_STEPS = Provider.ENROLLMENT_STEPS
+
+PROVIDERS = Layout(
+    "providers",
+    gl("Providers"),
+    (
+        *_person_columns(
+            Column(
+                "provider_number",
+                True,
+                lambda v, c: provider_number(v),
+                gl("9 digits, new to the portal"),
+                "190000001",
+            ),
+            ssn_required=True,
+            status=Column(
+                "status",
+                True,
+                _choice(Provider.Status.values),
+                gl("pending, active, suspended, ineligible or terminated"),
+                "active",
+            ),
+        ),
+        *(
+            Column(step, False, _past_date, gl("date, YYYY-MM-DD; needed when active"), example)
+            for step, example in zip(
+                ENROLLMENT_STEPS,
+                ["2025-05-01", "2025-05-10", "2025-06-01", "2025-06-05"],
+                strict=True,
+            )
+        ),
+    ),
+)
+
+ASSIGNMENTS = Layout(
+    "assignments",
+    gl("Assignments"),
+    (
+        Column(
+            "provider_number",
+            True,
+            lambda v, c: provider_number(v),
+            gl("9 digits: a provider in this import or already in the portal"),
+            "190000001",
+            model_field=False,
+        ),
+        Column(
+            "case_number",
+            True,
+            lambda v, c: case_number(v),
+            gl("7 digits: a recipient in this import or already in the portal"),
+            "1900001",
+            model_field=False,
+        ),
+        Column(
+            "program",
+            True,
+            _choice(Program.values),
+            gl("IHSS or WPCS; the recipient must have hours in that program"),
+            "IHSS",
+        ),
+        Column(
+            "assigned_monthly_hours",
+            True,
+            lambda v, c: hours(v),
+            gl("H:MM, more than 0:00 and at most the recipient's authorized hours"),
+            "120:00",
+            model_field=False,
+        ),
+        Column("start_date", True, _any_date, DATE, "2025-07-01"),
+        Column("end_date", False, _any_date, gl("date, YYYY-MM-DD, not before start_date"), ""),
+        Column("live_in_certified_on", False, _past_date, DATE, "2025-07-01"),
+        Column(
+            "family_relationship",
+            False,
+            _choice(FamilyRelationship.values),
+            gl("none, spouse, parent, child or other; empty means none"),
+            "child",
+        ),
+    ),
+)
+
+LAYOUTS: tuple[Layout, ...] = (RECIPIENTS, PROVIDERS, ASSIGNMENTS)
+LAYOUT_ORDER = {layout.kind: i for i, layout in enumerate(LAYOUTS)}
+
+
+def detect_layout(header: Sequence[str]) -> Layout | None:
+    """The layout whose columns best match a header row, or None when none fits."""
+    names = set(header)
+    scored = sorted(
+        ((len(names & set(layout.names)), i) for i, layout in enumerate(LAYOUTS)), reverse=True
+    )
+    best, index = scored[0]
+    if best < 2 or best == scored[1][0]:
+        return None
+    return LAYOUTS[index]

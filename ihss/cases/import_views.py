@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role, User
-from ihss.cases import access, importing
+from ihss.cases import access, import_rules, importing
 from ihss.cases.models import ImportJob
 from ihss.cases.tasks import run_import_job
 
@@ -131,7 +131,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/import_upload.html",
-        {"form": form, "layouts": importing.LAYOUTS, "recent": recent},
+        {"form": form, "layouts": import_rules.LAYOUTS, "recent": recent},
     )
 
 
@@ -182,7 +182,7 @@ def import_errors_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_GET
 def import_sample(request: AuthenticatedHttpRequest, layout: str) -> FileResponse:
     _require_importer(request.user)
-    if layout not in {layout.kind for layout in importing.LAYOUTS}:
+    if layout not in {layout.kind for layout in import_rules.LAYOUTS}:
         raise Http404
     path = SAMPLES_DIR / f"{layout}.csv"
     if not path.is_file():
