@@ -402,7 +402,7 @@ class _Import:
             check_row(parsed.name, number, clean, bad, before)
 
     def _county_allowed(self, file: str, row: int, code: str | None) -> None:
-        if code and self.allowed is not None and code not in self.allowed:
+        if code and not self._may_write(code):
             self.report(
                 file,
                 row,
@@ -681,25 +681,17 @@ class _Import:
             recipient = self.recipients.get(a.case_number)
             authorized: list[tuple[dt.date, int]] | None = None
             if a.case_number and recipient is not None:
-                self._county_allowed_for_case(a, recipient.county_code)
+                # A row of this import; a county that is not the importer's is reported there.
                 if recipient.valid and program:
                     authorized = recipient.authorizations.get(program, [])
-            elif a.case_number in db_recipients:
-                pk, code = db_recipients[a.case_number]
-                self._county_allowed_for_case(a, code)
+            elif a.case_number in db_recipients and self._may_write(
+                db_recipients[a.case_number][1]
+            ):
+                pk, _code = db_recipients[a.case_number]
                 if program:
                     authorized = db_authorized.get((pk, program), [])
             elif a.case_number:
-                self.report(
-                    a.file,
-                    a.row,
-                    "case_number",
-                    _(
-                        "There is no recipient with case number %(number)s in this import "
-                        "or in the portal."
-                    )
-                    % {"number": a.case_number},
-                )
+                self._unknown_case(a)
             if (
                 a.provider_number
                 and a.provider_number not in self.providers
@@ -749,18 +741,19 @@ class _Import:
                     )
             a.valid = a.valid and self.error_count == before
 
-    def _county_allowed_for_case(self, a: AssignmentRow, code: str) -> None:
-        if code and self.allowed is not None and code not in self.allowed:
-            self.report(
-                a.file,
-                a.row,
-                "case_number",
-                _(
-                    "Case %(number)s is not one of your county's recipients, so it is not "
-                    "yours to import."
-                )
-                % {"number": a.case_number},
+    def _may_write(self, county_code: str) -> bool:
+        return self.allowed is None or county_code in self.allowed
+
+    def _unknown_case(self, a: AssignmentRow) -> None:
+        if self.allowed is None:
+            message = _(
+                "There is no recipient with case number %(number)s in this import or in the portal."
             )
+        else:
+            # The same words whether the case is another county's or nobody's, so that
+            # county staff cannot probe other counties' case numbers.
+            message = _("Case %(number)s is not in this import or among your county's recipients.")
+        self.report(a.file, a.row, "case_number", message % {"number": a.case_number})
 
     def _assigned_within_authorized(
         self,

@@ -725,7 +725,7 @@ def test_county_staff_may_import_only_their_own_countys_rows(tmp_path):
     assert nothing_imported()
 
 
-def test_county_staff_cannot_assign_to_another_countys_recipient(
+def test_county_staff_cannot_assign_to_another_countys_recipient_nor_tell_it_exists(
     tmp_path, fresno_recipient, la_provider
 ):
     cast.authorize(fresno_recipient, 150 * 60)
@@ -735,13 +735,31 @@ def test_county_staff_cannot_assign_to_another_countys_recipient(
             assignment(
                 case_number=fresno_recipient.case_number,
                 provider_number=la_provider.provider_number,
-            )
+            ),
+            assignment(case_number="1099999", provider_number=la_provider.provider_number),
         ],
         allowed_counties={"19"},
     )
-    problem = only_problem(outcome)
-    assert problem.column == "case_number"
-    assert "not one of your county's recipients" in problem.message
+    assert [(p.row, p.column, p.message) for p in outcome.problems] == [
+        (
+            2,
+            "case_number",
+            f"Case {fresno_recipient.case_number} is not in this import or among your "
+            "county's recipients.",
+        ),
+        (3, "case_number", "Case 1099999 is not in this import or among your county's recipients."),
+    ]
+
+
+def test_an_assignment_to_another_countys_recipient_row_is_reported_once(tmp_path):
+    outcome = run(
+        tmp_path,
+        recipients=[recipient(county_code="10")],
+        providers=[provider(county_code="19")],
+        assignments=[assignment()],
+        allowed_counties={"19"},
+    )
+    assert where(outcome) == [("recipients.csv", 2, "county_code")]
 
 
 def test_a_county_workers_job_is_limited_to_their_county(tmp_path, fresno_staff, settings):
