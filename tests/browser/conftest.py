@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
@@ -32,21 +33,37 @@ from ihss.cases.models import (
 )
 from tests.browser.support import CHROMIUM_ARGS, DESKTOP, chromium_path, chromium_skip_reason
 
-# Playwright's sync API runs an asyncio event loop in this thread; Django refuses ORM
-# calls from a thread with a running loop unless told it is safe. It is here: the test
-# and the live server's thread never touch the database concurrently from that loop.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 PASSWORD = cast_builders.PASSWORD
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module", autouse=True)
+def _empty_database_for_serialized_rollback(django_db_setup, django_db_blocker) -> None:
+    """Start each module from an empty database, so serialized_rollback can restore it.
+
+    The browser tests are transactional and restore the migrated data (counties, program
+    parameters) with serialized_rollback. A transactional test elsewhere that does not
+    ask for it leaves, after its flush, content types and permissions re-created under
+    new ids, and the restore then collides with them.
+    """
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+
+
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, launched once for the whole run."""
+    """Debian's Chromium, launched once for all the browser tests (they are all here)."""
     path = chromium_path()
     if path is None:
         pytest.skip(chromium_skip_reason())
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio event loop running in this thread, and Django
+    # refuses ORM calls from a thread with a running loop unless told it is safe. It is
+    # here: nothing runs on that loop but Playwright. Set only while the browser runs (not
+    # at import), because the variable leaks into every subprocess the other tests start,
+    # and `manage.py check --deploy` rightly fails on it (async.E001).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     # Django keeps database connections in a thread-critical asgiref Local, whose storage
     # switches to a context variable while an event loop runs in the thread, and Playwright's
@@ -60,6 +77,10 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @dataclass
