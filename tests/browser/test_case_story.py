@@ -66,9 +66,12 @@ def test_county_worker_changes_authorized_hours_and_sees_them_in_the_history(
     change = history.get_by_role("row").filter(has_text=REASON)
     expect(change.first).to_be_visible()
     expect(change.first).to_contain_text("Lupe Ortiz")
-    # Before and after: the hours that were in force and the hours now authorized.
-    expect(history).to_contain_text("120 h")
-    expect(history).to_contain_text("135 h 30 min")
+    # Before and after, in the history entries of this change: the hours that were in
+    # force and the hours now authorized.
+    told = " ".join(change.all_inner_texts())
+    assert "120 h" in told and "135 h 30 min" in told, (
+        f"the history of the change does not show the hours before and after: {told!r}"
+    )
 
     assert opened.csp_violations == []
     assert opened.script_errors == []
