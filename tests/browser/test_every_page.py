@@ -150,9 +150,11 @@ class Visit:
     then: Callable[[Any], None] | None = None
 
 
-def _submit_empty_sign_in(page: Any) -> None:
+def _submit_the_form_as_it_is(page: Any) -> None:
+    """Send the page's form untouched, to see its error messages."""
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form[method=post] button[type=submit]").first.click()
+    page.locator(".usa-error-message, #form-errors").first.wait_for()
 
 
 def _open_the_menu(page: Any) -> None:
@@ -169,7 +171,16 @@ def _open_the_menu(page: Any) -> None:
 SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     "403": lambda c: Visit(str(Role.PROVIDER), reverse("state-home"), 403),
     "404": lambda c: Visit(str(Role.COUNTY_STAFF), "/no-such-page/", 404),
-    "login+errors": lambda c: Visit(ANONYMOUS, reverse("login"), then=_submit_empty_sign_in),
+    # Forms showing their error messages (the summary at the top and each field's).
+    "login+errors": lambda c: Visit(ANONYMOUS, reverse("login"), then=_submit_the_form_as_it_is),
+    "cases:recipient-create+errors": lambda c: Visit(
+        str(Role.COUNTY_STAFF), reverse("cases:recipient-create"), then=_submit_the_form_as_it_is
+    ),
+    "cases:recipient-hours+errors": lambda c: Visit(
+        str(Role.COUNTY_STAFF),
+        reverse("cases:recipient-hours", args=[c.recipient.case_number]),
+        then=_submit_the_form_as_it_is,
+    ),
     "cases:recipient-list+search": lambda c: Visit(
         str(Role.COUNTY_STAFF), reverse("cases:recipient-list") + "?q=Delgado"
     ),
