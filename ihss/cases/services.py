@@ -212,6 +212,8 @@ def change_authorized_hours(
                 reason=reason,
             )
             return latest
+        # The hours in force until now, so the history reads "120 h -> 135 h 30 min".
+        previous = audit.snapshot(latest, HOURS_AUDIT) if latest is not None else None
         if latest is not None and (
             latest.effective_to is None or latest.effective_to >= effective_from
         ):
@@ -236,6 +238,7 @@ def change_authorized_hours(
             actor=by,
             action="authorized_hours.added",
             subject=hours,
+            before=previous,
             after=audit.snapshot(hours, HOURS_AUDIT),
             reason=reason,
         )

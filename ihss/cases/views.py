@@ -227,6 +227,7 @@ EXTRA_LABELS = {
     "county": gettext_lazy("County"),
 }
 HIDDEN_KEYS = frozenset({"ssn", "ssn_index"})
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,7 @@ class Change:
     label: str
     before: Any
     after: Any
-    kind: str  # "minutes", "bool" or "text": how the template shows the values
+    kind: str  # "minutes", "bool", "date" or "text": how the template shows the values
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,15 @@ def _label(subject_type: str, name: str) -> str:
         return name.replace("_", " ").capitalize()
 
 
+def _is_iso_date(value: object) -> bool:
+    return isinstance(value, str) and bool(ISO_DATE.fullmatch(value))
+
+
+def _as_date(value: object) -> object:
+    """Audit snapshots keep dates as ISO text; show them in the reader's date format."""
+    return dt.date.fromisoformat(value) if _is_iso_date(value) else value  # type: ignore[arg-type]
+
+
 def _audit_row(event: AuditEvent, own: models.Model) -> AuditRow:
     created = event.before is None
     changes = []
@@ -267,6 +277,9 @@ def _audit_row(event: AuditEvent, own: models.Model) -> AuditRow:
             kind = "minutes"
         elif isinstance(before, bool) or isinstance(after, bool):
             kind = "bool"
+        elif _is_iso_date(before) or _is_iso_date(after):
+            kind = "date"
+            before, after = _as_date(before), _as_date(after)
         else:
             kind = "text"
         changes.append(Change(_label(event.subject_type, name), before, after, kind))

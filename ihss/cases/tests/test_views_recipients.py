@@ -188,9 +188,9 @@ def test_the_recipient_page_shows_the_whole_picture(signed_in, la_staff, rich_re
     assert "Authorized hours set" in page
     assert "Authorized hours ended" in page
     assert "Annual reassessment" in page
-    assert "Effective to: empty changed to 06/30/2025" not in page  # ISO in the trail
-    assert "Effective to: empty → changed to 2025-06-30" in page
-    assert "Authorized minutes per month: 250 h 30 min" in page
+    assert "Effective to: empty → changed to 06/30/2025" in page  # dates as people write them
+    assert "2025-06-30" not in page
+    assert "Authorized minutes per month: 200 h → changed to 250 h 30 min" in page
     assert la_staff.username in page
 
 
@@ -421,7 +421,8 @@ def test_changing_authorized_hours_end_to_end(signed_in, la_staff, la_recipient)
     assert "01/01/2025 08/31/2025 100 h" in page
     assert "Authorized hours set" in page
     assert "Reassessment after hospital stay" in page
-    assert "Authorized minutes per month: 120 h 45 min" in page
+    # The history shows the hours before and after, next to the reason.
+    assert "Authorized minutes per month: 100 h → changed to 120 h 45 min" in page
     assert AuthorizedHours.objects.get(effective_to=None).monthly_minutes == 120 * H + 45
 
 
