@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from ihss.accounts.models import Role, User
-from ihss.cases.models import Assignment, County, Provider, Recipient
+from ihss.cases.models import Assignment, County, ImportJob, Provider, Recipient
 
 STATEWIDE_READERS = {Role.STATE_ADMIN, Role.SERVICE_DESK}
 STATEWIDE_WRITERS = {Role.STATE_ADMIN}
@@ -121,3 +121,13 @@ def get_assignment_for_user(user: User, pk: int, *, write: bool = False) -> Assi
     if write and not can_write_county(user, assignment.recipient.county_id):
         raise PermissionDenied
     return assignment
+
+
+def get_import_job_for_user(user: User, pk: int) -> ImportJob:
+    """An import job, for the person who started it or a state administrator; 404 for others."""
+    job = ImportJob.objects.select_related("created_by").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    if job.created_by_id != user.pk and not user.has_role(Role.STATE_ADMIN):
+        raise Http404
+    return job

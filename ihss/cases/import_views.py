@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ihss.accounts.http import AuthenticatedHttpRequest
-from ihss.accounts.models import Role, User
+from ihss.accounts.models import User
 from ihss.cases import access, import_rules, importing
 from ihss.cases.models import ImportJob
 from ihss.cases.tasks import run_import_job
@@ -45,16 +45,6 @@ def can_import(user: User) -> bool:
 def _require_importer(user: User) -> None:
     if not can_import(user):
         raise PermissionDenied
-
-
-def get_import_job_for_user(user: User, pk: int) -> ImportJob:
-    """The job, for the person who started it or a state administrator; 404 for others."""
-    job = ImportJob.objects.select_related("created_by").filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    if job.created_by_id != user.pk and not user.has_role(Role.STATE_ADMIN):
-        raise Http404
-    return job
 
 
 class MultipleFileInput(forms.FileInput):
@@ -147,14 +137,14 @@ def _status_context(job: ImportJob) -> dict[str, Any]:
 
 @require_GET
 def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    job = get_import_job_for_user(request.user, pk)
+    job = access.get_import_job_for_user(request.user, pk)
     return render(request, "cases/import_job.html", _status_context(job))
 
 
 @require_GET
 def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The status fragment the job page polls; once finished it stops polling."""
-    job = get_import_job_for_user(request.user, pk)
+    job = access.get_import_job_for_user(request.user, pk)
     return render(request, "cases/import_status.html", _status_context(job))
 
 
@@ -166,7 +156,7 @@ def _cell(value: Any) -> str:
 
 @require_GET
 def import_errors_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    job = get_import_job_for_user(request.user, pk)
+    job = access.get_import_job_for_user(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
     response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
