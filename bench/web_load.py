@@ -100,7 +100,8 @@ def main() -> int:
             except OSError:
                 time.sleep(0.2)
         print(
-            f"| Page | Requests/s | p50 | p99 | Errors |  ({args.connections} connections, {args.workers} workers, {args.seconds} s)"
+            f"{args.connections} connections, {args.workers} workers, {args.seconds} s a page\n"
+            "| Page | Requests/s | p50 | p99 | Errors |"
         )
         for label, path, signed_in in PAGES:
             cmd = [
@@ -119,8 +120,9 @@ def main() -> int:
             p99 = re.search(r"99%\s+([\d.]+\w+)", out)
             errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
             print(
-                f"| {label} | {float(rps.group(1)) if rps else 0:,.0f} | {p50.group(1) if p50 else '?'} "
-                f"| {p99.group(1) if p99 else '?'} | {errors.group(1) if errors else 0} |"
+                f"| {label} | {float(rps.group(1)) if rps else 0:,.0f} "
+                f"| {p50.group(1) if p50 else '?'} | {p99.group(1) if p99 else '?'} "
+                f"| {errors.group(1) if errors else 0} |"
             )
     finally:
         server.terminate()
