@@ -81,3 +81,17 @@ def test_a_session_ends_after_the_absolute_timeout_however_active(client, la_sta
         response = client.get("/county/")
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")
+
+
+def test_production_hashes_passwords_with_argon2id_and_asks_for_long_passphrases():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.PASSWORD_HASHERS[0]); "
+        "print([v.get('OPTIONS', {}).get('min_length') for v in s.AUTH_PASSWORD_VALIDATORS]); "
+        "print([v['NAME'].rsplit('.', 1)[1] for v in s.AUTH_PASSWORD_VALIDATORS])"
+    )
+    result = _manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert "Argon2PasswordHasher" in result.stdout, result.stderr
+    assert "15" in result.stdout
+    # No composition rules (NIST SP 800-63B-4): an all-digit passphrase is not refused.
+    assert "NumericPasswordValidator" not in result.stdout
