@@ -70,6 +70,7 @@ from ihss.cases.models import (
     Provider,
     Recipient,
 )
+from ihss.cases.rules import REGULAR_MONTHLY_CAP, SEVERE_MONTHLY_CAP, monthly_cap_parameter
 from ihss.core import audit, crypto
 from ihss.core.fields import EncryptedTextField
 from ihss.core.models import AuditEvent, ProgramParameter
@@ -87,8 +88,8 @@ SAVING = "saving"
 Progress = Callable[[str, int, int], None]
 """Called as progress(phase, rows_done, total_rows); phase is CHECKING or SAVING."""
 
-SEVERE_CAP = "recipient_monthly_max_severe"
-REGULAR_CAP = "recipient_monthly_max"
+SEVERE_CAP = SEVERE_MONTHLY_CAP
+REGULAR_CAP = REGULAR_MONTHLY_CAP
 SAFE_HEADER_RE = re.compile(r"^[a-z][a-z0-9_ ]{0,39}$")
 
 
@@ -511,7 +512,7 @@ class _Import:
                 )
         if ihss and start is not None:
             severe = bool(clean.get("severely_impaired"))
-            limit = self.cap(SEVERE_CAP if severe else REGULAR_CAP, start)
+            limit = self.cap(monthly_cap_parameter(severely_impaired=severe), start)
             if limit is not None and ihss > limit:
                 why = (
                     _("a severely impaired recipient can be authorized for per month")

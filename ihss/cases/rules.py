@@ -13,6 +13,15 @@ MINUTES_PER_HOUR = 60
 
 Period = tuple[dt.date, dt.date | None, int]
 
+# Program parameters (core.ProgramParameter keys) for the monthly authorization caps.
+SEVERE_MONTHLY_CAP = "recipient_monthly_max_severe"  # 283 h
+REGULAR_MONTHLY_CAP = "recipient_monthly_max"  # 195 h
+
+
+def monthly_cap_parameter(*, severely_impaired: bool) -> str:
+    """Which cap applies to a recipient's authorized hours: 283 h if severely impaired."""
+    return SEVERE_MONTHLY_CAP if severely_impaired else REGULAR_MONTHLY_CAP
+
 
 def split_minutes(total: int) -> tuple[int, int]:
     """(hours, minutes) of a duration in minutes: 4245 -> (70, 45)."""

@@ -246,7 +246,7 @@ def change_authorized_hours(
 
 
 def _check_monthly_maximum(recipient: Recipient, minutes: int, on: dt.date) -> None:
-    key = "recipient_monthly_max_severe" if recipient.severely_impaired else "recipient_monthly_max"
+    key = rules.monthly_cap_parameter(severely_impaired=recipient.severely_impaired)
     try:
         maximum = parameter(key, on=on)
     except MissingParameter as exc:

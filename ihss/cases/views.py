@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import User
-from ihss.cases import access, services
+from ihss.cases import access, rules, services
 from ihss.cases.forms import (
     AssignmentEditForm,
     AssignmentForm,
@@ -465,10 +465,7 @@ def recipient_hours(request: AuthenticatedHttpRequest, case_number: str) -> Http
             "recipient": recipient,
             "programs": programs,
             "maximum": _parameter(
-                "recipient_monthly_max_severe"
-                if recipient.severely_impaired
-                else "recipient_monthly_max",
-                today,
+                rules.monthly_cap_parameter(severely_impaired=recipient.severely_impaired), today
             ),
         },
     )

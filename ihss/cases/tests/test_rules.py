@@ -75,3 +75,10 @@ def test_travel_agreements_back_to_back_do_not_add_up():
     assert peak_total([june, july]) == 300
     overlapping = (dt.date(2026, 6, 30), None, 300)
     assert peak_total([june, overlapping]) == 600
+
+
+def test_a_severely_impaired_recipient_is_held_to_the_283_hour_cap_others_to_195():
+    from ihss.cases.rules import monthly_cap_parameter
+
+    assert monthly_cap_parameter(severely_impaired=True) == "recipient_monthly_max_severe"
+    assert monthly_cap_parameter(severely_impaired=False) == "recipient_monthly_max"
