@@ -88,4 +88,5 @@ def test_two_different_changes_at_once_leave_one_consistent_history(la_staff):
     assert rows[1].effective_to is None
     assert rows[1].monthly_minutes in {150 * 60, 160 * 60}
     last = AuditEvent.objects.filter(subject_id=str(rows[1].pk)).order_by("-id").first()
+    assert last is not None and last.after is not None
     assert last.after["monthly_minutes"] == rows[1].monthly_minutes

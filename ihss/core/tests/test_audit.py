@@ -26,7 +26,7 @@ def test_it_records_who_what_why_before_and_after(event, la_recipient):
     assert list(audit.trail(la_recipient)) == [event]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_refuses_to_write_outside_the_change_transaction(la_recipient):
     with pytest.raises(RuntimeError):
         audit.record(actor=None, action="x", subject=la_recipient)
