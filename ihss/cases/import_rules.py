@@ -130,28 +130,27 @@ def county_code(value: str, known: Iterable[str]) -> str:
     return code
 
 
-def case_number(value: str) -> str:
+def _checked(check: Callable[[str], Any], value: str) -> Any:
+    """Run a Django validator or normaliser; its message becomes the cell's problem."""
     try:
-        validators.validate_case_number(value)
+        return check(value)
     except ValidationError as exc:
         raise Invalid(str(exc.messages[0])) from None
+
+
+def case_number(value: str) -> str:
+    _checked(validators.validate_case_number, value)
     return value
 
 
 def provider_number(value: str) -> str:
-    try:
-        validators.validate_provider_number(value)
-    except ValidationError as exc:
-        raise Invalid(str(exc.messages[0])) from None
+    _checked(validators.validate_provider_number, value)
     return value
 
 
 def ssn(value: str) -> str:
     """The nine digits of an SSN (with or without dashes); the message never repeats it."""
-    try:
-        return validators.normalize_ssn(value)
-    except ValidationError as exc:
-        raise Invalid(str(exc.messages[0])) from None
+    return str(_checked(validators.normalize_ssn, value))
 
 
 def zip_code(value: str) -> str:
