@@ -101,6 +101,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "ihss.core",
+    "ihss.notifications",
     "ihss.cases",
     "ihss.accounts",
     "ihss.payroll",
@@ -291,6 +292,33 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IHSS Portal <no-reply@ihss.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# --- Notifications ------------------------------------------------------------------------
+
+# Absolute links in emails point here.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Text messages: FileSmsBackend (development: var/sms.log), ConsoleSmsBackend, or
+# HttpSmsBackend (a provider's HTTPS API, configured by the SMS_HTTP_* variables).
+SMS_BACKEND = env_str("SMS_BACKEND", "ihss.notifications.channels.FileSmsBackend")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.log"))
+SMS_HTTP_URL = env_str("SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+SMS_FROM = env_str("SMS_FROM", "IHSS")
+NOTIFICATIONS = {
+    # Tries of one email or text before it is marked failed for the service desk.
+    "MAX_ATTEMPTS": env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6),
+    # Waits between tries double from the base up to the cap: 1, 2, 4, 8, 16 minutes.
+    "RETRY_BASE_SECONDS": env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60),
+    "RETRY_CAP_SECONDS": env_int("NOTIFICATIONS_RETRY_CAP_SECONDS", 3600),
+    # How long a worker holds a message it is sending; a worker that dies gives it up then.
+    "LEASE_SECONDS": env_int("NOTIFICATIONS_LEASE_SECONDS", 300),
+    # A queued message whose task has not run after this long is queued again by the sweep.
+    "REQUEUE_AFTER_SECONDS": env_int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", 600),
+}
+# Who may read the outbox of every person's messages.
+NOTIFICATIONS_OUTBOX_ROLES = ("service_desk", "state_admin")
 
 # --- Background tasks ---------------------------------------------------------------------
 

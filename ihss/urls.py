@@ -17,6 +17,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", accounts_views.set_language, name="set_language"),
     path("cases/", include("ihss.cases.urls")),
+    path("messages/", include("ihss.notifications.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
     path("", include("ihss.web.urls")),

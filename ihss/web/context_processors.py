@@ -7,13 +7,17 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from ihss.notifications.services import unread_count
 from ihss.web.navigation import navigation_for
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
     return {
         "service_desk_phone": settings.SERVICE_DESK_PHONE,
         "service_desk_hours": settings.SERVICE_DESK_HOURS,
-        "navigation": navigation_for(user, request.path) if user is not None else [],
+        "navigation": navigation_for(user, request.path, unread=unread_count(user))
+        if signed_in
+        else [],
     }

@@ -30,11 +30,13 @@ ROLE_LINKS: dict[str, list[tuple[str, Any]]] = {
     Role.SERVICE_DESK: [
         ("cases:recipient-list", _("Recipients")),
         ("cases:provider-list", _("Providers")),
+        ("notifications:outbox", _("Outbox")),
     ],
     Role.STATE_ADMIN: [
         ("cases:recipient-list", _("Recipients")),
         ("cases:provider-list", _("Providers")),
         ("cases:import", _("Import")),
+        ("notifications:outbox", _("Outbox")),
     ],
 }
 
@@ -54,9 +56,10 @@ class NavItem:
     url: str
     label: Any
     current: bool
+    badge: int = 0  # a count shown next to the label (unread messages)
 
 
-def navigation_for(user: Any, path: str) -> list[NavItem]:
+def navigation_for(user: Any, path: str, *, unread: int = 0) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     seen: set[str] = set()
@@ -68,4 +71,14 @@ def navigation_for(user: Any, path: str) -> list[NavItem]:
             seen.add(name)
             url = reverse(name)
             items.append(NavItem(url=url, label=label, current=path.startswith(url)))
+    inbox = reverse("notifications:inbox")
+    outbox = reverse("notifications:outbox")
+    items.append(
+        NavItem(
+            url=inbox,
+            label=_("Messages"),
+            current=path.startswith(inbox) and not path.startswith(outbox),
+            badge=unread,
+        )
+    )
     return items

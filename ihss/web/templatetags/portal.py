@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext as _
+
+from ihss.core.units import format_cents, format_minutes
 
 register = template.Library()
 
@@ -11,17 +12,9 @@ register = template.Library()
 @register.filter
 def hours(minutes: int | str | None) -> str:
     """Show integer minutes the way timesheets do: "70 h 45 min"."""
-    if minutes is None or minutes == "":
-        return ""
-    h, m = divmod(int(minutes), 60)
-    if m == 0:
-        return _("%(h)s h") % {"h": h}
-    return _("%(h)s h %(m)s min") % {"h": h, "m": m}
+    return format_minutes(minutes)
 
 
 @register.filter
 def dollars(cents: int | str | None) -> str:
-    if cents is None or cents == "":
-        return ""
-    whole, part = divmod(int(cents), 100)
-    return f"${whole:,}.{part:02d}"
+    return format_cents(cents)

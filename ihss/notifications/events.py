@@ -1,0 +1,172 @@
+"""The kinds of notice the portal sends, and what each one needs.
+
+Every capability raises its notices by name through `services.notify`. The registry says
+which category a notice belongs to (security and payment notices cannot be switched off,
+only moved between email and text), who usually receives it, and a sample context that
+the template tests render in every language.
+
+Context values are plain JSON: text, integers (money in cents, hours in minutes) and
+ISO dates ("2026-11-15"), which the templates format in the reader's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    SECURITY = "security", _("Account security")
+    PAYMENT = "payment", _("Pay")
+    PROGRAM = "program", _("Program notices")
+    TIMESHEETS = "timesheets", _("Timesheets")
+    TRAINING = "training", _("Career Pathways training")
+    REMINDERS = "reminders", _("Reminders")
+
+
+# Notices a person may move between channels but not switch off.
+REQUIRED_CATEGORIES = frozenset({Category.SECURITY, Category.PAYMENT, Category.PROGRAM})
+
+
+class Event(models.TextChoices):
+    TIMESHEET_READY_FOR_REVIEW = "timesheet_ready_for_review", _("Timesheet ready for review")
+    TIMESHEET_APPROVED = "timesheet_approved", _("Timesheet approved")
+    TIMESHEET_REJECTED = "timesheet_rejected", _("Timesheet rejected")
+    TIMESHEET_NO_RECIPIENT_ACTION = (
+        "timesheet_no_recipient_action",
+        _("Timesheet not yet reviewed by the recipient"),
+    )
+    PAYMENT_ISSUED = "payment_issued", _("Payment issued")
+    TRAVEL_CLAIM_NOT_PAID = "travel_claim_not_paid", _("Travel claim not paid")
+    DIRECT_DEPOSIT_CHANGED = "direct_deposit_changed", _("Direct deposit changed")
+    SIGN_IN_LOCKED = "sign_in_locked", _("Sign-in locked")
+    PREFERENCES_CHANGED = "preferences_changed", _("Notice settings changed")
+    VIOLATION_NOTICE = "violation_notice", _("Violation notice")
+    CLASS_CONFIRMATION = "class_confirmation", _("Class registration confirmed")
+    WAITLIST_PROMOTION = "waitlist_promotion", _("Moved from the waitlist into a class")
+    CLASS_REMINDER = "class_reminder", _("Class reminder")
+    INCENTIVE_EARNED = "incentive_earned", _("Training incentive earned")
+    PAY_PERIOD_ENDING = "pay_period_ending", _("Pay period ends tomorrow")
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    event: Event
+    category: Category
+    description: Any  # lazy translated text shown on the settings page
+    sample: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def required(self) -> bool:
+        return self.category in REQUIRED_CATEGORIES
+
+
+_PERIOD = {"period_start": "2026-11-01", "period_end": "2026-11-15"}
+
+SPECS: dict[str, EventSpec] = {
+    spec.event.value: spec
+    for spec in [
+        EventSpec(
+            Event.TIMESHEET_READY_FOR_REVIEW,
+            Category.TIMESHEETS,
+            _("For recipients: a provider's timesheet is waiting for your approval."),
+            {"provider_name": "Ana Reyes", **_PERIOD, "minutes": 4200, "review_by": "2026-11-18"},
+        ),
+        EventSpec(
+            Event.TIMESHEET_APPROVED,
+            Category.TIMESHEETS,
+            _("For providers: the recipient approved your timesheet."),
+            {"recipient_name": "Rosa Delgado", **_PERIOD, "minutes": 4200},
+        ),
+        EventSpec(
+            Event.TIMESHEET_REJECTED,
+            Category.PAYMENT,
+            _("For providers: the recipient rejected your timesheet, so it cannot be paid yet."),
+            {"recipient_name": "Rosa Delgado", **_PERIOD, "reason": "Hours on Nov 3 are wrong."},
+        ),
+        EventSpec(
+            Event.TIMESHEET_NO_RECIPIENT_ACTION,
+            Category.TIMESHEETS,
+            _("For providers: the recipient has not yet reviewed your timesheet."),
+            {"recipient_name": "Rosa Delgado", **_PERIOD, "submitted_on": "2026-11-15"},
+        ),
+        EventSpec(
+            Event.PAYMENT_ISSUED,
+            Category.PAYMENT,
+            _("For providers: a payment was issued to you."),
+            {**_PERIOD, "amount_cents": 123456, "paid_on": "2026-11-25", "method": "deposit"},
+        ),
+        EventSpec(
+            Event.TRAVEL_CLAIM_NOT_PAID,
+            Category.PAYMENT,
+            _("For providers: a travel claim could not be paid."),
+            {**_PERIOD, "reason": "No travel agreement (SOC 2255) covers these trips."},
+        ),
+        EventSpec(
+            Event.DIRECT_DEPOSIT_CHANGED,
+            Category.SECURITY,
+            _("Your direct deposit bank account was changed."),
+            {"account_last4": "6789", "changed_on": "2026-11-20"},
+        ),
+        EventSpec(
+            Event.SIGN_IN_LOCKED,
+            Category.SECURITY,
+            _("Your account was locked after failed sign-in attempts."),
+            {"failures": 5, "locked_minutes": 15},
+        ),
+        EventSpec(
+            Event.PREFERENCES_CHANGED,
+            Category.SECURITY,
+            _("Your notice settings or mobile number changed."),
+            {"changed_on": "2026-11-20"},
+        ),
+        EventSpec(
+            Event.VIOLATION_NOTICE,
+            Category.PROGRAM,
+            _("For providers: a violation of the work-hour rules was recorded."),
+            {**_PERIOD, "violation_number": 1, "rule": "Weekly maximum hours exceeded"},
+        ),
+        EventSpec(
+            Event.CLASS_CONFIRMATION,
+            Category.TRAINING,
+            _("You are registered for a Career Pathways class."),
+            {"course": "CPR and First Aid", "starts_on": "2026-12-03", "place": "Online"},
+        ),
+        EventSpec(
+            Event.WAITLIST_PROMOTION,
+            Category.TRAINING,
+            _("A seat opened in a class you were waiting for."),
+            {"course": "Dementia Care Basics", "starts_on": "2026-12-10", "place": "Fresno"},
+        ),
+        EventSpec(
+            Event.CLASS_REMINDER,
+            Category.TRAINING,
+            _("A class you registered for starts soon."),
+            {"course": "CPR and First Aid", "starts_on": "2026-12-03", "place": "Online"},
+        ),
+        EventSpec(
+            Event.INCENTIVE_EARNED,
+            Category.PAYMENT,
+            _("You earned a Career Pathways incentive payment."),
+            {"pathway": "Adult Education", "amount_cents": 50000},
+        ),
+        EventSpec(
+            Event.PAY_PERIOD_ENDING,
+            Category.REMINDERS,
+            _("For providers: the pay period ends tomorrow; submit your timesheet."),
+            _PERIOD,
+        ),
+    ]
+}
+
+
+def spec_for(event: str) -> EventSpec:
+    try:
+        return SPECS[event]
+    except KeyError:
+        raise ValueError(
+            f"Unknown notice {event!r}; add it to ihss.notifications.events."
+        ) from None

@@ -1,0 +1,620 @@
+"""The notification service: raise a notice, send it, and let people choose how.
+
+`notify` is the one entry point for every capability. It writes the message-center entry
+and one outbox row per outside channel in the caller's transaction, and queues the
+sending for after the commit. `deliver` is what the worker runs for one outbox row: it
+claims the row with a conditional UPDATE, so that two workers (or a retried task) never
+send it twice, sends it, and records the outcome. `sweep` re-queues rows whose task was
+lost or whose worker died.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import secrets
+from collections.abc import Iterable, Mapping
+from email.utils import parseaddr
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
+
+from ihss.core import audit
+from ihss.notifications import channels, rules
+from ihss.notifications.events import Event, spec_for
+from ihss.notifications.models import (
+    ContactSettings,
+    Delivery,
+    MobileVerification,
+    Notification,
+    Preference,
+)
+from ihss.notifications.rendering import render_email, render_notice, supported_language
+
+log = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "ihss.notifications.unsubscribe"
+CODE_SALT = "ihss.notifications.mobile-code"
+CODE_LIFETIME = dt.timedelta(minutes=10)
+CODE_RESEND_WAIT = dt.timedelta(seconds=60)
+CODE_MAX_FAILURES = 5
+CODES_PER_DAY = 5
+
+
+def _config(name: str) -> int:
+    return int(settings.NOTIFICATIONS[name])
+
+
+# --- Raising a notice ---------------------------------------------------------------------
+
+
+def notify(
+    *,
+    user: AbstractUser,
+    event: str,
+    context: Mapping[str, Any],
+    key: str,
+    link: str = "",
+) -> Notification:
+    """Record one notice to `user` and queue its email and text, per their settings.
+
+    Idempotent: a second call with the same user, event and key returns the first
+    notice and queues nothing. Call it inside the transaction of the change the notice
+    is about; it then commits, or rolls back, with that change.
+    """
+    spec = spec_for(event)
+    if link and (not link.startswith("/") or link.startswith("//")):
+        raise ValueError("link must be a path inside the portal, such as /messages/")
+    plain = json.loads(json.dumps(dict(context)))  # only JSON goes in; fail here, not later
+    with transaction.atomic():
+        existing = Notification.objects.filter(user=user, event=event, key=key).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    user=user,
+                    event=event,
+                    key=key,
+                    context=plain,
+                    language=supported_language(getattr(user, "preferred_language", "")),
+                    link=link,
+                )
+        except IntegrityError:
+            # The same notice was raised at the same moment elsewhere: that one stands.
+            return Notification.objects.get(user=user, event=event, key=key)
+        contact = ContactSettings.objects.filter(user=user).first()
+        choice = (
+            Preference.objects.filter(user=user, event=event)
+            .values_list("choice", flat=True)
+            .first()
+        ) or rules.CHOICE_EMAIL
+        plan = rules.plan_channels(
+            choice=choice,
+            required=spec.required,
+            has_email=bool(user.email),
+            email_refused=_email_refused(user, contact),
+            has_verified_mobile=contact is not None and contact.mobile_verified,
+            mobile_refused=contact is not None and contact.mobile_refused_at is not None,
+        )
+        now = timezone.now()
+        deliveries = Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    notification=notification,
+                    channel=channel,
+                    address=_address(user, contact, channel) if outcome == rules.SEND else "",
+                    status=Delivery.Status.QUEUED
+                    if outcome == rules.SEND
+                    else Delivery.Status.SKIPPED,
+                    skip_reason="" if outcome == rules.SEND else outcome,
+                    next_attempt_at=now,
+                )
+                for channel, outcome in plan.items()
+            ]
+        )
+        queued = [d.pk for d in deliveries if d.status == Delivery.Status.QUEUED]
+        if queued:
+            transaction.on_commit(lambda: enqueue(queued), robust=True)
+    return notification
+
+
+def _email_refused(user: AbstractUser, contact: ContactSettings | None) -> bool:
+    return (
+        contact is not None
+        and bool(contact.email_refused_address)
+        and contact.email_refused_address.lower() == (user.email or "").lower()
+    )
+
+
+def _address(user: AbstractUser, contact: ContactSettings | None, channel: str) -> str:
+    if channel == rules.EMAIL:
+        return str(user.email)
+    return contact.mobile_number if contact is not None else ""
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+def _supports_defer() -> bool:
+    from django_tasks import default_task_backend
+
+    return bool(default_task_backend.supports_defer)
+
+
+def enqueue(delivery_ids: Iterable[int], *, run_after: dt.datetime | None = None) -> None:
+    """Queue the worker task of each outbox row (after the commit that wrote them)."""
+    from ihss.notifications.tasks import send_delivery
+
+    ids = list(delivery_ids)
+    if not ids:
+        return
+    Delivery.objects.filter(pk__in=ids).update(enqueued_at=run_after or timezone.now())
+    task = send_delivery.using(run_after=run_after) if run_after is not None else send_delivery
+    for delivery_id in ids:
+        task.enqueue(delivery_id)
+
+
+def claim(delivery_id: int, *, now: dt.datetime) -> bool:
+    """Take one outbox row for sending. Exactly one caller wins, on any database.
+
+    A row is free when it is queued and due, or when the worker that took it has been
+    silent past its lease (it died mid-send).
+    """
+    lease = dt.timedelta(seconds=_config("LEASE_SECONDS"))
+    taken = (
+        Delivery.objects.filter(pk=delivery_id)
+        .filter(
+            Q(status=Delivery.Status.QUEUED, next_attempt_at__lte=now)
+            | Q(status=Delivery.Status.SENDING, lease_until__lt=now)
+        )
+        .update(
+            status=Delivery.Status.SENDING,
+            attempts=F("attempts") + 1,
+            lease_until=now + lease,
+            updated_at=now,
+        )
+    )
+    return taken == 1
+
+
+def deliver(delivery_id: int) -> str:
+    """Send one outbox row if it is due and nobody else holds it; return its new status."""
+    now = timezone.now()
+    if not claim(delivery_id, now=now):
+        return "not-due"
+    delivery = Delivery.objects.select_related("notification__user").get(pk=delivery_id)
+    try:
+        provider_id = _send(delivery)
+    except channels.PermanentFailure as failure:
+        return _permanent_failure(delivery, failure)
+    except channels.TemporaryFailure as failure:
+        return _temporary_failure(delivery, str(failure))
+    except Exception as error:  # a fault of ours (a template, a bug): retry, then fail
+        log.exception("Sending delivery %s failed unexpectedly", delivery_id)
+        return _temporary_failure(delivery, f"{type(error).__name__}")
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.SENT,
+        sent_at=timezone.now(),
+        lease_until=None,
+        last_error="",
+        provider_id=provider_id[:120],
+        updated_at=timezone.now(),
+    )
+    return Delivery.Status.SENT
+
+
+def _send(delivery: Delivery) -> str:
+    notification = delivery.notification
+    rendered = render_notice(notification.event, notification.context, notification.language)
+    if delivery.channel == Delivery.Channel.SMS:
+        return channels.sms_backend().send(
+            to=delivery.address, body=rendered.sms, reference=f"ihss-delivery-{delivery.pk}"
+        )
+    user = notification.user
+    required = spec_for(notification.event).required
+    unsubscribe = "" if required else absolute(unsubscribe_path(user.pk, notification.event))
+    email = render_email(
+        rendered=rendered,
+        language=notification.language,
+        first_name=user.first_name,
+        required=required,
+        link_url=absolute(notification.link) if notification.link else "",
+        settings_url=absolute(reverse("notifications:settings")),
+        unsubscribe_url=unsubscribe,
+    )
+    headers = {"Auto-Submitted": "auto-generated"}
+    if unsubscribe:
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    channels.send_email(
+        to=delivery.address, email=email, message_id=message_id(delivery), headers=headers
+    )
+    return ""
+
+
+def message_id(delivery: Delivery) -> str:
+    """The same Message-ID on every try, so a mail system can drop a repeated copy."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "ihss.invalid"
+    return f"<notice-{delivery.notification_id}.{delivery.pk}@{domain}>"
+
+
+def absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL + path
+
+
+def _temporary_failure(delivery: Delivery, reason: str) -> str:
+    now = timezone.now()
+    if delivery.attempts >= _config("MAX_ATTEMPTS"):
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.FAILED,
+            lease_until=None,
+            last_error=reason[:300],
+            updated_at=now,
+        )
+        log.warning("Delivery %s failed after %s tries", delivery.pk, delivery.attempts)
+        return Delivery.Status.FAILED
+    wait = rules.retry_delay_seconds(
+        delivery.attempts,
+        base_seconds=_config("RETRY_BASE_SECONDS"),
+        cap_seconds=_config("RETRY_CAP_SECONDS"),
+    )
+    retry_at = now + dt.timedelta(seconds=wait)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.QUEUED,
+        next_attempt_at=retry_at,
+        lease_until=None,
+        last_error=reason[:300],
+        updated_at=now,
+    )
+    if _supports_defer():
+        enqueue([delivery.pk], run_after=retry_at)
+    # Otherwise (the immediate backend of tests) the sweep sends it when it is due.
+    return Delivery.Status.QUEUED
+
+
+def _permanent_failure(delivery: Delivery, failure: channels.PermanentFailure) -> str:
+    now = timezone.now()
+    status = Delivery.Status.REFUSED if failure.address_refused else Delivery.Status.FAILED
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=status, lease_until=None, last_error=str(failure)[:300], updated_at=now
+        )
+        if failure.address_refused:
+            contact, _ = ContactSettings.objects.get_or_create(user=delivery.notification.user)
+            if delivery.channel == Delivery.Channel.EMAIL:
+                contact.email_refused_address = delivery.address
+                contact.email_refused_at = now
+            elif contact.mobile_number == delivery.address:
+                contact.mobile_refused_at = now
+            contact.save()
+    return status
+
+
+def sweep(*, now: dt.datetime | None = None, limit: int = 5000) -> int:
+    """Queue again the outbox rows that are due but whose task was lost or whose worker died.
+
+    Returns how many rows were queued. Queuing a row twice is harmless: `claim` lets one
+    task send it and turns the other away.
+    """
+    now = now or timezone.now()
+    requeue_before = now - dt.timedelta(seconds=_config("REQUEUE_AFTER_SECONDS"))
+    due = list(
+        Delivery.objects.filter(
+            Q(
+                status=Delivery.Status.QUEUED,
+                next_attempt_at__lte=now,
+            )
+            & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=requeue_before))
+            | Q(status=Delivery.Status.SENDING, lease_until__lt=now)
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    enqueue(due)
+    return len(due)
+
+
+def retry(*, delivery: Delivery, by: AbstractUser) -> None:
+    """The service desk sends a failed message once more (after fixing what was wrong)."""
+    with transaction.atomic():
+        locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if locked.status != Delivery.Status.FAILED:
+            raise ValueError("Only a failed message can be tried again.")
+        before = {"status": locked.status, "attempts": locked.attempts}
+        locked.status = Delivery.Status.QUEUED
+        locked.next_attempt_at = timezone.now()
+        locked.save(update_fields=["status", "next_attempt_at", "updated_at"])
+        audit.record(
+            actor=by,
+            action="notifications.delivery.retry",
+            subject=locked,
+            before=before,
+            after={"status": locked.status},
+            reason="Tried again from the outbox",
+        )
+        transaction.on_commit(lambda: enqueue([locked.pk]), robust=True)
+
+
+# --- The message center -------------------------------------------------------------------
+
+
+def unread_count(user: AbstractUser) -> int:
+    """Unread notices of `user` (one indexed count: the header shows it on every page)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+
+
+def mark_unread(notification: Notification) -> None:
+    notification.read_at = None
+    Notification.objects.filter(pk=notification.pk).update(read_at=None)
+
+
+def mark_all_read(user: AbstractUser) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- Preferences --------------------------------------------------------------------------
+
+
+def preferences_of(user: AbstractUser) -> dict[str, str]:
+    """Every event's channel choice for `user`, the default (email) filled in."""
+    chosen = dict(Preference.objects.filter(user=user).values_list("event", "choice"))
+    return {event.value: chosen.get(event.value, rules.CHOICE_EMAIL) for event in Event}
+
+
+def contact_of(user: AbstractUser) -> ContactSettings:
+    contact = ContactSettings.objects.filter(user=user).first()
+    return contact if contact is not None else ContactSettings(user=user)
+
+
+class PreferenceError(ValueError):
+    """A choice the person may not make; the message is written for them."""
+
+
+def set_preferences(*, user: AbstractUser, choices: Mapping[str, str], by: AbstractUser) -> bool:
+    """Save channel choices; returns whether anything changed (and then tells the person)."""
+    contact = contact_of(user)
+    current = preferences_of(user)
+    changes: dict[str, str] = {}
+    for event, choice in choices.items():
+        spec = spec_for(event)
+        if choice not in rules.CHOICES:
+            raise PreferenceError(gettext("Choose one of the offered ways."))
+        if choice == rules.CHOICE_NONE and spec.required:
+            raise PreferenceError(
+                gettext("“%(notice)s” cannot be switched off; choose email, text or both.")
+                % {"notice": spec.event.label}
+            )
+        if choice in (rules.CHOICE_SMS, rules.CHOICE_BOTH) and not contact.mobile_verified:
+            raise PreferenceError(
+                gettext("Add and confirm a mobile number before choosing text messages.")
+            )
+        if current[event] != choice:
+            changes[event] = choice
+    if not changes:
+        return False
+    with transaction.atomic():
+        for event, choice in changes.items():
+            Preference.objects.update_or_create(user=user, event=event, defaults={"choice": choice})
+        audit.record(
+            actor=by,
+            action="notifications.preferences.change",
+            subject=user,
+            before={event: current[event] for event in changes},
+            after=changes,
+        )
+        _tell_about_change(user)
+    return True
+
+
+def _tell_about_change(user: AbstractUser) -> None:
+    now = timezone.now()
+    notify(
+        user=user,
+        event=Event.PREFERENCES_CHANGED,
+        context={"changed_on": timezone.localdate(now).isoformat()},
+        key=f"changed:{now.isoformat()}",
+        link=reverse("notifications:settings"),
+    )
+
+
+def unsubscribe_path(user_id: int, event: str) -> str:
+    token = signing.dumps({"u": user_id, "e": event}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return reverse("notifications:unsubscribe", args=[token])
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """The (user id, event) an unsubscribe link names, or None if it was tampered with."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("e") not in Event.values:
+        return None
+    user_id = data.get("u")
+    return (user_id, str(data["e"])) if isinstance(user_id, int) else None
+
+
+def unsubscribe(*, user: AbstractUser, event: str) -> bool:
+    """Stop emails of one optional notice (it stays in the message center)."""
+    spec = spec_for(event)
+    if spec.required:
+        raise PreferenceError(gettext("This notice cannot be switched off."))
+    current = preferences_of(user)[event]
+    new = {rules.CHOICE_BOTH: rules.CHOICE_SMS}.get(current, rules.CHOICE_NONE)
+    if new == current:
+        return False
+    with transaction.atomic():
+        Preference.objects.update_or_create(user=user, event=event, defaults={"choice": new})
+        audit.record(
+            actor=user,
+            action="notifications.preferences.unsubscribe",
+            subject=user,
+            before={event: current},
+            after={event: new},
+            reason="Unsubscribe link in an email",
+        )
+    return True
+
+
+# --- Mobile number ------------------------------------------------------------------------
+
+
+class VerificationError(ValueError):
+    """A verification step that cannot go on; the message is written for the person."""
+
+
+def _code_hash(user_id: int, number: str, code: str) -> str:
+    return salted_hmac(CODE_SALT, f"{user_id}:{number}:{code}", algorithm="sha256").hexdigest()
+
+
+def start_mobile_verification(*, user: AbstractUser, number: str) -> MobileVerification:
+    """Text a 6-digit code to `number` (as typed); the person types it back to confirm."""
+    e164 = rules.normalize_us_mobile(number)
+    if e164 is None:
+        raise VerificationError(
+            gettext("Enter a US mobile number with its area code, like (530) 555-0123.")
+        )
+    now = timezone.now()
+    recent = MobileVerification.objects.filter(
+        user=user, created_at__gt=now - dt.timedelta(days=1)
+    ).order_by("-created_at")
+    latest = recent.first()
+    if latest is not None and now - latest.created_at < CODE_RESEND_WAIT:
+        raise VerificationError(gettext("We just sent a code. Wait a minute before asking again."))
+    if recent.count() >= CODES_PER_DAY:
+        raise VerificationError(
+            gettext("Too many codes were sent today. Try again tomorrow or call the Service Desk.")
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
+    with translation.override(supported_language(getattr(user, "preferred_language", ""))):
+        body = gettext(
+            "IHSS portal code: %(code)s. It expires in 10 minutes. Do not share it with anyone."
+        ) % {"code": code}
+    try:
+        channels.sms_backend().send(
+            to=e164, body=body, reference=f"ihss-verify-{user.pk}-{int(now.timestamp())}"
+        )
+    except channels.PermanentFailure:
+        raise VerificationError(
+            gettext("That number cannot receive text messages. Check it and try again.")
+        ) from None
+    except channels.TemporaryFailure:
+        raise VerificationError(
+            gettext("We could not send the code just now. Try again in a few minutes.")
+        ) from None
+    return MobileVerification.objects.create(
+        user=user,
+        mobile_number=e164,
+        code_hash=_code_hash(user.pk, e164, code),
+        created_at=now,
+        expires_at=now + CODE_LIFETIME,
+    )
+
+
+def pending_verification(user: AbstractUser) -> MobileVerification | None:
+    return (
+        MobileVerification.objects.filter(
+            user=user, used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def confirm_mobile(*, user: AbstractUser, code: str) -> ContactSettings:
+    """Check the typed code; on success the number receives texts from now on."""
+    with transaction.atomic():
+        pending = pending_verification(user)
+        if pending is None:
+            raise VerificationError(gettext("The code has expired. Ask for a new one."))
+        pending = MobileVerification.objects.select_for_update().get(pk=pending.pk)
+        if pending.failed_attempts >= CODE_MAX_FAILURES:
+            raise VerificationError(gettext("Too many wrong codes. Ask for a new one."))
+        typed = "".join(code.split())
+        right = constant_time_compare(
+            _code_hash(user.pk, pending.mobile_number, typed), pending.code_hash
+        )
+        if not right:
+            # Counted in its own commit: the error below must not undo the count.
+            pending.failed_attempts += 1
+            pending.save(update_fields=["failed_attempts"])
+        else:
+            contact = _confirm(user, pending)
+    if right:
+        return contact
+    left = CODE_MAX_FAILURES - pending.failed_attempts
+    if left <= 0:
+        raise VerificationError(gettext("Too many wrong codes. Ask for a new one."))
+    raise VerificationError(
+        translation.ngettext(
+            "That code is not right. You can try %(left)s more time.",
+            "That code is not right. You can try %(left)s more times.",
+            left,
+        )
+        % {"left": left}
+    )
+
+
+def _confirm(user: AbstractUser, pending: MobileVerification) -> ContactSettings:
+    now = timezone.now()
+    pending.used_at = now
+    pending.save(update_fields=["used_at"])
+    contact, _ = ContactSettings.objects.select_for_update().get_or_create(user=user)
+    before = {"mobile_number": contact.mobile_number}
+    contact.mobile_number = pending.mobile_number
+    contact.mobile_verified_at = now
+    contact.mobile_refused_at = None
+    contact.save()
+    audit.record(
+        actor=user,
+        action="notifications.mobile.confirm",
+        subject=user,
+        before=before,
+        after={"mobile_number": contact.mobile_number},
+    )
+    _tell_about_change(user)
+    return contact
+
+
+def remove_mobile(*, user: AbstractUser) -> None:
+    """Forget the mobile number; notices chosen by text go by email again."""
+    with transaction.atomic():
+        contact = ContactSettings.objects.select_for_update().filter(user=user).first()
+        if contact is None or not contact.mobile_number:
+            return
+        before = {"mobile_number": contact.mobile_number}
+        contact.mobile_number = ""
+        contact.mobile_verified_at = None
+        contact.mobile_refused_at = None
+        contact.save()
+        Preference.objects.filter(
+            user=user, choice__in=[rules.CHOICE_SMS, rules.CHOICE_BOTH]
+        ).update(choice=rules.CHOICE_EMAIL)
+        audit.record(
+            actor=user,
+            action="notifications.mobile.remove",
+            subject=user,
+            before=before,
+            after={"mobile_number": ""},
+        )
+        _tell_about_change(user)
