@@ -8,16 +8,19 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from ihss.cases.api import router as cases_router
+from ihss.notifications.api import router as messages_router
 
 api = NinjaAPI(
     title="IHSS Portal API",
     version="1",
-    description="Read access to IHSS case records. Sign in first; the same access rules as "
-    "the web pages apply (county staff see only their county).",
+    description="Read access to IHSS case records, and each person's own messages and notice "
+    "settings. Sign in first; the same access rules as the web pages apply (county staff see "
+    "only their county's records; everyone sees only their own messages).",
     auth=django_auth,
     urls_namespace="api-v1",
 )
 api.add_router("/cases/", cases_router)
+api.add_router("/messages/", messages_router)
 
 
 def api_urls() -> tuple[list[Any], str, str]:

@@ -1,0 +1,142 @@
+"""The signed-in person's messages and notice settings, under /api/v1/messages/.
+
+Anyone signed in may call it, about themselves only: there is no user in any path, and a
+notice of someone else is 404, exactly like one that does not exist (access.py). Strangers
+get 401.
+
+The session cookie authenticates, so the changing calls (POST, PUT) need Django's CSRF
+token in the X-CSRFToken header, as forms do: ninja's session auth checks it, and answers
+403 without it.
+
+The list runs a fixed number of queries whatever the number of messages (tests pin it):
+the subjects and bodies are rendered from templates, not loaded.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import HttpRequest
+from ninja import P, QueryEx, Router
+from ninja.errors import HttpError
+from ninja.security import SessionAuth
+
+from ihss.accounts.models import User
+from ihss.notifications import access, services
+from ihss.notifications.events import SPECS, Event
+from ihss.notifications.models import Notification, Preference
+from ihss.notifications.rendering import render_notice
+from ihss.notifications.schemas import (
+    MessageOut,
+    MessagePage,
+    PreferenceOut,
+    PreferencesIn,
+    Refusal,
+    UnreadCount,
+)
+
+PAGE_SIZE = 50
+
+router = Router(tags=["messages"], auth=SessionAuth())
+
+Page = QueryEx[int, P(ge=1, description=f"Page number, from 1; {PAGE_SIZE} results a page.")]
+Unread = QueryEx[bool, P(description="Only the messages not yet read.")]
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+def _message(n: Notification) -> MessageOut:
+    rendered = render_notice(n.event, n.context, n.language)
+    return MessageOut(
+        id=n.pk,
+        event=n.event,
+        event_label=str(Event(n.event).label),
+        subject=rendered.subject,
+        message=rendered.message,
+        link=n.link,
+        created_at=n.created_at,
+        read=n.read_at is not None,
+        read_at=n.read_at,
+    )
+
+
+# --- Messages -----------------------------------------------------------------------------
+
+
+@router.get("/", response=MessagePage, summary="The caller's messages, newest first")
+def messages(request: HttpRequest, unread: Unread = False, page: Page = 1) -> MessagePage:
+    notices = Notification.objects.filter(user=_user(request)).order_by("-created_at", "-id")
+    if unread:
+        notices = notices.filter(read_at__isnull=True)
+    # One query for the page and whether another follows; no COUNT over the inbox.
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(notices[offset : offset + PAGE_SIZE + 1])
+    return MessagePage(
+        page=page,
+        page_size=PAGE_SIZE,
+        has_next=len(rows) > PAGE_SIZE,
+        results=[_message(n) for n in rows[:PAGE_SIZE]],
+    )
+
+
+@router.get("/unread-count/", response=UnreadCount, summary="How many messages are unread")
+def unread_count(request: HttpRequest) -> UnreadCount:
+    return UnreadCount(unread=services.unread_count(_user(request)))
+
+
+@router.post("/{message_id}/read", response=MessageOut, summary="Mark a message read")
+def mark_read(request: HttpRequest, message_id: int) -> MessageOut:
+    notification = access.notification_for(_user(request), message_id)
+    services.mark_read(notification)
+    return _message(notification)
+
+
+@router.post("/{message_id}/unread", response=MessageOut, summary="Mark a message unread")
+def mark_unread(request: HttpRequest, message_id: int) -> MessageOut:
+    notification = access.notification_for(_user(request), message_id)
+    services.mark_unread(notification)
+    return _message(notification)
+
+
+# --- Notice settings ----------------------------------------------------------------------
+
+
+def _preferences(user: User) -> list[PreferenceOut]:
+    chosen = services.preferences_of(user)
+    return [
+        PreferenceOut(
+            event=event,
+            label=str(spec.event.label),
+            category=spec.category,
+            required=spec.required,
+            choice=Preference.Choice(chosen[event]),
+        )
+        for event, spec in SPECS.items()
+    ]
+
+
+@router.get(
+    "/preferences/", response=list[PreferenceOut], summary="How each kind of notice reaches you"
+)
+def preferences(request: HttpRequest) -> list[PreferenceOut]:
+    return _preferences(_user(request))
+
+
+@router.put(
+    "/preferences/",
+    response={200: list[PreferenceOut], 422: Refusal},
+    summary="Change how notices reach you",
+    description="Answers every setting, as GET does. A choice the caller may not make (a "
+    "required notice switched off, texts without a confirmed mobile number) changes "
+    "nothing and answers 422 with `detail`, a message written for the person.",
+)
+def set_preferences(request: HttpRequest, data: PreferencesIn) -> list[PreferenceOut]:
+    user = _user(request)
+    choices = {event.value: choice.value for event, choice in data.choices.items()}
+    try:
+        services.set_preferences(user=user, choices=choices, by=user)
+    except services.PreferenceError as error:
+        raise HttpError(422, str(error)) from None
+    return _preferences(user)
