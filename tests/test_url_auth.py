@@ -8,7 +8,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages anyone may open without signing in.
-PUBLIC = {"login", "set_language"}
+# "unsubscribe" is the link in an email: its signed token stands in for signing in.
+PUBLIC = {"login", "set_language", "unsubscribe"}
 # Django admin has its own sign-in; the API answers 401 itself (tested below).
 OWN_AUTH_PREFIXES = ("admin/", "api/v1/")
 

@@ -19,7 +19,6 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -42,6 +41,11 @@ from ihss.notifications.rendering import render_email, render_notice, supported_
 
 log = logging.getLogger(__name__)
 
+# A signed-in person: settings.AUTH_USER_MODEL. Typed loosely because this app imports no
+# other app of the portal (it is called by all of them); it reads `email`, `first_name`
+# and, when present, `preferred_language`.
+Person = Any
+
 UNSUBSCRIBE_SALT = "ihss.notifications.unsubscribe"
 CODE_SALT = "ihss.notifications.mobile-code"
 CODE_LIFETIME = dt.timedelta(minutes=10)
@@ -59,7 +63,7 @@ def _config(name: str) -> int:
 
 def notify(
     *,
-    user: AbstractUser,
+    user: Person,
     event: str,
     context: Mapping[str, Any],
     key: str,
@@ -128,7 +132,7 @@ def notify(
     return notification
 
 
-def _email_refused(user: AbstractUser, contact: ContactSettings | None) -> bool:
+def _email_refused(user: Person, contact: ContactSettings | None) -> bool:
     return (
         contact is not None
         and bool(contact.email_refused_address)
@@ -136,7 +140,7 @@ def _email_refused(user: AbstractUser, contact: ContactSettings | None) -> bool:
     )
 
 
-def _address(user: AbstractUser, contact: ContactSettings | None, channel: str) -> str:
+def _address(user: Person, contact: ContactSettings | None, channel: str) -> str:
     if channel == rules.EMAIL:
         return str(user.email)
     return contact.mobile_number if contact is not None else ""
@@ -273,6 +277,7 @@ def _temporary_failure(delivery: Delivery, reason: str) -> str:
         status=Delivery.Status.QUEUED,
         next_attempt_at=retry_at,
         lease_until=None,
+        enqueued_at=None,  # for the sweep, unless a deferred task is queued just below
         last_error=reason[:300],
         updated_at=now,
     )
@@ -324,7 +329,7 @@ def sweep(*, now: dt.datetime | None = None, limit: int = 5000) -> int:
     return len(due)
 
 
-def retry(*, delivery: Delivery, by: AbstractUser) -> None:
+def retry(*, delivery: Delivery, by: Person) -> None:
     """The service desk sends a failed message once more (after fixing what was wrong)."""
     with transaction.atomic():
         locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
@@ -348,7 +353,7 @@ def retry(*, delivery: Delivery, by: AbstractUser) -> None:
 # --- The message center -------------------------------------------------------------------
 
 
-def unread_count(user: AbstractUser) -> int:
+def unread_count(user: Person) -> int:
     """Unread notices of `user` (one indexed count: the header shows it on every page)."""
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
@@ -366,7 +371,7 @@ def mark_unread(notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk).update(read_at=None)
 
 
-def mark_all_read(user: AbstractUser) -> int:
+def mark_all_read(user: Person) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -375,13 +380,13 @@ def mark_all_read(user: AbstractUser) -> int:
 # --- Preferences --------------------------------------------------------------------------
 
 
-def preferences_of(user: AbstractUser) -> dict[str, str]:
+def preferences_of(user: Person) -> dict[str, str]:
     """Every event's channel choice for `user`, the default (email) filled in."""
     chosen = dict(Preference.objects.filter(user=user).values_list("event", "choice"))
     return {event.value: chosen.get(event.value, rules.CHOICE_EMAIL) for event in Event}
 
 
-def contact_of(user: AbstractUser) -> ContactSettings:
+def contact_of(user: Person) -> ContactSettings:
     contact = ContactSettings.objects.filter(user=user).first()
     return contact if contact is not None else ContactSettings(user=user)
 
@@ -390,7 +395,7 @@ class PreferenceError(ValueError):
     """A choice the person may not make; the message is written for them."""
 
 
-def set_preferences(*, user: AbstractUser, choices: Mapping[str, str], by: AbstractUser) -> bool:
+def set_preferences(*, user: Person, choices: Mapping[str, str], by: Person) -> bool:
     """Save channel choices; returns whether anything changed (and then tells the person)."""
     contact = contact_of(user)
     current = preferences_of(user)
@@ -426,7 +431,7 @@ def set_preferences(*, user: AbstractUser, choices: Mapping[str, str], by: Abstr
     return True
 
 
-def _tell_about_change(user: AbstractUser) -> None:
+def _tell_about_change(user: Person) -> None:
     now = timezone.now()
     notify(
         user=user,
@@ -454,7 +459,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     return (user_id, str(data["e"])) if isinstance(user_id, int) else None
 
 
-def unsubscribe(*, user: AbstractUser, event: str) -> bool:
+def unsubscribe(*, user: Person, event: str) -> bool:
     """Stop emails of one optional notice (it stays in the message center)."""
     spec = spec_for(event)
     if spec.required:
@@ -487,7 +492,7 @@ def _code_hash(user_id: int, number: str, code: str) -> str:
     return salted_hmac(CODE_SALT, f"{user_id}:{number}:{code}", algorithm="sha256").hexdigest()
 
 
-def start_mobile_verification(*, user: AbstractUser, number: str) -> MobileVerification:
+def start_mobile_verification(*, user: Person, number: str) -> MobileVerification:
     """Text a 6-digit code to `number` (as typed); the person types it back to confirm."""
     e164 = rules.normalize_us_mobile(number)
     if e164 is None:
@@ -531,7 +536,7 @@ def start_mobile_verification(*, user: AbstractUser, number: str) -> MobileVerif
     )
 
 
-def pending_verification(user: AbstractUser) -> MobileVerification | None:
+def pending_verification(user: Person) -> MobileVerification | None:
     return (
         MobileVerification.objects.filter(
             user=user, used_at__isnull=True, expires_at__gt=timezone.now()
@@ -541,7 +546,7 @@ def pending_verification(user: AbstractUser) -> MobileVerification | None:
     )
 
 
-def confirm_mobile(*, user: AbstractUser, code: str) -> ContactSettings:
+def confirm_mobile(*, user: Person, code: str) -> ContactSettings:
     """Check the typed code; on success the number receives texts from now on."""
     with transaction.atomic():
         pending = pending_verification(user)
@@ -575,7 +580,7 @@ def confirm_mobile(*, user: AbstractUser, code: str) -> ContactSettings:
     )
 
 
-def _confirm(user: AbstractUser, pending: MobileVerification) -> ContactSettings:
+def _confirm(user: Person, pending: MobileVerification) -> ContactSettings:
     now = timezone.now()
     pending.used_at = now
     pending.save(update_fields=["used_at"])
@@ -596,7 +601,7 @@ def _confirm(user: AbstractUser, pending: MobileVerification) -> ContactSettings
     return contact
 
 
-def remove_mobile(*, user: AbstractUser) -> None:
+def remove_mobile(*, user: Person) -> None:
     """Forget the mobile number; notices chosen by text go by email again."""
     with transaction.atomic():
         contact = ContactSettings.objects.select_for_update().filter(user=user).first()

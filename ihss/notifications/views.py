@@ -91,9 +91,8 @@ def _contact_problems(user: Any) -> list[str]:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     show_unread = request.GET.get("show") == "unread"
-    notices = Notification.objects.filter(user=request.user).annotate(
-        email_refused=_refused_email()
-    )
+    user: Any = request.user
+    notices = Notification.objects.filter(user=user).annotate(email_refused=_refused_email())
     if show_unread:
         notices = notices.filter(read_at__isnull=True)
     page = Paginator(notices.order_by("-created_at", "-id"), INBOX_PAGE_SIZE).get_page(
@@ -106,7 +105,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "entries": _entries(list(page.object_list)),
             "show_unread": show_unread,
-            "problems": _contact_problems(request.user),
+            "problems": _contact_problems(user),
         },
     )
 
@@ -138,7 +137,7 @@ def message_unread(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
-    count = services.mark_all_read(request.user)  # type: ignore[arg-type]
+    count = services.mark_all_read(request.user)
     if count:
         messages.success(request, _("All messages are marked as read."))
     return redirect("notifications:inbox")
@@ -184,7 +183,7 @@ def mobile_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.start_mobile_verification(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 number=form.cleaned_data["number"],
             )
         except services.VerificationError as error:
@@ -196,14 +195,14 @@ def mobile_add(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def mobile_confirm(request: HttpRequest) -> HttpResponse:
-    pending = services.pending_verification(request.user)  # type: ignore[arg-type]
+    pending = services.pending_verification(request.user)
     if pending is None:
         messages.warning(request, _("Ask for a code first; codes expire after 10 minutes."))
         return redirect("notifications:mobile-add")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.confirm_mobile(user=request.user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+            services.confirm_mobile(user=request.user, code=form.cleaned_data["code"])
         except services.VerificationError as error:
             form.add_error("code", str(error))
         else:
@@ -221,7 +220,7 @@ def mobile_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def mobile_remove(request: HttpRequest) -> HttpResponse:
-    services.remove_mobile(user=request.user)  # type: ignore[arg-type]
+    services.remove_mobile(user=request.user)
     messages.success(request, _("Your mobile number is removed. Notices come by email again."))
     return redirect("notifications:settings")
 
@@ -240,7 +239,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     spec = spec_for(named[1])
     done = False
     if request.method == "POST" and not spec.required:
-        services.unsubscribe(user=user, event=spec.event)  # type: ignore[arg-type]
+        services.unsubscribe(user=user, event=spec.event)
         done = True
     return render(
         request,
@@ -297,7 +296,7 @@ def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = access.delivery_for(request.user, pk)
     try:
-        services.retry(delivery=delivery, by=request.user)  # type: ignore[arg-type]
+        services.retry(delivery=delivery, by=request.user)
     except ValueError:
         messages.error(request, _("Only a failed message can be tried again."))
     else:

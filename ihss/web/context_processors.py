@@ -13,7 +13,7 @@ from ihss.web.navigation import navigation_for
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    signed_in = user is not None and user.is_authenticated
+    signed_in = user is not None and bool(user.is_authenticated)
     return {
         "service_desk_phone": settings.SERVICE_DESK_PHONE,
         "service_desk_hours": settings.SERVICE_DESK_HOURS,

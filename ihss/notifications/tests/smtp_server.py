@@ -49,7 +49,7 @@ class Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.mailbox.lock:
-            self.mailbox.messages.append(parsed)  # type: ignore[arg-type]
+            self.mailbox.messages.append(parsed)
         return "250 Message accepted"
 
 

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="List the jobs and exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.verbosity = int(options["verbosity"])
         if options["list"]:
             for name, entry in sorted(scheduler.REGISTRY.items()):
                 self.stdout.write(f"{name}: {entry.describe()}")
@@ -62,5 +63,5 @@ class Command(BaseCommand):
             when = outcome.slot.isoformat(timespec="minutes")
             if outcome.error:
                 self.stderr.write(f"{outcome.name} ({when}) failed: {outcome.error}")
-            elif int(self.verbosity) > 1 or not outcome.name.startswith("notifications."):
+            elif self.verbosity > 1 or not outcome.name.startswith("notifications."):
                 self.stdout.write(f"{outcome.name} ({when}) done")
