@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "ihss.notifications",
     "ihss.cases",
     "ihss.accounts",
+    "ihss.timesheets",
     "ihss.payroll",
     "ihss.web",
     "django.contrib.admin",
