@@ -8,7 +8,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve install assets migrate demo worker lint format typecheck messages bench clean
+.PHONY: run test serve install assets migrate demo worker scheduler lint format typecheck messages bench clean
 
 install: $(VENV)/.installed assets
 
@@ -42,21 +42,27 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo
 
-# Web server and background-task worker together; Ctrl-C stops both.
+# Web server, background-task worker and scheduler (reminders, outbox sweep) together;
+# Ctrl-C stops all three.
 run: demo
-	@echo "Starting the portal on http://$(HOST):$(PORT)/ and the task worker (Ctrl-C stops both)."
+	@echo "Starting the portal on http://$(HOST):$(PORT)/, the task worker and the scheduler (Ctrl-C stops them)."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py db_worker --interval 1 & \
+	$(PY) manage.py run_scheduler --interval 30 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install
 	$(PY) manage.py db_worker
+
+scheduler: install
+	$(PY) manage.py run_scheduler
 
 # Production-like: gunicorn + WhiteNoise, DEBUG off, for local load tests.
 serve: migrate
 	IHSS_ENV=development DEBUG=false $(PY) manage.py collectstatic --noinput -v0
 	@trap 'kill 0' INT TERM EXIT; \
 	DEBUG=false $(PY) manage.py db_worker --interval 1 & \
+	DEBUG=false $(PY) manage.py run_scheduler --interval 30 & \
 	DEBUG=false $(BIN)/gunicorn ihss.wsgi:application --bind $(HOST):$(PORT) \
 	  --workers $${WEB_CONCURRENCY:-3} --access-logfile - --log-level warning
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from ihss.accounts.models import Membership, Role, User
 from ihss.cases.models import (
@@ -26,7 +27,11 @@ from ihss.cases.models import (
     Recipient,
     TravelAgreement,
 )
+from ihss.notifications.events import Event
+from ihss.notifications.models import ContactSettings, Delivery, Notification, Preference
+from ihss.notifications.services import notify
 from ihss.payroll.models import WageRate
+from ihss.timesheets.rules import pay_period_containing
 
 DEMO_PASSWORD = "correct horse battery staple"  # noqa: S105 - fictional demo sign-in
 START = dt.date(2025, 7, 1)
@@ -339,6 +344,7 @@ class Command(BaseCommand):
             self._assignments(providers, recipients)
             self._exemption_and_travel(providers, recipients)
             created = self._users(counties, providers, recipients)
+            self._messages({user.username: user for user, _ in created})
         self._print_sign_ins(created)
 
     def _wage_rates(self, counties: dict[str, County]) -> None:
@@ -502,6 +508,106 @@ class Command(BaseCommand):
             result.append((user, [str(Role(r).label) for r, _ in row["roles"]]))
         return result
 
+    def _messages(self, users: dict[str, User]) -> None:
+        """A few notices in the demo users' message centers (sent by the worker too).
+
+        Ana Reyes has a confirmed (fictional, 555-01xx) mobile number and gets pay notices
+        by email and text, so var/sms.log shows a text; Rosa Delgado reads Spanish.
+        """
+        today = timezone.localdate()
+        period = pay_period_containing(today - dt.timedelta(days=15))
+        dates = {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
+        ana = users["provider.one"]
+        ContactSettings.objects.get_or_create(
+            user=ana,
+            defaults={"mobile_number": "+15305550101", "mobile_verified_at": timezone.now()},
+        )
+        Preference.objects.get_or_create(
+            user=ana, event=Event.PAYMENT_ISSUED, defaults={"choice": "both"}
+        )
+        notices: list[tuple[str, str, dict[str, Any], str]] = [
+            (
+                "recipient",
+                Event.TIMESHEET_READY_FOR_REVIEW,
+                {
+                    "provider_name": "Ana Reyes",
+                    **dates,
+                    "minutes": 52 * 60 + 30,
+                    "review_by": (today + dt.timedelta(days=2)).isoformat(),
+                },
+                "/recipient/",
+            ),
+            (
+                "provider.one",
+                Event.TIMESHEET_APPROVED,
+                {"recipient_name": "Rosa Delgado", **dates, "minutes": 52 * 60 + 30},
+                "/provider/",
+            ),
+            (
+                "provider.one",
+                Event.PAYMENT_ISSUED,
+                {
+                    **dates,
+                    "amount_cents": 52 * 1990 + 995,
+                    "paid_on": today.isoformat(),
+                    "method": "deposit",
+                },
+                "/provider/",
+            ),
+            (
+                "provider.one",
+                Event.CLASS_CONFIRMATION,
+                {
+                    "course": "CPR and First Aid",
+                    "starts_on": (today + dt.timedelta(days=10)).isoformat(),
+                    "place": "Online",
+                },
+                "",
+            ),
+            (
+                "provider.three",
+                Event.TIMESHEET_REJECTED,
+                {
+                    "recipient_name": "Harold Kim",
+                    **dates,
+                    "reason": "The hours on the 3rd were already paid.",
+                },
+                "/provider/",
+            ),
+            (
+                "provider.livein",
+                Event.TIMESHEET_NO_RECIPIENT_ACTION,
+                {
+                    "recipient_name": "Anahit Petrosyan",
+                    **dates,
+                    "submitted_on": period.end.isoformat(),
+                },
+                "/provider/",
+            ),
+            (
+                "provider.exempt",
+                Event.WAITLIST_PROMOTION,
+                {
+                    "course": "Dementia Care Basics",
+                    "starts_on": (today + dt.timedelta(days=20)).isoformat(),
+                    "place": "Fresno",
+                },
+                "",
+            ),
+        ]
+        for username, event, context, link in notices:
+            notify(
+                user=users[username], event=event, context=context, key=f"demo:{event}", link=link
+            )
+        # One message the service desk can find failed in the outbox (a fictional outage).
+        failed = Notification.objects.filter(user=users["provider.exempt"]).first()
+        if failed is not None:
+            Delivery.objects.filter(notification=failed, status=Delivery.Status.QUEUED).update(
+                status=Delivery.Status.FAILED,
+                attempts=6,
+                last_error="SMTP 451: 4.3.0 Mail server temporarily unavailable (demo)",
+            )
+
     def _print_sign_ins(self, users: list[tuple[User, list[str]]]) -> None:
         self.stdout.write(self.style.SUCCESS("Demo sign-ins (all fictional):"))
         self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
@@ -509,3 +615,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {user.username:<17} {user.get_full_name():<18} {', '.join(roles)}"
             )
+        self.stdout.write(
+            "  Messages: the providers and the recipient have notices under Messages, and "
+            "servicedesk sees every one in the Outbox. Emails print in the worker's output; "
+            "texts go to var/sms.log."
+        )

@@ -1,0 +1,34 @@
+"""The demo data that `make run` loads: safe to load twice, with messages to read."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from ihss.accounts.models import User
+from ihss.notifications.models import Delivery, Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loads_twice_and_shows_messages_in_the_message_center(client, capsys):
+    call_command("demo")
+    call_command("demo")
+    assert "servicedesk sees every one in the Outbox" in capsys.readouterr().out
+    assert Notification.objects.count() == 7
+    ana = User.objects.get(username="provider.one")
+    client.force_login(ana)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "Rosa Delgado approved your timesheet" in page
+    assert Delivery.objects.filter(notification__user=ana, channel="sms").count() == 1
+
+    client.force_login(User.objects.get(username="recipient"))
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "La hoja de horas de Ana Reyes" in page  # Rosa reads Spanish
+
+    desk = Client()  # in English: the previous sign-in left a Spanish language cookie
+    desk.force_login(User.objects.get(username="servicedesk"))
+    failed = desk.get(reverse("notifications:outbox"), {"status": "failed"}).content.decode()
+    assert "1 message." in failed
