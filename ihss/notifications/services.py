@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -52,6 +52,10 @@ CODE_LIFETIME = dt.timedelta(minutes=10)
 CODE_RESEND_WAIT = dt.timedelta(seconds=60)
 CODE_MAX_FAILURES = 5
 CODES_PER_DAY = 5
+
+
+# What `deliver` returns when another worker took the row over while this one was sending.
+LEASE_LOST = "lease-lost"
 
 
 def _config(name: str) -> int:
@@ -206,14 +210,16 @@ def deliver(delivery_id: int) -> str:
     except Exception as error:  # a fault of ours (a template, a bug): retry, then fail
         log.exception("Sending delivery %s failed unexpectedly", delivery_id)
         return _temporary_failure(delivery, f"{type(error).__name__}")
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+    if not _held(delivery).update(
         status=Delivery.Status.SENT,
         sent_at=timezone.now(),
         lease_until=None,
         last_error="",
         provider_id=provider_id[:120],
         updated_at=timezone.now(),
-    )
+    ):
+        log.warning("Delivery %s was sent after its lease passed to another worker", delivery.pk)
+        return LEASE_LOST
     return Delivery.Status.SENT
 
 
@@ -246,6 +252,17 @@ def _send(delivery: Delivery) -> str:
     return ""
 
 
+def _held(delivery: Delivery) -> QuerySet[Delivery]:
+    """The row, only while this worker still holds its claim.
+
+    The attempt count is the fence: a worker that outlived its lease (a stalled process)
+    finds the count moved on by the worker that took over, and changes nothing.
+    """
+    return Delivery.objects.filter(
+        pk=delivery.pk, status=Delivery.Status.SENDING, attempts=delivery.attempts
+    )
+
+
 def message_id(delivery: Delivery) -> str:
     """The same Message-ID on every try, so a mail system can drop a repeated copy."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "ihss.invalid"
@@ -259,12 +276,13 @@ def absolute(path: str) -> str:
 def _temporary_failure(delivery: Delivery, reason: str) -> str:
     now = timezone.now()
     if delivery.attempts >= _config("MAX_ATTEMPTS"):
-        Delivery.objects.filter(pk=delivery.pk).update(
+        if not _held(delivery).update(
             status=Delivery.Status.FAILED,
             lease_until=None,
             last_error=reason[:300],
             updated_at=now,
-        )
+        ):
+            return LEASE_LOST
         log.warning("Delivery %s failed after %s tries", delivery.pk, delivery.attempts)
         return Delivery.Status.FAILED
     wait = rules.retry_delay_seconds(
@@ -273,14 +291,17 @@ def _temporary_failure(delivery: Delivery, reason: str) -> str:
         cap_seconds=_config("RETRY_CAP_SECONDS"),
     )
     retry_at = now + dt.timedelta(seconds=wait)
-    Delivery.objects.filter(pk=delivery.pk).update(
+    if not _held(
+        delivery
+    ).update(
         status=Delivery.Status.QUEUED,
         next_attempt_at=retry_at,
         lease_until=None,
         enqueued_at=None,  # for the sweep, unless a deferred task is queued just below
         last_error=reason[:300],
         updated_at=now,
-    )
+    ):
+        return LEASE_LOST
     if _supports_defer():
         enqueue([delivery.pk], run_after=retry_at)
     # Otherwise (the immediate backend of tests) the sweep sends it when it is due.
@@ -291,9 +312,10 @@ def _permanent_failure(delivery: Delivery, failure: channels.PermanentFailure) -
     now = timezone.now()
     status = Delivery.Status.REFUSED if failure.address_refused else Delivery.Status.FAILED
     with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk).update(
+        if not _held(delivery).update(
             status=status, lease_until=None, last_error=str(failure)[:300], updated_at=now
-        )
+        ):
+            return LEASE_LOST
         if failure.address_refused:
             contact, _ = ContactSettings.objects.get_or_create(user=delivery.notification.user)
             if delivery.channel == Delivery.Channel.EMAIL:

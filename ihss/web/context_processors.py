@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 from ihss.notifications.services import unread_count
 from ihss.web.navigation import navigation_for
@@ -14,10 +15,13 @@ from ihss.web.navigation import navigation_for
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     signed_in = user is not None and bool(user.is_authenticated)
+    inbox = reverse("notifications:inbox")
     return {
         "service_desk_phone": settings.SERVICE_DESK_PHONE,
         "service_desk_hours": settings.SERVICE_DESK_HOURS,
-        "navigation": navigation_for(user, request.path, unread=unread_count(user))
-        if signed_in
-        else [],
+        "navigation": navigation_for(user, request.path) if signed_in else [],
+        # The header's Messages link, with the unread count (one indexed COUNT per page).
+        "unread_messages": unread_count(user) if signed_in else 0,
+        "messages_current": request.path.startswith(inbox)
+        and not request.path.startswith(reverse("notifications:outbox")),
     }

@@ -56,10 +56,9 @@ class NavItem:
     url: str
     label: Any
     current: bool
-    badge: int = 0  # a count shown next to the label (unread messages)
 
 
-def navigation_for(user: Any, path: str, *, unread: int = 0) -> list[NavItem]:
+def navigation_for(user: Any, path: str) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     seen: set[str] = set()
@@ -71,14 +70,4 @@ def navigation_for(user: Any, path: str, *, unread: int = 0) -> list[NavItem]:
             seen.add(name)
             url = reverse(name)
             items.append(NavItem(url=url, label=label, current=path.startswith(url)))
-    inbox = reverse("notifications:inbox")
-    outbox = reverse("notifications:outbox")
-    items.append(
-        NavItem(
-            url=inbox,
-            label=_("Messages"),
-            current=path.startswith(inbox) and not path.startswith(outbox),
-            badge=unread,
-        )
-    )
     return items

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
+from django.utils import timezone
 
 from ihss import test as cast_builders
 from ihss.accounts.models import Membership, Role, User
@@ -31,6 +32,10 @@ from ihss.cases.models import (
     Recipient,
     TravelAgreement,
 )
+from ihss.notifications import services
+from ihss.notifications.events import SPECS, Event
+from ihss.notifications.models import Delivery, MobileVerification, Notification
+from ihss.notifications.services import notify
 from tests.browser.support import CHROMIUM_ARGS, DESKTOP, chromium_path, chromium_skip_reason
 
 PASSWORD = cast_builders.PASSWORD
@@ -159,6 +164,9 @@ class Cast:
     county_staff: User
     every_role: User
     by_role: dict[str, User]
+    message: Notification
+    delivery: Delivery
+    unsubscribe_token: str
 
 
 @pytest.fixture
@@ -231,6 +239,32 @@ def cast(live_server) -> Cast:
     Membership.objects.bulk_create(
         Membership(user=every_role, role=role, **scope) for role, scope in scopes.items()
     )
+    # A message in their message center (sent by email, so the outbox has a row), a
+    # failed one, and a mobile number waiting for its code.
+    message = notify(
+        user=every_role,
+        event=Event.PAYMENT_ISSUED,
+        context=SPECS[Event.PAYMENT_ISSUED].sample,
+        key="browser",
+        link="/provider/",
+    )
+    failed = notify(
+        user=every_role,
+        event=Event.CLASS_REMINDER,
+        context=SPECS[Event.CLASS_REMINDER].sample,
+        key="browser",
+    )
+    Delivery.objects.filter(notification=failed).update(
+        status=Delivery.Status.FAILED, attempts=6, last_error="SMTP 451: try again later"
+    )
+    now = timezone.now()
+    MobileVerification.objects.create(
+        user=every_role,
+        mobile_number="+15305550123",
+        code_hash="not-a-real-code",
+        created_at=now,
+        expires_at=now + dt.timedelta(hours=2),
+    )
     return Cast(
         recipient=rosa,
         other_recipient=harold,
@@ -242,4 +276,9 @@ def cast(live_server) -> Cast:
         county_staff=county_staff,
         every_role=every_role,
         by_role=by_role,
+        message=message,
+        delivery=failed.deliveries.get(),
+        unsubscribe_token=services.unsubscribe_path(every_role.pk, Event.CLASS_REMINDER).split("/")[
+            -2
+        ],
     )

@@ -47,6 +47,10 @@ SKIP_NAMES = {
     "logout": "POST only: signing out is a button in the header, tested on every page",
     "set_language": "POST only: the language selector's target, which redirects back",
     "cases:import-progress": "htmx fragment the import-job page polls; checked inside it",
+    "notifications:message-unread": "POST only: the button on a message's page",
+    "notifications:read-all": "POST only: the button under the message list",
+    "notifications:mobile-remove": "POST only: the button on the settings page",
+    "notifications:outbox-retry": "POST only: the button on a failed outbox message",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -105,6 +109,10 @@ def viewer_for(name: str, route: str) -> str:
             return str(role)
     if route.startswith("cases/"):
         return str(Role.COUNTY_STAFF)
+    if name == "notifications:unsubscribe":
+        return ANONYMOUS  # the link in an email works without signing in
+    if route.startswith("messages/outbox/"):
+        return str(Role.SERVICE_DESK)
     return EVERYONE
 
 
@@ -115,11 +123,14 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "exemption": lambda c: c.exemption.pk,
     "travel": lambda c: c.travel.pk,
     "import": lambda c: c.import_job.pk,
+    "outbox": lambda c: c.delivery.pk,  # before "message": outbox routes live under messages/
+    "message": lambda c: c.message.pk,
 }
 NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
     "case_number": lambda c: c.recipient.case_number,
     "provider_number": lambda c: c.provider.provider_number,
     "layout": lambda c: "recipients",  # the CSV import's file layouts
+    "token": lambda c: c.unsubscribe_token,
 }
 
 
@@ -183,6 +194,12 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     ),
     "cases:recipient-list+search": lambda c: Visit(
         str(Role.COUNTY_STAFF), reverse("cases:recipient-list") + "?q=Delgado"
+    ),
+    "notifications:settings+errors": lambda c: Visit(
+        EVERYONE, reverse("notifications:mobile-add"), then=_submit_the_form_as_it_is
+    ),
+    "notifications:outbox+filtered": lambda c: Visit(
+        str(Role.SERVICE_DESK), reverse("notifications:outbox") + "?status=failed"
     ),
     # The phone menu: the navigation and the language selector, hidden until opened.
     "county-home+menu": lambda c: Visit(

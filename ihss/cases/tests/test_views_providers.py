@@ -80,9 +80,9 @@ def test_the_provider_list_runs_the_same_queries_whatever_the_number_of_rows(
     for n in range(rows):
         cast.make_provider(last_name=f"Many{n:02d}")
     client = signed_in(la_staff)
-    # session, user, memberships, count, page of rows, "may add" check,
+    # session, user, memberships, unread messages (header), count, page of rows, "may add" check,
     # and saving the session (savepoint, update, release)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("cases:provider-list"))
     assert response.status_code == 200
     assert text(response).count("Many") == min(rows, 25)
@@ -193,9 +193,9 @@ def test_the_provider_page_runs_a_fixed_number_of_queries(
             provider=busy_provider, fields={"phone": f"555-01{n:02d}"}, by=la_staff
         )
     client = signed_in(la_staff)
-    # session, user, memberships, provider, assignments, exemptions, travel,
+    # session, user, memberships, unread messages (header), provider, assignments, exemptions, travel,
     # history count, history page, and saving the session (savepoint, update, release)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(detail(busy_provider))
     assert response.status_code == 200
 

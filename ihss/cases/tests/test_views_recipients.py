@@ -102,9 +102,9 @@ def test_the_recipient_list_runs_the_same_queries_whatever_the_number_of_rows(
     for n in range(rows):
         cast.make_recipient(last_name=f"Many{n:02d}")
     client = signed_in(la_staff)
-    # session, user, memberships, count, page of rows, "may add" check,
+    # session, user, memberships, unread messages (header), count, page of rows, "may add" check,
     # and saving the session (savepoint, update, release)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("cases:recipient-list"))
     assert response.status_code == 200
     assert text(response).count("Many") == min(rows, 25)
@@ -262,9 +262,9 @@ def test_the_recipient_page_runs_a_fixed_number_of_queries(
             recipient=rich_recipient, fields={"phone": f"555-01{n:02d}"}, by=la_staff
         )
     client = signed_in(la_staff)
-    # session, user, memberships, recipient, hours, assignments, travel,
+    # session, user, memberships, unread messages (header), recipient, hours, assignments, travel,
     # history count, history page, and saving the session (savepoint, update, release)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(detail(rich_recipient))
     assert response.status_code == 200
 

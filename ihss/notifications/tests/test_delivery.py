@@ -215,3 +215,32 @@ def test_optional_emails_carry_a_one_click_unsubscribe_that_works(smtp, raise_no
     later = raise_notice(user=ana, event=Event.TIMESHEET_APPROVED, context=APPROVED, key="t2")
     assert later.deliveries.count() == 0  # only in the message center now
     assert len(smtp.to("ana@example.org")) == 2
+
+
+def test_a_worker_that_outlived_its_lease_cannot_undo_the_send_of_the_next(
+    smtp, raise_notice, settings
+):
+    ana = cast.make_user("ana")
+    settings.EMAIL_PORT, port = free_port(), settings.EMAIL_PORT
+    notice = raise_notice(user=ana, event=Event.TIMESHEET_APPROVED, context=APPROVED, key="t1")
+    settings.EMAIL_PORT = port
+    delivery = notice.deliveries.get()
+    later = delivery.next_attempt_at + dt.timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        assert services.claim(delivery.pk, now=timezone.now())  # worker A, then it stalls
+        stalled = Delivery.objects.get(pk=delivery.pk)
+    lease_over = later + dt.timedelta(seconds=settings.NOTIFICATIONS["LEASE_SECONDS"] + 1)
+    with time_machine.travel(lease_over, tick=False):
+        assert services.deliver(delivery.pk) == "sent"  # worker B takes over and sends
+        # Worker A wakes up with a failure of its own: it must change nothing.
+        assert services._temporary_failure(stalled, "timed out") == services.LEASE_LOST
+        assert (
+            services._permanent_failure(
+                stalled, services.channels.PermanentFailure("550", address_refused=True)
+            )
+            == services.LEASE_LOST
+        )
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 3)
+    assert not ContactSettings.objects.filter(user=ana).exists()
+    assert len(smtp.to("ana@example.org")) == 1
