@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ihss import test as cast
 from ihss.notifications import services
+from ihss.notifications.channels import PermanentFailure
 from ihss.notifications.events import SPECS, Event
 from ihss.notifications.models import ContactSettings, Delivery, Notification, Preference
 from ihss.notifications.tests.smtp_server import free_port
@@ -235,9 +236,7 @@ def test_a_worker_that_outlived_its_lease_cannot_undo_the_send_of_the_next(
         # Worker A wakes up with a failure of its own: it must change nothing.
         assert services._temporary_failure(stalled, "timed out") == services.LEASE_LOST
         assert (
-            services._permanent_failure(
-                stalled, services.channels.PermanentFailure("550", address_refused=True)
-            )
+            services._permanent_failure(stalled, PermanentFailure("550", address_refused=True))
             == services.LEASE_LOST
         )
     delivery.refresh_from_db()
