@@ -127,7 +127,8 @@ SPECS: dict[str, EventSpec] = {
             Event.VIOLATION_NOTICE,
             Category.PROGRAM,
             _("For providers: a violation of the work-hour rules was recorded."),
-            {**_PERIOD, "violation_number": 1, "rule": "Weekly maximum hours exceeded"},
+            # rule: a code of templatetags.notices.VIOLATION_RULES
+            {**_PERIOD, "violation_number": 1, "rule": "over_66_hours"},
         ),
         EventSpec(
             Event.CLASS_CONFIRMATION,
