@@ -13,18 +13,12 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from ihss.core.schemas import Page
+
 
 class CountyOut(Schema):
     code: str = Field(description="State county code, 01-58.")
     name: str
-
-
-class Page(Schema):
-    """Envelope of a paginated list: a fixed 50 results a page, `?page=` from 1."""
-
-    page: int
-    page_size: int
-    has_next: bool = Field(description="Whether page + 1 has results.")
 
 
 class RecipientRef(Schema):

@@ -12,7 +12,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-from ihss.cases.schemas import Page
+from ihss.core.schemas import Page
 from ihss.notifications.events import Category, Event
 from ihss.notifications.models import Preference
 

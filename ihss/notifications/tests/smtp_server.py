@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,10 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every command, and connections it sees closing after a test has ended,
+# when pytest has already closed the captured streams. Keep only its real trouble.
+logging.getLogger("mail.log").setLevel(logging.ERROR)
 
 
 def free_port() -> int:

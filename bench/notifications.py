@@ -1,0 +1,110 @@
+"""Benchmark the notification service: raise notices, then send them over real SMTP.
+
+    .venv/bin/python bench/notifications.py                  # 5,000 notices on SQLite
+    DATABASE_URL=postgres://... .venv/bin/python bench/notifications.py --notices 20000
+
+Makes a fresh database, creates fictional people, and measures:
+
+1. raising notices with `notify()` (one transaction per notice, as a service would: the
+   message-center row, the outbox row, the after-commit queueing);
+2. sending them: `deliver()` for each outbox row, one worker process, to a local SMTP
+   server (aiosmtpd) that accepts and parses every message;
+3. the outbox sweep's query over the whole outbox.
+
+Prints rates and the peak memory of the process. Results go into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notices", type=int, default=5000)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="ihss-bench-"))
+    os.environ.setdefault("IHSS_ENV", "test")
+    os.environ["IHSS_VAR_DIR"] = str(folder / "var")
+    # Queue nothing while raising: the sending phase is measured on its own.
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ihss.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from ihss.accounts.models import User
+    from ihss.notifications import services
+    from ihss.notifications.events import SPECS, Event
+    from ihss.notifications.models import Delivery
+    from ihss.notifications.tests.smtp_server import smtp_server
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(folder / "bench.sqlite3")
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    count = args.notices
+    try:
+        User.objects.bulk_create(
+            User(username=f"person{i}", email=f"person{i}@example.org", first_name="Ana")
+            for i in range(count)
+        )
+        users = list(User.objects.order_by("id"))
+        sample = SPECS[Event.PAYMENT_ISSUED].sample
+
+        started = time.perf_counter()
+        for n, user in enumerate(users):
+            with transaction.atomic():
+                services.notify(
+                    user=user, event=Event.PAYMENT_ISSUED, context=sample, key=f"pay:{n}"
+                )
+        raise_seconds = time.perf_counter() - started
+        print(
+            f"notify(): {count:,} notices in {raise_seconds:.1f} s "
+            f"({count / raise_seconds:,.0f} a second)"
+        )
+
+        ids = list(Delivery.objects.order_by("id").values_list("id", flat=True))
+        with smtp_server() as (port, mailbox):
+            settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+            settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+            started = time.perf_counter()
+            outcomes = [services.deliver(i) for i in ids]
+            send_seconds = time.perf_counter() - started
+            received = len(mailbox.messages)
+        sent = outcomes.count("sent")
+        print(
+            f"deliver(): {sent:,} emails over SMTP in {send_seconds:.1f} s "
+            f"({sent / send_seconds:,.0f} a second, one worker); server received {received:,}"
+        )
+
+        started = time.perf_counter()
+        due = services.sweep(limit=5000)
+        sweep_ms = (time.perf_counter() - started) * 1000
+        print(f"sweep(): {sweep_ms:.0f} ms over an outbox of {len(ids):,} sent rows ({due} due)")
+        print(f"Peak memory: {peak_rss_mb():.0f} MB; database: {db['ENGINE'].rsplit('.', 1)[-1]}")
+        return 0 if sent == received == count else 1
+    finally:
+        connection.creation.destroy_test_db(
+            connection.settings_dict["NAME"], verbosity=0, keepdb=False
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
