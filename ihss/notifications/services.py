@@ -15,6 +15,7 @@ import json
 import logging
 import secrets
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any
 
@@ -114,26 +115,126 @@ def notify(
             has_verified_mobile=contact is not None and contact.mobile_verified,
             mobile_refused=contact is not None and contact.mobile_refused_at is not None,
         )
-        now = timezone.now()
         deliveries = Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    notification=notification,
-                    channel=channel,
-                    address=_address(user, contact, channel) if outcome == rules.SEND else "",
-                    status=Delivery.Status.QUEUED
-                    if outcome == rules.SEND
-                    else Delivery.Status.SKIPPED,
-                    skip_reason="" if outcome == rules.SEND else outcome,
-                    next_attempt_at=now,
-                )
-                for channel, outcome in plan.items()
-            ]
+            _deliveries(notification, user, contact, plan, timezone.now())
         )
         queued = [d.pk for d in deliveries if d.status == Delivery.Status.QUEUED]
         if queued:
             transaction.on_commit(lambda: enqueue(queued), robust=True)
     return notification
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One person's notice, for `notify_many`."""
+
+    user: Person
+    context: Mapping[str, Any]
+    key: str
+    link: str = ""
+
+
+def notify_many(*, event: str, notices: Iterable[Notice], chunk: int = 1000) -> int:
+    """`notify` for many people at once, set-based: a few queries per chunk, not per person.
+
+    For scheduled reminders and batch runs. Each chunk is one transaction (its own, or
+    the caller's); notices already raised (same user, event and key) are left alone.
+    Returns how many notices were new.
+    """
+    spec = spec_for(event)
+    created = 0
+    pending: list[Notice] = []
+    for notice in notices:
+        pending.append(notice)
+        if len(pending) >= chunk:
+            created += _notify_chunk(spec.event, spec.required, pending)
+            pending = []
+    if pending:
+        created += _notify_chunk(spec.event, spec.required, pending)
+    return created
+
+
+def _notify_chunk(event: str, required: bool, notices: list[Notice]) -> int:
+    for notice in notices:
+        if notice.link and (not notice.link.startswith("/") or notice.link.startswith("//")):
+            raise ValueError("link must be a path inside the portal, such as /messages/")
+    users = {notice.user.pk: notice.user for notice in notices}
+    with transaction.atomic():
+        seen = set(
+            Notification.objects.filter(
+                event=event, user_id__in=users, key__in={n.key for n in notices}
+            ).values_list("user_id", "key")
+        )
+        fresh = []
+        for notice in notices:
+            if (notice.user.pk, notice.key) not in seen:
+                seen.add((notice.user.pk, notice.key))
+                fresh.append(notice)
+        if not fresh:
+            return 0
+        try:
+            with transaction.atomic():
+                rows = Notification.objects.bulk_create(
+                    Notification(
+                        user=n.user,
+                        event=event,
+                        key=n.key,
+                        context=json.loads(json.dumps(dict(n.context))),
+                        language=supported_language(getattr(n.user, "preferred_language", "")),
+                        link=n.link,
+                    )
+                    for n in fresh
+                )
+        except IntegrityError:
+            # Raised elsewhere at the same moment: fall back to one at a time for this chunk.
+            for n in fresh:
+                notify(user=n.user, event=event, context=n.context, key=n.key, link=n.link)
+            return len(fresh)
+        contacts = {c.user_id: c for c in ContactSettings.objects.filter(user_id__in=users)}
+        choices = dict(
+            Preference.objects.filter(user_id__in=users, event=event).values_list(
+                "user_id", "choice"
+            )
+        )
+        now = timezone.now()
+        deliveries = []
+        for row in rows:
+            user = users[row.user_id]
+            contact = contacts.get(row.user_id)
+            plan = rules.plan_channels(
+                choice=choices.get(row.user_id, rules.CHOICE_EMAIL),
+                required=required,
+                has_email=bool(user.email),
+                email_refused=_email_refused(user, contact),
+                has_verified_mobile=contact is not None and contact.mobile_verified,
+                mobile_refused=contact is not None and contact.mobile_refused_at is not None,
+            )
+            deliveries += _deliveries(row, user, contact, plan, now)
+        made = Delivery.objects.bulk_create(deliveries)
+        queued = [d.pk for d in made if d.status == Delivery.Status.QUEUED]
+        if queued:
+            transaction.on_commit(lambda: enqueue(queued), robust=True)
+    return len(rows)
+
+
+def _deliveries(
+    notification: Notification,
+    user: Person,
+    contact: ContactSettings | None,
+    plan: Mapping[str, str],
+    now: dt.datetime,
+) -> list[Delivery]:
+    return [
+        Delivery(
+            notification=notification,
+            channel=channel,
+            address=_address(user, contact, channel) if outcome == rules.SEND else "",
+            status=Delivery.Status.QUEUED if outcome == rules.SEND else Delivery.Status.SKIPPED,
+            skip_reason="" if outcome == rules.SEND else outcome,
+            next_attempt_at=now,
+        )
+        for channel, outcome in plan.items()
+    ]
 
 
 def _email_refused(user: Person, contact: ContactSettings | None) -> bool:
@@ -159,17 +260,28 @@ def _supports_defer() -> bool:
     return bool(default_task_backend.supports_defer)
 
 
+# Outbox rows per worker task: one task per row would add a queue row per message, which
+# at statewide volume doubles the writes; a small batch keeps tasks short and spread.
+TASK_BATCH = 50
+
+
 def enqueue(delivery_ids: Iterable[int], *, run_after: dt.datetime | None = None) -> None:
-    """Queue the worker task of each outbox row (after the commit that wrote them)."""
-    from ihss.notifications.tasks import send_delivery
+    """Queue the worker tasks of outbox rows (after the commit that wrote them)."""
+    from ihss.notifications.tasks import send_deliveries, send_delivery
 
     ids = list(delivery_ids)
-    if not ids:
-        return
-    Delivery.objects.filter(pk__in=ids).update(enqueued_at=run_after or timezone.now())
-    task = send_delivery.using(run_after=run_after) if run_after is not None else send_delivery
-    for delivery_id in ids:
-        task.enqueue(delivery_id)
+    for start in range(0, len(ids), 1000):
+        Delivery.objects.filter(pk__in=ids[start : start + 1000]).update(
+            enqueued_at=run_after or timezone.now()
+        )
+    for start in range(0, len(ids), TASK_BATCH):
+        batch = ids[start : start + TASK_BATCH]
+        if len(batch) == 1:
+            task = send_delivery
+            arguments: tuple[Any, ...] = (batch[0],)
+        else:
+            task, arguments = send_deliveries, (batch,)  # type: ignore[assignment]
+        (task.using(run_after=run_after) if run_after is not None else task).enqueue(*arguments)
 
 
 def claim(delivery_id: int, *, now: dt.datetime) -> bool:

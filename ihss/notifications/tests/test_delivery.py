@@ -243,3 +243,49 @@ def test_a_worker_that_outlived_its_lease_cannot_undo_the_send_of_the_next(
     assert (delivery.status, delivery.attempts) == ("sent", 3)
     assert not ContactSettings.objects.filter(user=ana).exists()
     assert len(smtp.to("ana@example.org")) == 1
+
+
+def test_many_notices_at_once_follow_each_persons_settings_and_are_not_repeated(
+    maria, smtp, text_provider, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    services.set_preferences(user=maria, choices={Event.CLASS_REMINDER: "sms"}, by=maria)
+    quiet = cast.make_user("quiet")
+    Preference.objects.create(user=quiet, event=Event.CLASS_REMINDER, choice="none")
+    others = [cast.make_user(f"person{n}") for n in range(30)]
+    reminder = SPECS[Event.CLASS_REMINDER].sample
+    people = [maria, quiet, *others]
+
+    def remind():
+        return services.notify_many(
+            event=Event.CLASS_REMINDER,
+            notices=[services.Notice(user=p, context=reminder, key="class:1") for p in people],
+            chunk=20,
+        )
+
+    # Two chunks: a handful of queries each, whatever the number of people in them.
+    with django_assert_max_num_queries(20):
+        assert remind() == 32
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind() == 0  # a rerun raises nothing
+    assert Notification.objects.filter(event=Event.CLASS_REMINDER).count() == 32
+    assert [
+        d.channel
+        for d in Delivery.objects.filter(
+            notification__user=maria, notification__event=Event.CLASS_REMINDER
+        )
+    ] == ["sms"]
+    assert not Delivery.objects.filter(notification__user=quiet).exists()
+    assert Delivery.objects.filter(notification__user__in=others, channel="email").count() == 30
+
+
+def test_many_notices_are_sent_by_the_worker_after_the_commit(
+    smtp, django_capture_on_commit_callbacks
+):
+    people = [cast.make_user(f"person{n}") for n in range(120)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_many(
+            event=Event.TIMESHEET_APPROVED,
+            notices=[services.Notice(user=p, context=APPROVED, key="t1") for p in people],
+        )
+    assert len(smtp.messages) == 120
+    assert Delivery.objects.filter(status="sent").count() == 120

@@ -219,8 +219,14 @@ def _tasks_by_delivery() -> dict[int, list[tuple[str, Any]]]:
     """The (status, return value) of each task in the database queue, by outbox row."""
     tasks: dict[int, list[tuple[str, Any]]] = collections.defaultdict(list)
     for task in DBTaskResult.objects.order_by("enqueued_at"):
-        assert task.task_path == "ihss.notifications.tasks.send_delivery"
-        tasks[task.args_kwargs["args"][0]].append((task.status, task.return_value))
+        argument = task.args_kwargs["args"][0]
+        if task.task_path == "ihss.notifications.tasks.send_deliveries":  # a batch of rows
+            for pk in argument:
+                outcome = (task.return_value or {}).get(str(pk))
+                tasks[pk].append((task.status, outcome))
+        else:
+            assert task.task_path == "ihss.notifications.tasks.send_delivery"
+            tasks[argument].append((task.status, task.return_value))
     return tasks
 
 
