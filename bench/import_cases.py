@@ -19,14 +19,11 @@ import csv
 import os
 import platform
 import random
-import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from support import fresh_database, peak_rss_mb
 
 FIRST = ["Rosa", "Wei", "Ana", "Harold", "Maria", "James", "Linh", "Tigran", "Grace", "Omar"]
 LAST = ["Delgado", "Chen", "Reyes", "Kim", "Nguyen", "Smith", "Petrosyan", "Lopez", "Park"]
@@ -143,10 +140,6 @@ def write_files(folder: Path, recipients: int, providers: int, assignments: int)
     return paths
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=40_000)
@@ -154,25 +147,12 @@ def main() -> int:
     parser.add_argument("--assignments", type=int, default=30_000)
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="ihss-bench-"))
-    os.environ.setdefault("IHSS_ENV", "test")  # throwaway keys; the same encryption work
-    os.environ["IHSS_VAR_DIR"] = str(folder / "var")
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ihss.settings")
-    import django
+    with fresh_database() as folder:
+        from django.db import connection
 
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
+        from ihss.cases import importing
+        from ihss.cases.models import ImportJob
 
-    from ihss.cases import importing
-    from ihss.cases.models import ImportJob
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db.setdefault("TEST", {})["NAME"] = str(folder / "bench.sqlite3")
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
         started = time.perf_counter()
         paths = write_files(folder, args.recipients, args.providers, args.assignments)
         print(
@@ -203,7 +183,7 @@ def main() -> int:
             return 1
         checking = marks.get(importing.SAVING, started + elapsed) - started
         rows = outcome.total_rows
-        where = "a file" if connection.vendor == "sqlite" else test_name
+        where = "a file" if connection.vendor == "sqlite" else connection.settings_dict["NAME"]
         print(
             f"\nDatabase: {connection.vendor} ({where})"
             f"\nMachine: {platform.machine()}, {os.cpu_count()} CPUs, "
@@ -217,8 +197,6 @@ def main() -> int:
             f"{os.getloadavg()[0]:.1f}"
             f"\nPeak memory (RSS): {peak_rss_mb():.0f} MB (before the import: {rss_before:.0f} MB)"
         )
-    finally:
-        connection.creation.destroy_test_db(test_name, verbosity=0, keepdb=False)
     return 0
 
 

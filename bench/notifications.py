@@ -18,35 +18,21 @@ Prints rates and the peak memory of the process. Results go into docs/benchmarks
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from support import fresh_database, peak_rss_mb
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notices", type=int, default=5000)
     args = parser.parse_args()
+    with fresh_database():
+        return run(args.notices)
 
-    folder = Path(tempfile.mkdtemp(prefix="ihss-bench-"))
-    os.environ.setdefault("IHSS_ENV", "test")
-    os.environ["IHSS_VAR_DIR"] = str(folder / "var")
-    # Queue nothing while raising: the sending phase is measured on its own.
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ihss.settings")
-    import django
 
-    django.setup()
+def run(count: int) -> int:
     from django.conf import settings
     from django.db import connection, transaction
 
@@ -56,73 +42,60 @@ def main() -> int:
     from ihss.notifications.models import Delivery
     from ihss.notifications.tests.smtp_server import smtp_server
 
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db.setdefault("TEST", {})["NAME"] = str(folder / "bench.sqlite3")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    count = args.notices
-    try:
-        User.objects.bulk_create(
-            User(username=f"person{i}", email=f"person{i}@example.org", first_name="Ana")
-            for i in range(count)
-        )
-        users = list(User.objects.order_by("id"))
-        sample = SPECS[Event.PAYMENT_ISSUED].sample
+    User.objects.bulk_create(
+        User(username=f"person{i}", email=f"person{i}@example.org", first_name="Ana")
+        for i in range(count)
+    )
+    users = list(User.objects.order_by("id"))
+    sample = SPECS[Event.PAYMENT_ISSUED].sample
 
+    started = time.perf_counter()
+    for n, user in enumerate(users):
+        with transaction.atomic():
+            services.notify(user=user, event=Event.PAYMENT_ISSUED, context=sample, key=f"pay:{n}")
+    seconds = time.perf_counter() - started
+    print(f"notify(): {count:,} notices in {seconds:.1f} s ({count / seconds:,.0f} a second)")
+
+    started = time.perf_counter()
+    services.notify_many(
+        event=Event.CLASS_REMINDER,
+        notices=(
+            services.Notice(user=u, context=SPECS[Event.CLASS_REMINDER].sample, key="r")
+            for u in users
+        ),
+    )
+    seconds = time.perf_counter() - started
+    print(
+        f"notify_many(): {count:,} notices in {seconds:.1f} s "
+        f"({count / seconds:,.0f} a second, chunks of 1,000)"
+    )
+
+    ids = list(
+        Delivery.objects.filter(notification__event=Event.PAYMENT_ISSUED)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    with smtp_server() as (port, mailbox):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
         started = time.perf_counter()
-        for n, user in enumerate(users):
-            with transaction.atomic():
-                services.notify(
-                    user=user, event=Event.PAYMENT_ISSUED, context=sample, key=f"pay:{n}"
-                )
-        raise_seconds = time.perf_counter() - started
-        print(
-            f"notify(): {count:,} notices in {raise_seconds:.1f} s "
-            f"({count / raise_seconds:,.0f} a second)"
-        )
+        outcomes = [services.deliver(i) for i in ids]
+        seconds = time.perf_counter() - started
+        received = len(mailbox.messages)
+    sent = outcomes.count("sent")
+    print(
+        f"deliver(): {sent:,} emails over SMTP in {seconds:.1f} s "
+        f"({sent / seconds:,.0f} a second, one worker); server received {received:,}"
+    )
 
-        started = time.perf_counter()
-        services.notify_many(
-            event=Event.CLASS_REMINDER,
-            notices=(
-                services.Notice(user=u, context=SPECS[Event.CLASS_REMINDER].sample, key="r")
-                for u in users
-            ),
-        )
-        many_seconds = time.perf_counter() - started
-        print(
-            f"notify_many(): {count:,} notices in {many_seconds:.1f} s "
-            f"({count / many_seconds:,.0f} a second, chunks of 1,000)"
-        )
-
-        ids = list(
-            Delivery.objects.filter(notification__event=Event.PAYMENT_ISSUED)
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-        with smtp_server() as (port, mailbox):
-            settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-            settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-            started = time.perf_counter()
-            outcomes = [services.deliver(i) for i in ids]
-            send_seconds = time.perf_counter() - started
-            received = len(mailbox.messages)
-        sent = outcomes.count("sent")
-        print(
-            f"deliver(): {sent:,} emails over SMTP in {send_seconds:.1f} s "
-            f"({sent / send_seconds:,.0f} a second, one worker); server received {received:,}"
-        )
-
-        started = time.perf_counter()
-        services.sweep(limit=5000)
-        sweep_ms = (time.perf_counter() - started) * 1000
-        print(f"sweep(): {sweep_ms:.0f} ms over an outbox of {2 * len(ids):,} rows")
-        print(f"Peak memory: {peak_rss_mb():.0f} MB; database: {db['ENGINE'].rsplit('.', 1)[-1]}")
-        return 0 if sent == received == count else 1
-    finally:
-        connection.creation.destroy_test_db(
-            connection.settings_dict["NAME"], verbosity=0, keepdb=False
-        )
+    started = time.perf_counter()
+    services.sweep(limit=5000)
+    print(
+        f"sweep(): {(time.perf_counter() - started) * 1000:.0f} ms "
+        f"over an outbox of {2 * len(ids):,} rows"
+    )
+    print(f"Peak memory: {peak_rss_mb():.0f} MB; database: {connection.vendor}")
+    return 0 if sent == received == count else 1
 
 
 if __name__ == "__main__":

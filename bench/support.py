@@ -1,0 +1,49 @@
+"""What every benchmark needs: Django set up on a fresh, migrated, throwaway database."""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+@contextmanager
+def fresh_database() -> Iterator[Path]:
+    """Set Django up and yield a temporary folder, with a migrated database made for the run.
+
+    SQLite lives in the folder; with DATABASE_URL set to PostgreSQL, a `test_` database
+    is created beside the named one and dropped afterwards. Keys are throwaway (the test
+    environment), and tasks are not queued (the dummy backend), so only the work itself
+    is measured.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="ihss-bench-"))
+    os.environ.setdefault("IHSS_ENV", "test")
+    os.environ["IHSS_VAR_DIR"] = str(folder / "var")
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ihss.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(folder / "bench.sqlite3")
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        yield folder
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0, keepdb=False)
