@@ -300,8 +300,14 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # Absolute links in emails point here.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Text messages: FileSmsBackend (development: var/sms.log), ConsoleSmsBackend, or
-# HttpSmsBackend (a provider's HTTPS API, configured by the SMS_HTTP_* variables).
-SMS_BACKEND = env_str("SMS_BACKEND", "ihss.notifications.channels.FileSmsBackend")
+# HttpSmsBackend (a provider's HTTPS API, configured by the SMS_HTTP_* variables; the
+# production default, which `check --deploy` asks to be configured).
+SMS_BACKEND = env_str(
+    "SMS_BACKEND",
+    "ihss.notifications.channels.HttpSmsBackend"
+    if PRODUCTION
+    else "ihss.notifications.channels.FileSmsBackend",
+)
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.log"))
 SMS_HTTP_URL = env_str("SMS_HTTP_URL")
 SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")

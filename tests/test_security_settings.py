@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
     "BLIND_INDEX_KEY": "another-long-random-secret-for-the-blind-index",
     "ALLOWED_HOSTS": "ihss.example.org",
     "DATABASE_URL": "sqlite:////tmp/ihss-deploy-check.sqlite3",
+    "PORTAL_BASE_URL": "https://ihss.example.org",
+    "SMS_HTTP_URL": "https://sms.example.org/messages",
 }
 
 
@@ -37,6 +39,22 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 def test_check_deploy_is_clean_in_production_mode():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "warning"),
+    [
+        ({"SMS_BACKEND": "ihss.notifications.channels.FileSmsBackend"}, "notifications.W001"),
+        ({"SMS_HTTP_URL": "http://sms.example.org/messages"}, "notifications.W002"),
+        ({"PORTAL_BASE_URL": "http://ihss.example.org"}, "notifications.W003"),
+    ],
+)
+def test_check_deploy_warns_when_texts_or_email_links_are_not_set_up(change, warning):
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, **change}
+    )
+    assert result.returncode != 0
+    assert warning in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize(

@@ -8,4 +8,4 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox sweep is a scheduled job of this app (see ihss.notifications.scheduler).
-        from ihss.notifications import jobs  # noqa: F401
+        from ihss.notifications import checks, jobs  # noqa: F401
