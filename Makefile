@@ -47,6 +47,7 @@ demo: migrate
 run: demo
 	@echo "Starting the portal on http://$(HOST):$(PORT)/, the task worker and the scheduler (Ctrl-C stops them)."
 	@trap 'kill 0' INT TERM EXIT; \
+	export PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}; \
 	$(PY) manage.py db_worker --interval 1 & \
 	$(PY) manage.py run_scheduler --interval 30 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
