@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "ihss.timesheets",
     "ihss.payroll",
     "ihss.web",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -135,6 +136,8 @@ MIDDLEWARE = [
     "ihss.accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns django-axes' lockout into the portal's "sign-in paused" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ihss.urls"
@@ -193,6 +196,33 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a paused username before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in lockout (django-axes, configured in ihss.accounts.lockout): per username, never
+# permanent, growing on repeat; plus a looser per-address throttle that locks no account.
+SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+SIGN_IN_LOCKOUT_CAP_MINUTES = env_int("SIGN_IN_LOCKOUT_CAP_MINUTES", 24 * 60)
+SIGN_IN_IP_FAILURE_LIMIT = env_int("SIGN_IN_IP_FAILURE_LIMIT", 50)
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = "ihss.accounts.lockout.cool_off"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout ends when it said it would
+AXES_LOCKOUT_CALLABLE = "ihss.accounts.lockout.locked_out_response"
+AXES_USERNAME_CALLABLE = "ihss.accounts.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "ihss.accounts.lockout.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are recorded as SecurityEvents
+AXES_VERBOSE = False
+# axes.W006 asks to lock by address as well. We deliberately do not: locking by address
+# locks out whole offices and carrier networks. Addresses get their own, looser throttle
+# (SIGN_IN_IP_FAILURE_LIMIT), which pauses the address and no account.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -218,7 +248,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
-if env_bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -350,6 +381,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR" if ENVIRONMENT == "test" else "WARNING"},
+        # django-axes logs every failed sign-in at INFO; lockouts are SecurityEvents.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -9,11 +9,7 @@ from ihss.api import api_urls
 from ihss.web import errors
 
 urlpatterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("sign-in/", accounts_views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", accounts_views.set_language, name="set_language"),
     path("cases/", include("ihss.cases.urls")),

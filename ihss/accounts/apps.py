@@ -5,3 +5,10 @@ class AccountsConfig(AppConfig):
     name = "ihss.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        from ihss.accounts.lockout import on_locked_out
+
+        user_locked_out.connect(on_locked_out, dispatch_uid="ihss.accounts.lockout")

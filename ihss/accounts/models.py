@@ -101,3 +101,38 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.provider or self.recipient or self.county or self.organization
         return f"{self.user} as {self.get_role_display()}" + (f" ({scope})" if scope else "")
+
+
+class SecurityEvent(models.Model):
+    """Something that happened to the security of an account: sign-ins, lockouts, unlocks.
+
+    `username` is kept as typed (normalized) even when no account has it, so that a
+    lockout of an unknown name is counted like any other and reveals nothing. Never holds
+    a password, an answer or a code.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        LOCKED_OUT = "locked_out", _("Sign-in paused after failed attempts")
+        THROTTLED = "throttled", _("Too many attempts from one network address")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="security_events"
+    )
+    username = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How long a lockout lasts."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "kind", "-created_at"], name="security_by_username"),
+            models.Index(fields=["user", "-created_at"], name="security_by_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.username} at {self.created_at}"

@@ -168,6 +168,16 @@ def _submit_the_form_as_it_is(page: Any) -> None:
     page.locator(".usa-error-message, #form-errors").first.wait_for()
 
 
+def _pause_sign_in(page: Any) -> None:
+    """Fail the sign-in five times, to see the "sign-in is paused" page."""
+    for _ in range(5):
+        page.locator("#id_username").fill("as.provider")
+        page.locator("#id_password").fill("not the right password at all")
+        with page.expect_navigation():
+            page.locator("main form[method=post] button[type=submit]").first.click()
+    page.get_by_role("heading", name=re.compile("paused|pausa")).wait_for()
+
+
 def _open_the_menu(page: Any) -> None:
     page.get_by_role("button", name=re.compile("^(Menu|Menú)$")).click()
     page.locator(".usa-nav.is-visible").wait_for()
@@ -184,6 +194,7 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     "404": lambda c: Visit(str(Role.COUNTY_STAFF), "/no-such-page/", 404),
     # Forms showing their error messages (the summary at the top and each field's).
     "login+errors": lambda c: Visit(ANONYMOUS, reverse("login"), then=_submit_the_form_as_it_is),
+    "login+paused": lambda c: Visit(ANONYMOUS, reverse("login"), then=_pause_sign_in),
     "cases:recipient-create+errors": lambda c: Visit(
         str(Role.COUNTY_STAFF), reverse("cases:recipient-create"), then=_submit_the_form_as_it_is
     ),
