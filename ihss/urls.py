@@ -14,6 +14,7 @@ urlpatterns = [
     path("language/", accounts_views.set_language, name="set_language"),
     path("cases/", include("ihss.cases.urls")),
     path("messages/", include("ihss.notifications.urls")),
+    path("accounts/", include("ihss.accounts.urls")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
     path("", include("ihss.web.urls")),

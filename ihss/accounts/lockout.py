@@ -112,17 +112,24 @@ def throttled_response(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _serving_lockout(username: str) -> bool:
+def paused_until(username: str) -> dt.datetime | None:
+    """When the pause of this username ends, or None if it is not paused."""
     latest = (
-        SecurityEvent.objects.filter(username=username, kind=SecurityEvent.Kind.LOCKED_OUT)
-        .order_by("-created_at")
+        SecurityEvent.objects.filter(
+            username=username,
+            kind__in=[SecurityEvent.Kind.LOCKED_OUT, SecurityEvent.Kind.UNLOCKED],
+        )
+        .order_by("-created_at", "-id")
         .first()
     )
-    return (
-        latest is not None
-        and latest.minutes is not None
-        and latest.created_at + dt.timedelta(minutes=latest.minutes) > timezone.now()
-    )
+    if latest is None or latest.kind != SecurityEvent.Kind.LOCKED_OUT or latest.minutes is None:
+        return None
+    ends = latest.created_at + dt.timedelta(minutes=latest.minutes)
+    return ends if ends > timezone.now() else None
+
+
+def _serving_lockout(username: str) -> bool:
+    return paused_until(username) is not None
 
 
 def on_locked_out(

@@ -115,6 +115,7 @@ class SecurityEvent(models.Model):
         SIGNED_IN = "signed_in", _("Signed in")
         LOCKED_OUT = "locked_out", _("Sign-in paused after failed attempts")
         THROTTLED = "throttled", _("Too many attempts from one network address")
+        UNLOCKED = "unlocked", _("Unlocked by the Service Desk")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="security_events"

@@ -30,12 +30,14 @@ ROLE_LINKS: dict[str, list[tuple[str, Any]]] = {
     Role.SERVICE_DESK: [
         ("cases:recipient-list", _("Recipients")),
         ("cases:provider-list", _("Providers")),
+        ("accounts:desk-search", _("Accounts")),
         ("notifications:outbox", _("Outbox")),
     ],
     Role.STATE_ADMIN: [
         ("cases:recipient-list", _("Recipients")),
         ("cases:provider-list", _("Providers")),
         ("cases:import", _("Import")),
+        ("accounts:desk-search", _("Accounts")),
         ("notifications:outbox", _("Outbox")),
     ],
 }

@@ -111,7 +111,7 @@ def viewer_for(name: str, route: str) -> str:
         return str(Role.COUNTY_STAFF)
     if name == "notifications:unsubscribe":
         return ANONYMOUS  # the link in an email works without signing in
-    if route.startswith("messages/outbox/"):
+    if route.startswith(("messages/outbox/", "accounts/service-desk/")):
         return str(Role.SERVICE_DESK)
     return EVERYONE
 
@@ -124,6 +124,7 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "travel": lambda c: c.travel.pk,
     "import": lambda c: c.import_job.pk,
     "outbox": lambda c: c.delivery.pk,  # before "message": outbox routes live under messages/
+    "desk-account": lambda c: c.by_role[Role.PROVIDER].pk,
     "message": lambda c: c.message.pk,
 }
 NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
@@ -208,6 +209,9 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     ),
     "notifications:settings+errors": lambda c: Visit(
         EVERYONE, reverse("notifications:mobile-add"), then=_submit_the_form_as_it_is
+    ),
+    "accounts:desk-search+found": lambda c: Visit(
+        str(Role.SERVICE_DESK), reverse("accounts:desk-search") + "?q=as.provider"
     ),
     "notifications:outbox+filtered": lambda c: Visit(
         str(Role.SERVICE_DESK), reverse("notifications:outbox") + "?status=failed"

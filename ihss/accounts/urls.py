@@ -1,0 +1,10 @@
+from django.urls import path
+
+from ihss.accounts import desk
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("service-desk/", desk.account_search, name="desk-search"),
+    path("service-desk/<int:pk>/", desk.account_detail, name="desk-account"),
+]
