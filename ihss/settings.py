@@ -223,6 +223,10 @@ AXES_VERBOSE = False
 # (SIGN_IN_IP_FAILURE_LIMIT), which pauses the address and no account.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# Registration: guesses of identity details per address per hour; email link lifetime.
+REGISTRATION_ATTEMPTS_PER_HOUR = env_int("REGISTRATION_ATTEMPTS_PER_HOUR", 10)
+EMAIL_VERIFICATION_SECONDS = env_int("EMAIL_VERIFICATION_SECONDS", 24 * 60 * 60)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ihss.accounts import register_views
 from ihss.accounts import views as accounts_views
 from ihss.api import api_urls
 from ihss.web import errors
@@ -11,6 +12,14 @@ from ihss.web import errors
 urlpatterns = [
     path("sign-in/", accounts_views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", register_views.register, name="register"),
+    path("register/account/", register_views.register_account, name="register-account"),
+    path("register/sent/", register_views.register_sent, name="register-sent"),
+    path(
+        "register/confirm/<str:uidb64>/<str:token>/",
+        register_views.verify,
+        name="register-verify",
+    ),
     path("language/", accounts_views.set_language, name="set_language"),
     path("cases/", include("ihss.cases.urls")),
     path("messages/", include("ihss.notifications.urls")),

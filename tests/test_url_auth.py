@@ -9,7 +9,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages anyone may open without signing in.
 # "unsubscribe" is the link in an email: its signed token stands in for signing in.
-PUBLIC = {"login", "set_language", "unsubscribe"}
+# Registration is how a stranger becomes a user.
+PUBLIC = {
+    "login",
+    "set_language",
+    "unsubscribe",
+    "register",
+    "register-account",
+    "register-sent",
+    "register-verify",
+}
 # Django admin has its own sign-in; the API answers 401 itself (tested below).
 OWN_AUTH_PREFIXES = ("admin/", "api/v1/")
 

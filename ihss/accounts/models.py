@@ -116,6 +116,9 @@ class SecurityEvent(models.Model):
         LOCKED_OUT = "locked_out", _("Sign-in paused after failed attempts")
         THROTTLED = "throttled", _("Too many attempts from one network address")
         UNLOCKED = "unlocked", _("Unlocked by the Service Desk")
+        REGISTERED = "registered", _("Registered")
+        NOT_MATCHED = "not_matched", _("Registration details did not match a record")
+        EMAIL_VERIFIED = "email_verified", _("Email address confirmed")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="security_events"
@@ -137,3 +140,30 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username} at {self.created_at}"
+
+
+class SecurityQuestion(models.TextChoices):
+    """The questions a person answers at registration, to prove who they are later."""
+
+    FIRST_SCHOOL = "first_school", _("What was the name of your first school?")
+    BIRTH_CITY = "birth_city", _("In what city were you born?")
+    FIRST_PET = "first_pet", _("What was the name of your first pet?")
+    CHILDHOOD_STREET = "childhood_street", _("On what street did you live as a child?")
+    FAVORITE_FOOD = "favorite_food", _("What was your favorite food as a child?")
+    FIRST_JOB = "first_job", _("Where was your first job?")
+
+
+class SecurityAnswer(models.Model):
+    """One answer, kept only as a password hash of its normalized form."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_answers")
+    question = models.CharField(max_length=30, choices=SecurityQuestion.choices)
+    answer_hash = models.CharField(max_length=256)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.question}"

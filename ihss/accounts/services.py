@@ -10,7 +10,9 @@ from axes.utils import reset as reset_axes
 from django.db import transaction
 
 from ihss.accounts.lockout import normalize
-from ihss.accounts.models import SecurityEvent, User
+from ihss.accounts.models import Membership, Role, SecurityAnswer, SecurityEvent, User
+from ihss.accounts.registration import hash_answer
+from ihss.cases.models import Provider, Recipient
 from ihss.core import audit
 
 
@@ -40,3 +42,66 @@ def unlock(*, user: User, by: User, reason: str) -> int:
             reason=reason,
         )
     return cleared
+
+
+def register(
+    *,
+    record: Provider | Recipient,
+    as_representative: bool,
+    username: str,
+    email: str,
+    password: str,
+    answers: dict[str, str],
+    language: str,
+    ip_address: str | None,
+) -> User:
+    """Create the account of a matched person: inactive until the email is confirmed."""
+    with transaction.atomic():
+        user = User(username=username, email=email, is_active=False, preferred_language=language)
+        user.set_password(password)
+        user.save()
+        if isinstance(record, Provider):
+            Membership.objects.create(user=user, role=Role.PROVIDER, provider=record)
+        else:
+            Membership.objects.create(
+                user=user,
+                role=Role.RECIPIENT,
+                recipient=record,
+                is_representative=as_representative,
+            )
+        SecurityAnswer.objects.bulk_create(
+            SecurityAnswer(user=user, question=q, answer_hash=hash_answer(a))
+            for q, a in answers.items()
+        )
+        SecurityEvent.objects.create(
+            user=user,
+            username=normalize(username),
+            kind=SecurityEvent.Kind.REGISTERED,
+            ip_address=ip_address,
+        )
+        audit.record(
+            actor=user,
+            action="accounts.register",
+            subject=user,
+            after={"username": username, "email": email, "record": str(record.pk)},
+        )
+    return user
+
+
+def confirm_email(*, user: User) -> None:
+    """The person followed the link in the email: the account works from now on."""
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        SecurityEvent.objects.create(
+            user=user,
+            username=normalize(user.get_username()),
+            kind=SecurityEvent.Kind.EMAIL_VERIFIED,
+        )
+        audit.record(
+            actor=user,
+            action="accounts.email_verified",
+            subject=user,
+            before={"is_active": False},
+            after={"is_active": True},
+        )

@@ -47,6 +47,7 @@ SKIP_NAMES = {
     "logout": "POST only: signing out is a button in the header, tested on every page",
     "set_language": "POST only: the language selector's target, which redirects back",
     "cases:import-progress": "htmx fragment the import-job page polls; checked inside it",
+    "register-account": "needs step 1 in the session: opened by the register-account+matched visit",
     "notifications:message-unread": "POST only: the button on a message's page",
     "notifications:read-all": "POST only: the button under the message list",
     "notifications:mobile-remove": "POST only: the button on the settings page",
@@ -109,8 +110,8 @@ def viewer_for(name: str, route: str) -> str:
             return str(role)
     if route.startswith("cases/"):
         return str(Role.COUNTY_STAFF)
-    if name == "notifications:unsubscribe":
-        return ANONYMOUS  # the link in an email works without signing in
+    if name == "notifications:unsubscribe" or name.startswith("register"):
+        return ANONYMOUS  # the link in an email, and registration, work without signing in
     if route.startswith(("messages/outbox/", "accounts/service-desk/")):
         return str(Role.SERVICE_DESK)
     return EVERYONE
@@ -131,7 +132,8 @@ NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
     "case_number": lambda c: c.recipient.case_number,
     "provider_number": lambda c: c.provider.provider_number,
     "layout": lambda c: "recipients",  # the CSV import's file layouts
-    "token": lambda c: c.unsubscribe_token,
+    "token": lambda c: c.unsubscribe_token,  # also an expired registration link
+    "uidb64": lambda c: "MQ",
 }
 
 
@@ -160,6 +162,7 @@ class Visit:
     path: str
     status: int = 200
     then: Callable[[Any], None] | None = None
+    lands: str | None = None  # where the step ends, when it moves on from `path`
 
 
 def _submit_the_form_as_it_is(page: Any) -> None:
@@ -179,6 +182,21 @@ def _pause_sign_in(page: Any) -> None:
     page.get_by_role("heading", name=re.compile("paused|pausa")).wait_for()
 
 
+def _match_identity(recipient: Any) -> Callable[[Any], None]:
+    """Fill registration step 1 with a recipient's details, to reach step 2."""
+
+    def fill(page: Any) -> None:
+        page.locator("label[for=id_kind_1]").click()  # USWDS hides the input itself
+        page.locator("#id_number").fill(recipient.case_number)
+        page.locator("#id_last_name").fill(recipient.last_name)
+        page.locator("#id_date_of_birth").fill(recipient.date_of_birth.isoformat())
+        page.locator("#id_ssn_last4").fill(recipient.ssn_last4)
+        with page.expect_navigation():
+            page.locator("main form[method=post] button[type=submit]").first.click()
+
+    return fill
+
+
 def _open_the_menu(page: Any) -> None:
     page.get_by_role("button", name=re.compile("^(Menu|Menú)$")).click()
     page.locator(".usa-nav.is-visible").wait_for()
@@ -196,6 +214,15 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     # Forms showing their error messages (the summary at the top and each field's).
     "login+errors": lambda c: Visit(ANONYMOUS, reverse("login"), then=_submit_the_form_as_it_is),
     "login+paused": lambda c: Visit(ANONYMOUS, reverse("login"), then=_pause_sign_in),
+    "register+errors": lambda c: Visit(
+        ANONYMOUS, reverse("register"), then=_submit_the_form_as_it_is
+    ),
+    "register-account+matched": lambda c: Visit(
+        ANONYMOUS,
+        reverse("register"),
+        then=_match_identity(c.other_recipient),
+        lands=reverse("register-account"),
+    ),
     "cases:recipient-create+errors": lambda c: Visit(
         str(Role.COUNTY_STAFF), reverse("cases:recipient-create"), then=_submit_the_form_as_it_is
     ),
@@ -280,7 +307,8 @@ def test_page_is_accessible(new_page, cast, page_name, language, width):
     assert response.status == visit.status, f"{where} answered {response.status}"
     address = urlsplit(page.url)
     landed = address.path + (f"?{address.query}" if address.query else "")
-    assert landed == visit.path, f"{where} was not visited: it redirected to {landed}"
+    expected = visit.lands or visit.path
+    assert landed == expected, f"{where} was not visited: it went to {landed}"
     assert page.locator("html").get_attribute("lang") == language, f"{where}: wrong language"
 
     problems = []

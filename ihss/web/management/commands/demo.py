@@ -205,6 +205,18 @@ PROVIDERS: list[dict[str, Any]] = [
         enrolled=True,
         language="zh",
     ),
+    # Enrolled, with no account yet: for trying registration (see the README).
+    dict(
+        provider_number="190000006",
+        first_name="Luz",
+        last_name="Moreno",
+        dob="1990-09-12",
+        county="19",
+        ssn="521460006",
+        phone="(213) 555-0106",
+        enrolled=True,
+        language="es",
+    ),
     dict(
         provider_number="190000005",
         first_name="Daniel",

@@ -1,0 +1,150 @@
+"""Forms of registration."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from ihss.accounts.models import SecurityQuestion, User
+from ihss.accounts.registration import PROVIDER, RECIPIENT
+
+
+class IdentityForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("I am registering as"),
+        choices=[
+            (PROVIDER, _("A provider (I give care)")),
+            (RECIPIENT, _("A recipient, or a recipient's authorized representative")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    number = forms.CharField(
+        label=_("Provider number or case number"),
+        help_text=_(
+            "Providers: the 9-digit provider number. Recipients: the 7-digit case number. "
+            "Both are on the letters from your county."
+        ),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
+    ssn_last4 = forms.CharField(
+        label=_("Last four digits of the Social Security number"),
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    representative = forms.BooleanField(
+        label=_("I am the recipient's authorized representative, not the recipient"),
+        help_text=_("Then give the recipient's details above, not your own."),
+        required=False,
+    )
+
+    def clean_ssn_last4(self) -> str:
+        digits: str = self.cleaned_data["ssn_last4"].strip()
+        if not re.fullmatch(r"\d{4}", digits):
+            raise forms.ValidationError(_("Enter the last four digits, for example 1234."))
+        return digits
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        number = re.sub(r"[\s-]", "", data.get("number", ""))
+        kind = data.get("kind")
+        if kind == PROVIDER and not re.fullmatch(r"\d{9}", number):
+            self.add_error("number", _("A provider number has 9 digits."))
+        elif kind == RECIPIENT and not re.fullmatch(r"\d{7}", number):
+            self.add_error("number", _("A case number has 7 digits."))
+        data["number"] = number
+        return data
+
+
+QUESTIONS = [("", _("Choose a question"))] + list(SecurityQuestion.choices)
+
+
+class AccountForm(forms.Form):
+    """The sign-in details and the three security questions of a new account."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        help_text=_("Letters, digits and . _ - only. You will sign in with it."),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We send a link to confirm it. Notices and password resets go here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        help_text=_(
+            "At least 15 characters, any you like. Three or four unrelated words, chosen "
+            "by you, make a strong password that is easy to remember."
+        ),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in (1, 2, 3):
+            self.fields[f"question_{n}"] = forms.ChoiceField(
+                label=_("Security question %(n)s") % {"n": n}, choices=QUESTIONS
+            )
+            self.fields[f"answer_{n}"] = forms.CharField(
+                label=_("Answer %(n)s") % {"n": n},
+                help_text=_("Capitals, accents and extra spaces do not matter."),
+                max_length=100,
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if not re.fullmatch(r"[A-Za-z0-9._-]{3,40}", username):
+            raise forms.ValidationError(
+                _("Use 3 to 40 letters, digits, dots, dashes or underscores.")
+            )
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("That username is taken. Choose another."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password = data.get("password")
+        if password and data.get("password_again") != password:
+            self.add_error("password_again", _("The two passwords are not the same."))
+        elif password:
+            candidate = User(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        questions = [data.get(f"question_{n}") for n in (1, 2, 3)]
+        if all(questions) and len(set(questions)) < 3:
+            self.add_error("question_3", _("Choose three different questions."))
+        for n in (1, 2, 3):
+            answer = (data.get(f"answer_{n}") or "").strip()
+            if answer and len(answer) < 2:
+                self.add_error(f"answer_{n}", _("Give an answer of at least 2 characters."))
+        return data
+
+    def answers(self) -> dict[str, str]:
+        return {
+            self.cleaned_data[f"question_{n}"]: self.cleaned_data[f"answer_{n}"] for n in (1, 2, 3)
+        }

@@ -1,0 +1,162 @@
+"""Registration pages: match the person to their record, create the account, confirm email."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ihss.accounts import lockout, registration, services
+from ihss.accounts.forms import AccountForm, IdentityForm
+from ihss.accounts.models import SecurityEvent, User
+from ihss.cases.models import Provider, Recipient
+
+SESSION_KEY = "registration"
+
+
+def _matched(request: HttpRequest) -> tuple[Provider | Recipient, bool] | None:
+    saved = request.session.get(SESSION_KEY)
+    if not saved:
+        return None
+    model = Provider if saved["kind"] == registration.PROVIDER else Recipient
+    record = model.objects.filter(pk=saved["id"]).first()
+    return (record, bool(saved["representative"])) if record else None
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Step 1: the provider or case number, last name, date of birth and SSN's last four."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = IdentityForm(request.POST or None)
+    ip = lockout.client_ip(request)
+    if request.method == "POST":
+        if registration.too_many_attempts(ip):
+            return render(request, "registration/register_wait.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            identity = registration.Identity(
+                kind=data["kind"],
+                number=data["number"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"],
+                ssn_last4=data["ssn_last4"],
+            )
+            record = registration.match(identity)
+            representative = data["kind"] == registration.RECIPIENT and data["representative"]
+            if record is None:
+                SecurityEvent.objects.create(
+                    username="", kind=SecurityEvent.Kind.NOT_MATCHED, ip_address=ip
+                )
+                form.add_error(
+                    None,
+                    _(
+                        "We could not match these details to a record that can register. "
+                        "Check them against the letters from your county. Providers can "
+                        "register once their enrollment is complete. The Service Desk can help."
+                    ),
+                )
+            elif registration.has_account(record, as_representative=representative):
+                form.add_error(
+                    None,
+                    _(
+                        "An account already exists for this record. Sign in, or call the "
+                        "Service Desk if you cannot."
+                    ),
+                )
+            else:
+                request.session[SESSION_KEY] = {
+                    "kind": data["kind"],
+                    "id": record.pk,
+                    "representative": representative,
+                }
+                return redirect("register-account")
+    return render(request, "registration/register.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def register_account(request: HttpRequest) -> HttpResponse:
+    """Step 2: username, email, password and security questions."""
+    matched = _matched(request)
+    if matched is None:
+        return redirect("register")
+    record, representative = matched
+    form = AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.register(
+            record=record,
+            as_representative=representative,
+            username=data["username"],
+            email=data["email"],
+            password=data["password"],
+            answers=form.answers(),
+            language=get_language() or settings.LANGUAGE_CODE,
+            ip_address=lockout.client_ip(request),
+        )
+        del request.session[SESSION_KEY]
+        send_verification(request, user)
+        request.session["registered_email"] = user.email
+        return redirect("register-sent")
+    return render(
+        request,
+        "registration/register_account.html",
+        {"form": form, "record": record, "representative": representative},
+    )
+
+
+def send_verification(request: HttpRequest, user: User) -> None:
+    """Email the single-use confirmation link (sent now: the person is waiting for it)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = registration.verification_tokens.make_token(user)
+    link = settings.PORTAL_BASE_URL + reverse("register-verify", args=[uid, token])
+    context: dict[str, Any] = {
+        "user": user,
+        "link": link,
+        "hours": settings.EMAIL_VERIFICATION_SECONDS // 3600,
+        "service_desk_phone": settings.SERVICE_DESK_PHONE,
+    }
+    send_mail(
+        subject=_("Confirm your email for the IHSS Portal"),
+        message=render_to_string("registration/verify_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@login_not_required
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registration/register_sent.html",
+        {"email": request.session.get("registered_email", "")},
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Confirm the email from the link. GET asks first: mail scanners follow links too."""
+    try:
+        user = User.objects.filter(pk=int(force_str(urlsafe_base64_decode(uidb64)))).first()
+    except (ValueError, TypeError, OverflowError):
+        user = None
+    valid = user is not None and registration.verification_tokens.check_token(user, token)
+    if valid and request.method == "POST":
+        assert user is not None
+        services.confirm_email(user=user)
+        return render(request, "registration/verify.html", {"state": "done"})
+    return render(request, "registration/verify.html", {"state": "ask" if valid else "invalid"})
