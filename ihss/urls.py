@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ihss.accounts import register_views
+from ihss.accounts import recover_views, register_views
 from ihss.accounts import views as accounts_views
 from ihss.api import api_urls
 from ihss.web import errors
@@ -12,6 +12,13 @@ from ihss.web import errors
 urlpatterns = [
     path("sign-in/", accounts_views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("recover/username/", recover_views.recover_username, name="recover-username"),
+    path("recover/password/", recover_views.recover_password, name="recover-password"),
+    path(
+        "recover/password/<str:uidb64>/<str:token>/",
+        recover_views.recover_reset,
+        name="recover-reset",
+    ),
     path("register/", register_views.register, name="register"),
     path("register/account/", register_views.register_account, name="register-account"),
     path("register/sent/", register_views.register_sent, name="register-sent"),

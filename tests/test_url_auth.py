@@ -18,6 +18,9 @@ PUBLIC = {
     "register-account",
     "register-sent",
     "register-verify",
+    "recover-username",
+    "recover-password",
+    "recover-reset",
 }
 # Django admin has its own sign-in; the API answers 401 itself (tested below).
 OWN_AUTH_PREFIXES = ("admin/", "api/v1/")

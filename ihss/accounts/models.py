@@ -119,12 +119,15 @@ class SecurityEvent(models.Model):
         REGISTERED = "registered", _("Registered")
         NOT_MATCHED = "not_matched", _("Registration details did not match a record")
         EMAIL_VERIFIED = "email_verified", _("Email address confirmed")
+        RECOVERY_REQUESTED = "recovery_requested", _("Asked for a username or a reset link")
+        RECOVERY_ANSWER_WRONG = "recovery_answer_wrong", _("Wrong security answers")
+        PASSWORD_RESET = "password_reset", _("Password reset")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="security_events"
     )
     username = models.CharField(max_length=150)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=255, blank=True)
     minutes = models.PositiveIntegerField(

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from axes.utils import reset as reset_axes
 from django.db import transaction
+from django.utils import timezone
 
 from ihss.accounts.lockout import normalize
 from ihss.accounts.models import Membership, Role, SecurityAnswer, SecurityEvent, User
 from ihss.accounts.registration import hash_answer
 from ihss.cases.models import Provider, Recipient
 from ihss.core import audit
+from ihss.notifications.events import Event
+from ihss.notifications.services import notify
 
 
 class ReasonRequired(ValueError):
@@ -104,4 +107,29 @@ def confirm_email(*, user: User) -> None:
             subject=user,
             before={"is_active": False},
             after={"is_active": True},
+        )
+
+
+def reset_password(*, user: User, password: str, how: str = "reset") -> None:
+    """Set a new password from the recovery path; ends a pause and every other session."""
+    username = normalize(user.get_username())
+    with transaction.atomic():
+        user.set_password(password)  # changes the session hash: other sessions end
+        user.save(update_fields=["password"])
+        reset_axes(username=username)
+        event = SecurityEvent.objects.create(
+            user=user, username=username, kind=SecurityEvent.Kind.PASSWORD_RESET
+        )
+        audit.record(
+            actor=user,
+            action="accounts.password_reset",
+            subject=user,
+            reason="Emailed link and security answers" if how == "reset" else "",
+        )
+        notify(
+            user=user,
+            event=Event.PASSWORD_CHANGED,
+            context={"changed_on": timezone.localdate().isoformat(), "how": how},
+            key=f"password:{event.pk}",
+            link="/",
         )

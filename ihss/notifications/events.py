@@ -44,6 +44,7 @@ class Event(models.TextChoices):
     DIRECT_DEPOSIT_CHANGED = "direct_deposit_changed", _("Direct deposit changed")
     SIGN_IN_LOCKED = "sign_in_locked", _("Sign-in locked")
     PREFERENCES_CHANGED = "preferences_changed", _("Notice settings changed")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
     VIOLATION_NOTICE = "violation_notice", _("Violation notice")
     CLASS_CONFIRMATION = "class_confirmation", _("Class registration confirmed")
     WAITLIST_PROMOTION = "waitlist_promotion", _("Moved from the waitlist into a class")
@@ -116,6 +117,12 @@ SPECS: dict[str, EventSpec] = {
             Category.SECURITY,
             _("Your account was locked after failed sign-in attempts."),
             {"failures": 5, "locked_minutes": 15},
+        ),
+        EventSpec(
+            Event.PASSWORD_CHANGED,
+            Category.SECURITY,
+            _("Your password was changed or reset."),
+            {"changed_on": "2026-11-20", "how": "reset"},
         ),
         EventSpec(
             Event.PREFERENCES_CHANGED,

@@ -110,7 +110,7 @@ def viewer_for(name: str, route: str) -> str:
             return str(role)
     if route.startswith("cases/"):
         return str(Role.COUNTY_STAFF)
-    if name == "notifications:unsubscribe" or name.startswith("register"):
+    if name == "notifications:unsubscribe" or name.startswith(("register", "recover")):
         return ANONYMOUS  # the link in an email, and registration, work without signing in
     if route.startswith(("messages/outbox/", "accounts/service-desk/")):
         return str(Role.SERVICE_DESK)
@@ -214,6 +214,9 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     # Forms showing their error messages (the summary at the top and each field's).
     "login+errors": lambda c: Visit(ANONYMOUS, reverse("login"), then=_submit_the_form_as_it_is),
     "login+paused": lambda c: Visit(ANONYMOUS, reverse("login"), then=_pause_sign_in),
+    "recover-password+errors": lambda c: Visit(
+        ANONYMOUS, reverse("recover-password"), then=_submit_the_form_as_it_is
+    ),
     "register+errors": lambda c: Visit(
         ANONYMOUS, reverse("register"), then=_submit_the_form_as_it_is
     ),

@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from ihss.accounts.models import Membership, Role, User
+from ihss.accounts.models import Membership, Role, SecurityAnswer, User
+from ihss.accounts.registration import hash_answer
 from ihss.cases.models import (
     Assignment,
     AuthorizedHours,
@@ -251,6 +252,9 @@ ASSIGNMENTS: list[dict[str, Any]] = [
     dict(provider="100000004", recipient="1000006", program="IHSS", minutes=150 * H),
     dict(provider="100000004", recipient="1000007", program="IHSS", minutes=180 * H),
 ]
+
+# Every demo user's security answers (for trying "Forgot your password?"): fictional.
+DEMO_ANSWERS = {"first_school": "Lincoln", "birth_city": "Fresno", "first_pet": "Rex"}
 
 USERS: list[dict[str, Any]] = [
     dict(
@@ -502,6 +506,10 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
+                SecurityAnswer.objects.bulk_create(
+                    SecurityAnswer(user=user, question=q, answer_hash=hash_answer(a))
+                    for q, a in DEMO_ANSWERS.items()
+                )
             for role, scope in row["roles"]:
                 lookup: dict[str, Any] = {"user": user, "role": role}
                 if "county" in scope:

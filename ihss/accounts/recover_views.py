@@ -1,0 +1,120 @@
+"""Recovery pages: forgot username, forgot password (link + security answers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from ihss.accounts import lockout, recovery, services
+from ihss.accounts.models import SecurityAnswer, User
+
+SESSION_KEY = "recovery_answered"
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class NameForm(forms.Form):
+    username_or_email = forms.CharField(
+        label=_("Username or email address"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def recover_username(request: HttpRequest) -> HttpResponse:
+    form = EmailForm(request.POST or None)
+    ip = lockout.client_ip(request)
+    if request.method == "POST" and form.is_valid():
+        if recovery.too_many_requests(ip):
+            return render(request, "registration/recover_wait.html", status=429)
+        recovery.send_username(email=form.cleaned_data["email"], ip_address=ip)
+        return render(request, "registration/recover_sent.html", {"what": "username"})
+    return render(request, "registration/recover_username.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def recover_password(request: HttpRequest) -> HttpResponse:
+    form = NameForm(request.POST or None)
+    ip = lockout.client_ip(request)
+    if request.method == "POST" and form.is_valid():
+        if recovery.too_many_requests(ip):
+            return render(request, "registration/recover_wait.html", status=429)
+        recovery.send_reset_link(
+            username_or_email=form.cleaned_data["username_or_email"], ip_address=ip
+        )
+        return render(request, "registration/recover_sent.html", {"what": "password"})
+    return render(request, "registration/recover_password.html", {"form": form})
+
+
+def _user_of(uidb64: str) -> User | None:
+    try:
+        return User.objects.filter(pk=int(force_str(urlsafe_base64_decode(uidb64)))).first()
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def recover_reset(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The emailed link: first two security answers, then the new password."""
+    user = _user_of(uidb64)
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "registration/recover_reset.html", {"state": "invalid"})
+    window = timezone.now() - dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    if recovery.wrong_answers_since(user, window) >= recovery.ANSWER_TRIES:
+        return render(request, "registration/recover_reset.html", {"state": "blocked"})
+    asked = recovery.questions_to_ask(user, seed=token)
+    if not asked:
+        return render(request, "registration/recover_reset.html", {"state": "no_answers"})
+
+    if request.session.get(SESSION_KEY) == token:
+        form = SetPasswordForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            services.reset_password(user=user, password=form.cleaned_data["new_password1"])
+            del request.session[SESSION_KEY]
+            return render(request, "registration/recover_reset.html", {"state": "done"})
+        return render(
+            request, "registration/recover_reset.html", {"state": "password", "form": form}
+        )
+
+    answers = AnswersForm(request.POST or None, asked=asked)
+    if request.method == "POST" and answers.is_valid():
+        typed = [answers.cleaned_data[f"answer_{n}"] for n in range(len(asked))]
+        if recovery.check_answers(user, asked, typed):
+            request.session[SESSION_KEY] = token
+            return redirect(request.path)
+        answers.add_error(None, _("Those answers are not right. Check them and try again."))
+    return render(request, "registration/recover_reset.html", {"state": "answers", "form": answers})
+
+
+class AnswersForm(forms.Form):
+    """One field per security question asked."""
+
+    def __init__(self, *args: Any, asked: list[SecurityAnswer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n, answer in enumerate(asked):
+            self.fields[f"answer_{n}"] = forms.CharField(
+                label=answer.get_question_display(),
+                max_length=100,
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
