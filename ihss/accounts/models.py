@@ -122,6 +122,7 @@ class SecurityEvent(models.Model):
         RECOVERY_REQUESTED = "recovery_requested", _("Asked for a username or a reset link")
         RECOVERY_ANSWER_WRONG = "recovery_answer_wrong", _("Wrong security answers")
         PASSWORD_RESET = "password_reset", _("Password reset")
+        SIGNED_OUT_ELSEWHERE = "signed_out_elsewhere", _("Signed out everywhere else")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="security_events"
@@ -170,3 +171,16 @@ class SecurityAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.question}"
+
+
+class SignInSession(models.Model):
+    """Which browser session a sign-in opened, so a person can see and end them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Session of {self.user} from {self.created_at}"

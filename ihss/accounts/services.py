@@ -7,11 +7,19 @@ decided before, in the view (the Service Desk's role).
 from __future__ import annotations
 
 from axes.utils import reset as reset_axes
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
 from ihss.accounts.lockout import normalize
-from ihss.accounts.models import Membership, Role, SecurityAnswer, SecurityEvent, User
+from ihss.accounts.models import (
+    Membership,
+    Role,
+    SecurityAnswer,
+    SecurityEvent,
+    SignInSession,
+    User,
+)
 from ihss.accounts.registration import hash_answer
 from ihss.cases.models import Provider, Recipient
 from ihss.core import audit
@@ -133,3 +141,35 @@ def reset_password(*, user: User, password: str, how: str = "reset") -> None:
             key=f"password:{event.pk}",
             link="/",
         )
+
+
+def open_sessions(user: User) -> list[SignInSession]:
+    """The person's sign-ins whose session is still alive, newest first."""
+    alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return list(
+        SignInSession.objects.filter(user=user, session_key__in=alive).order_by("-created_at")
+    )
+
+
+def sign_out_elsewhere(*, user: User, keep: str) -> int:
+    """End every session of `user` except the one with key `keep`; returns how many."""
+    with transaction.atomic():
+        others = list(
+            SignInSession.objects.filter(user=user)
+            .exclude(session_key=keep)
+            .values_list("session_key", flat=True)
+        )
+        ended, _ = Session.objects.filter(session_key__in=others).delete()
+        SignInSession.objects.filter(session_key__in=others).delete()
+        SecurityEvent.objects.create(
+            user=user,
+            username=normalize(user.get_username()),
+            kind=SecurityEvent.Kind.SIGNED_OUT_ELSEWHERE,
+        )
+        audit.record(
+            actor=user,
+            action="accounts.sign_out_elsewhere",
+            subject=user,
+            after={"sessions_ended": ended},
+        )
+    return int(ended)

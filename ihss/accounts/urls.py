@@ -1,10 +1,11 @@
 from django.urls import path
 
-from ihss.accounts import desk
+from ihss.accounts import desk, views
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("security/", views.security, name="security"),
     path("service-desk/", desk.account_search, name="desk-search"),
     path("service-desk/<int:pk>/", desk.account_detail, name="desk-account"),
 ]

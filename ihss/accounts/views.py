@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from ihss.accounts import lockout
-from ihss.accounts.models import SecurityEvent
+from ihss.accounts import lockout, services
+from ihss.accounts.http import AuthenticatedHttpRequest
+from ihss.accounts.models import SecurityEvent, SignInSession
 
 
 class SignInView(auth_views.LoginView):
@@ -34,6 +38,13 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
+        if self.request.session.session_key:
+            SignInSession.objects.create(
+                user=user,
+                session_key=self.request.session.session_key,
+                ip_address=lockout.client_ip(self.request),
+                user_agent=self.request.META.get("HTTP_USER_AGENT", "")[:255],
+            )
         SecurityEvent.objects.create(
             user=user,
             username=lockout.normalize(user.get_username()),
@@ -58,3 +69,32 @@ def set_language(request: HttpRequest) -> HttpResponse:
         request.user.preferred_language = code
         request.user.save(update_fields=["preferred_language"])
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def security(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's own sign-ins and security events; sign out everywhere else."""
+    current = request.session.session_key or ""
+    if request.method == "POST":
+        ended = services.sign_out_elsewhere(user=request.user, keep=current)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s other sign-in was ended.",
+                "%(count)s other sign-ins were ended.",
+                ended,
+            )
+            % {"count": ended},
+        )
+        return redirect("accounts:security")
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "sessions": services.open_sessions(request.user),
+            "current": current,
+            "events": SecurityEvent.objects.filter(user=request.user).order_by(
+                "-created_at", "-id"
+            )[:20],
+        },
+    )
