@@ -93,12 +93,27 @@ def test_a_session_ends_after_the_absolute_timeout_however_active(client, la_sta
     with time_machine.travel("2026-11-23 09:00 -0800", tick=False) as traveller:
         client.force_login(la_staff)
         assert client.get("/county/").status_code == 200
-        traveller.shift(3000)
-        assert client.get("/county/").status_code == 200
+        for _ in range(2):  # active every 25 minutes: the idle limit never strikes
+            traveller.shift(1500)
+            assert client.get("/county/").status_code == 200
         traveller.shift(700)
         response = client.get("/county/")
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_thirty_idle_minutes(client, la_staff):
+    import time_machine
+
+    with time_machine.travel("2026-11-23 09:00 -0800", tick=False) as traveller:
+        client.force_login(la_staff)
+        assert client.get("/county/").status_code == 200
+        traveller.shift(29 * 60)
+        assert client.get("/county/").status_code == 200
+        traveller.shift(31 * 60)
+        response = client.get("/county/")
+    assert response.status_code == 302
 
 
 def test_production_hashes_passwords_with_argon2id_and_asks_for_long_passphrases():

@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
@@ -98,3 +99,15 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
             )[:20],
         },
     )
+
+
+@require_POST
+def keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """'Stay signed in': this request itself renews the session (saved on every request)."""
+    request.session.modified = True
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)

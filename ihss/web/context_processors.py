@@ -22,6 +22,9 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "navigation": navigation_for(user, request.path) if signed_in else [],
         # The header's Messages link, with the unread count (one indexed COUNT per page).
         "unread_messages": unread_count(user) if signed_in else 0,
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+        "session_warning_minutes": max(1, settings.SESSION_WARNING_SECONDS // 60),
         "messages_current": request.path.startswith(inbox)
         and not request.path.startswith(reverse("notifications:outbox")),
     }

@@ -40,3 +40,16 @@ def test_nobody_sees_another_persons_sign_ins(client):
     other = cast.make_user("someone.else")
     client.force_login(other)
     assert "203.0.113.5" not in client.get(reverse("accounts:security")).content.decode()
+
+
+def test_stay_signed_in_renews_the_session_and_only_goes_back_inside_the_portal(client):
+    ana = cast.make_user("ana.reyes")
+    client.force_login(ana)
+    page = client.get(reverse("accounts:security")).content.decode()
+    assert 'id="session-warning"' in page and 'data-idle-seconds="1800"' in page
+    quiet = client.post(reverse("accounts:keep-alive"), HTTP_X_REQUESTED_WITH="fetch")
+    assert quiet.status_code == 204
+    back = client.post(reverse("accounts:keep-alive"), {"next": "/messages/"})
+    assert back.url == "/messages/"
+    away = client.post(reverse("accounts:keep-alive"), {"next": "https://evil.example/"})
+    assert away.url == "/"
