@@ -17,6 +17,7 @@ from ihss.accounts import lockout, services
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role, SecurityEvent, User
+from ihss.accounts.register_views import send_verification
 
 DESK_ROLES = (Role.SERVICE_DESK, Role.STATE_ADMIN)
 LIMIT = 25
@@ -58,6 +59,17 @@ def account_search(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(*DESK_ROLES)
 def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
+    if request.method == "POST" and request.POST.get("action") == "resend":
+        if account.is_active or not account.email:
+            messages.error(request, _("This account needs no confirmation link."))
+        else:
+            services.record_resend(user=account, by=request.user)
+            send_verification(request, account)
+            messages.success(
+                request,
+                _("A new confirmation link was sent to %(email)s.") % {"email": account.email},
+            )
+        return redirect("accounts:desk-account", pk=account.pk)
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.unlock(user=account, by=request.user, reason=form.cleaned_data["reason"])

@@ -173,3 +173,15 @@ def sign_out_elsewhere(*, user: User, keep: str) -> int:
             after={"sessions_ended": ended},
         )
     return int(ended)
+
+
+def record_resend(*, user: User, by: User) -> None:
+    """The Service Desk sends a new email confirmation link (recorded with the agent)."""
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action="accounts.resend_verification",
+            subject=user,
+            after={"email": user.email},
+            reason="Caller did not get or lost the confirmation email",
+        )
