@@ -392,7 +392,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR" if ENVIRONMENT == "test" else "WARNING"},
         # django-axes logs every failed sign-in at INFO; lockouts are SecurityEvents.
-        "axes": {"level": "WARNING"},
+        "axes": {"level": "ERROR" if ENVIRONMENT == "test" else "WARNING"},
     },
 }
 
