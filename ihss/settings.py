@@ -393,6 +393,9 @@ LOGGING = {
         "django.request": {"level": "ERROR" if ENVIRONMENT == "test" else "WARNING"},
         # django-axes logs every failed sign-in at INFO; lockouts are SecurityEvents.
         "axes": {"level": "ERROR" if ENVIRONMENT == "test" else "WARNING"},
+        # Each task's start and end at INFO; in tests they come from live-server threads
+        # after pytest has closed its streams.
+        "django_tasks": {"level": "WARNING" if ENVIRONMENT == "test" else "INFO"},
     },
 }
 

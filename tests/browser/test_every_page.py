@@ -49,6 +49,7 @@ SKIP_NAMES = {
     "cases:import-progress": "htmx fragment the import-job page polls; checked inside it",
     "register-account": "needs step 1 in the session: opened by the register-account+matched visit",
     "notifications:message-unread": "POST only: the button on a message's page",
+    "accounts:keep-alive": "POST only: the idle warning's button (test_session_warning.py)",
     "notifications:read-all": "POST only: the button under the message list",
     "notifications:mobile-remove": "POST only: the button on the settings page",
     "notifications:outbox-retry": "POST only: the button on a failed outbox message",
