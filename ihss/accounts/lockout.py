@@ -41,6 +41,14 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def request_facts(request: HttpRequest) -> dict[str, Any]:
+    """The address and browser of a request, as security events record them."""
+    return {
+        "ip_address": client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:255],
+    }
+
+
 def normalize(username: str | None) -> str:
     return (username or "").strip().lower()
 
@@ -57,17 +65,20 @@ def _previous_lockouts(username: str, now: dt.datetime) -> int:
     ).count()
 
 
+def _minutes_after(previous_lockouts: int) -> int:
+    return rules.lockout_minutes(
+        previous_lockouts,
+        base_minutes=settings.SIGN_IN_LOCKOUT_MINUTES,
+        cap_minutes=settings.SIGN_IN_LOCKOUT_CAP_MINUTES,
+    )
+
+
 def lockout_length(username: str, *, now: dt.datetime | None = None) -> dt.timedelta:
     """How long this username's current (or next) lockout lasts."""
     now = now or timezone.now()
     # The lockout being served is among the recent ones: it sets its own length.
     previous = max(0, _previous_lockouts(username, now) - 1)
-    minutes = rules.lockout_minutes(
-        previous,
-        base_minutes=settings.SIGN_IN_LOCKOUT_MINUTES,
-        cap_minutes=settings.SIGN_IN_LOCKOUT_CAP_MINUTES,
-    )
-    return dt.timedelta(minutes=minutes)
+    return dt.timedelta(minutes=_minutes_after(previous))
 
 
 def cool_off(request: HttpRequest | None) -> dt.timedelta:
@@ -140,15 +151,14 @@ def on_locked_out(
     if _serving_lockout(name):
         return  # axes signals again at each attempt during a lockout: it is the same one
     user = get_user_model().objects.filter(username__iexact=name, is_active=True).first()
+    minutes = _minutes_after(_previous_lockouts(name, timezone.now()))
     event = SecurityEvent.objects.create(
         user=user,
         username=name,
         kind=SecurityEvent.Kind.LOCKED_OUT,
-        ip_address=ip_address,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+        minutes=minutes,
+        **{**request_facts(request), "ip_address": ip_address},
     )
-    minutes = int(lockout_length(name).total_seconds() // 60)
-    SecurityEvent.objects.filter(pk=event.pk).update(minutes=minutes)
     if user is not None:
         notify(
             user=user,

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from ihss.accounts import lockout, recovery, services
-from ihss.accounts.models import SecurityAnswer, User
+from ihss.accounts.models import SecurityAnswer
+from ihss.accounts.registration import user_from_uid
 
 SESSION_KEY = "recovery_answered"
+
+
+def _wait(request: HttpRequest) -> HttpResponse:
+    reason = _("There were too many requests from your network. Try again in an hour.")
+    return render(request, "registration/wait.html", {"reason": reason}, status=429)
 
 
 class EmailForm(forms.Form):
@@ -45,7 +46,7 @@ def recover_username(request: HttpRequest) -> HttpResponse:
     ip = lockout.client_ip(request)
     if request.method == "POST" and form.is_valid():
         if recovery.too_many_requests(ip):
-            return render(request, "registration/recover_wait.html", status=429)
+            return _wait(request)
         recovery.send_username(email=form.cleaned_data["email"], ip_address=ip)
         return render(request, "registration/recover_sent.html", {"what": "username"})
     return render(request, "registration/recover_username.html", {"form": form})
@@ -58,7 +59,7 @@ def recover_password(request: HttpRequest) -> HttpResponse:
     ip = lockout.client_ip(request)
     if request.method == "POST" and form.is_valid():
         if recovery.too_many_requests(ip):
-            return render(request, "registration/recover_wait.html", status=429)
+            return _wait(request)
         recovery.send_reset_link(
             username_or_email=form.cleaned_data["username_or_email"], ip_address=ip
         )
@@ -66,22 +67,14 @@ def recover_password(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/recover_password.html", {"form": form})
 
 
-def _user_of(uidb64: str) -> User | None:
-    try:
-        return User.objects.filter(pk=int(force_str(urlsafe_base64_decode(uidb64)))).first()
-    except (ValueError, TypeError, OverflowError):
-        return None
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def recover_reset(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The emailed link: first two security answers, then the new password."""
-    user = _user_of(uidb64)
+    user = user_from_uid(uidb64)
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "registration/recover_reset.html", {"state": "invalid"})
-    window = timezone.now() - dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
-    if recovery.wrong_answers_since(user, window) >= recovery.ANSWER_TRIES:
+    if recovery.answers_blocked(user):
         return render(request, "registration/recover_reset.html", {"state": "blocked"})
     asked = recovery.questions_to_ask(user, seed=token)
     if not asked:

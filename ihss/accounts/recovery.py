@@ -22,6 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from ihss.accounts.lockout import normalize
 from ihss.accounts.models import SecurityAnswer, SecurityEvent, User
 from ihss.accounts.registration import answer_matches
 
@@ -46,7 +47,7 @@ def too_many_requests(ip_address: str | None) -> bool:
 def _record_request(ip_address: str | None, user: User | None) -> None:
     SecurityEvent.objects.create(
         user=user,
-        username=user.get_username().lower() if user else "",
+        username=normalize(user.get_username()) if user else "",
         kind=SecurityEvent.Kind.RECOVERY_REQUESTED,
         ip_address=ip_address,
     )
@@ -113,10 +114,13 @@ def questions_to_ask(user: User, *, seed: str) -> list[SecurityAnswer]:
     return random.Random(seed).sample(answers, k=min(2, len(answers)))  # noqa: S311
 
 
-def wrong_answers_since(user: User, since: dt.datetime) -> int:
-    return SecurityEvent.objects.filter(
+def answers_blocked(user: User) -> bool:
+    """Three wrong answers within a reset link's lifetime stop recovery for that time."""
+    since = timezone.now() - dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    wrong = SecurityEvent.objects.filter(
         user=user, kind=SecurityEvent.Kind.RECOVERY_ANSWER_WRONG, created_at__gte=since
     ).count()
+    return wrong >= ANSWER_TRIES
 
 
 def check_answers(user: User, asked: list[SecurityAnswer], typed: list[str]) -> bool:
@@ -124,7 +128,7 @@ def check_answers(user: User, asked: list[SecurityAnswer], typed: list[str]) -> 
     if not right:
         SecurityEvent.objects.create(
             user=user,
-            username=user.get_username().lower(),
+            username=normalize(user.get_username()),
             kind=SecurityEvent.Kind.RECOVERY_ANSWER_WRONG,
         )
     return right

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -44,7 +44,10 @@ def register(request: HttpRequest) -> HttpResponse:
     ip = lockout.client_ip(request)
     if request.method == "POST":
         if registration.too_many_attempts(ip):
-            return render(request, "registration/register_wait.html", status=429)
+            reason = _(
+                "There were too many registration attempts from your network. Try again in an hour."
+            )
+            return render(request, "registration/wait.html", {"reason": reason}, status=429)
         if form.is_valid():
             data = form.cleaned_data
             identity = registration.Identity(
@@ -58,7 +61,9 @@ def register(request: HttpRequest) -> HttpResponse:
             representative = data["kind"] == registration.RECIPIENT and data["representative"]
             if record is None:
                 SecurityEvent.objects.create(
-                    username="", kind=SecurityEvent.Kind.NOT_MATCHED, ip_address=ip
+                    username="",
+                    kind=SecurityEvent.Kind.NOT_MATCHED,
+                    **lockout.request_facts(request),
                 )
                 form.add_error(
                     None,
@@ -150,10 +155,7 @@ def register_sent(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """Confirm the email from the link. GET asks first: mail scanners follow links too."""
-    try:
-        user = User.objects.filter(pk=int(force_str(urlsafe_base64_decode(uidb64)))).first()
-    except (ValueError, TypeError, OverflowError):
-        user = None
+    user = registration.user_from_uid(uidb64)
     valid = user is not None and registration.verification_tokens.check_token(user, token)
     if valid and request.method == "POST":
         assert user is not None

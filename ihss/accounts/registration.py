@@ -18,6 +18,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_str
+from django.utils.http import base36_to_int, urlsafe_base64_decode
 
 from ihss.accounts.models import Membership, Role, SecurityEvent, User
 from ihss.cases.models import Provider, Recipient
@@ -111,8 +113,6 @@ class EmailVerificationTokens(PasswordResetTokenGenerator):
             return False
         ts_b36 = token.split("-")[0]
         try:
-            from django.utils.http import base36_to_int
-
             age = self._num_seconds(self._now()) - base36_to_int(ts_b36)
         except ValueError:
             return False
@@ -120,3 +120,11 @@ class EmailVerificationTokens(PasswordResetTokenGenerator):
 
 
 verification_tokens = EmailVerificationTokens()
+
+
+def user_from_uid(uidb64: str) -> User | None:
+    """The account an emailed link names (confirmation or reset), or None."""
+    try:
+        return User.objects.filter(pk=int(force_str(urlsafe_base64_decode(uidb64)))).first()
+    except (ValueError, TypeError, OverflowError):
+        return None

@@ -30,8 +30,7 @@ class SignInView(auth_views.LoginView):
             SecurityEvent.objects.create(
                 username=lockout.normalize(request.POST.get("username")),
                 kind=SecurityEvent.Kind.THROTTLED,
-                ip_address=lockout.client_ip(request),
-                user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+                **lockout.request_facts(request),
             )
             return lockout.throttled_response(request)
         return super().post(request, *args, **kwargs)
@@ -39,19 +38,16 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
+        facts = lockout.request_facts(self.request)
         if self.request.session.session_key:
             SignInSession.objects.create(
-                user=user,
-                session_key=self.request.session.session_key,
-                ip_address=lockout.client_ip(self.request),
-                user_agent=self.request.META.get("HTTP_USER_AGENT", "")[:255],
+                user=user, session_key=self.request.session.session_key, **facts
             )
         SecurityEvent.objects.create(
             user=user,
             username=lockout.normalize(user.get_username()),
             kind=SecurityEvent.Kind.SIGNED_IN,
-            ip_address=lockout.client_ip(self.request),
-            user_agent=self.request.META.get("HTTP_USER_AGENT", "")[:255],
+            **facts,
         )
         return response
 

@@ -111,7 +111,7 @@ def notify(
             choice=choice,
             required=spec.required,
             has_email=bool(user.email),
-            email_refused=_email_refused(user, contact),
+            email_refused=email_refused(user, contact),
             has_verified_mobile=contact is not None and contact.mobile_verified,
             mobile_refused=contact is not None and contact.mobile_refused_at is not None,
         )
@@ -205,7 +205,7 @@ def _notify_chunk(event: str, required: bool, notices: list[Notice]) -> int:
                 choice=choices.get(row.user_id, rules.CHOICE_EMAIL),
                 required=required,
                 has_email=bool(user.email),
-                email_refused=_email_refused(user, contact),
+                email_refused=email_refused(user, contact),
                 has_verified_mobile=contact is not None and contact.mobile_verified,
                 mobile_refused=contact is not None and contact.mobile_refused_at is not None,
             )
@@ -237,7 +237,8 @@ def _deliveries(
     ]
 
 
-def _email_refused(user: Person, contact: ContactSettings | None) -> bool:
+def email_refused(user: Person, contact: ContactSettings | None) -> bool:
+    """Whether the person's current email address was refused by their mail server."""
     return (
         contact is not None
         and bool(contact.email_refused_address)

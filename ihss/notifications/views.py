@@ -65,10 +65,7 @@ def _contact_problems(user: Any) -> list[str]:
     """What the person must fix for messages to reach them, in their words."""
     contact = services.contact_of(user)
     problems = []
-    if (
-        contact.email_refused_address
-        and contact.email_refused_address.lower() == (user.email or "").lower()
-    ):
+    if services.email_refused(user, contact):
         problems.append(
             _(
                 "We could not email you at %(address)s: the mail server refused the address. "
