@@ -45,9 +45,9 @@ demo: migrate
 # Web server, background-task worker and scheduler (reminders, outbox sweep) together;
 # Ctrl-C stops all three.
 run: demo
-	@echo "Starting the portal on http://$(HOST):$(PORT)/, the task worker and the scheduler (Ctrl-C stops them)."
+	@echo "Starting the portal on http://localhost:$(PORT)/, the task worker and the scheduler (Ctrl-C stops them)."
 	@trap 'kill 0' INT TERM EXIT; \
-	export PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}; \
+	export PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://localhost:$(PORT)}; \
 	$(PY) manage.py db_worker --interval 1 & \
 	$(PY) manage.py run_scheduler --interval 30 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)

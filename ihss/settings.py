@@ -12,6 +12,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -120,6 +121,10 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +137,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user.is_verified() once a second factor was given in this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "ihss.accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -339,7 +346,21 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # --- Notifications ------------------------------------------------------------------------
 
 # Absolute links in emails point here.
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+_PORTAL = urlsplit(PORTAL_BASE_URL)
+
+# --- Second factors -----------------------------------------------------------------------
+
+# Authenticator apps (TOTP) and recovery codes come from django-otp; passkeys from
+# django-otp-webauthn, as a second factor after the password (never instead of it).
+OTP_TOTP_ISSUER = "IHSS Portal"
+OTP_WEBAUTHN_RP_NAME = "IHSS Portal"
+# Passkeys are bound to this domain: changing it later means everyone enrolls again.
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", _PORTAL.hostname or "localhost")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "WEBAUTHN_ALLOWED_ORIGINS", f"{_PORTAL.scheme}://{_PORTAL.netloc}"
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Text messages: FileSmsBackend (development: var/sms.log), ConsoleSmsBackend, or
 # HttpSmsBackend (a provider's HTTPS API, configured by the SMS_HTTP_* variables; the
 # production default, which `check --deploy` asks to be configured).

@@ -38,6 +38,12 @@ class User(AbstractUser):
     def has_role(self, role: str) -> bool:
         return role in self.roles()
 
+    def has_second_factor(self) -> bool:
+        """Whether a confirmed authenticator app, passkey or recovery code set is enrolled."""
+        from django_otp import user_has_device
+
+        return bool(self.pk) and user_has_device(self, confirmed=True)
+
 
 class Role(models.TextChoices):
     """The seven roles of the portal (PRODUCT.md, "Who uses it")."""
@@ -123,6 +129,18 @@ class SecurityEvent(models.Model):
         RECOVERY_ANSWER_WRONG = "recovery_answer_wrong", _("Wrong security answers")
         PASSWORD_RESET = "password_reset", _("Password reset")
         SIGNED_OUT_ELSEWHERE = "signed_out_elsewhere", _("Signed out everywhere else")
+        SECOND_FACTOR_ADDED = "second_factor_added", _("Second factor added")
+        SECOND_FACTOR_REMOVED = "second_factor_removed", _("Second factor removed")
+        SECOND_FACTOR_WRONG = "second_factor_wrong", _("Wrong second-factor code")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset by the Service Desk")
+        RECOVERY_CODES_MADE = "recovery_codes_made", _("New recovery codes made")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+        STEP_UP_FAILED = "step_up_failed", _("Wrong confirmation before a change")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        EMAIL_CHANGED = "email_changed", _("Email address changed")
+        EMAIL_CORRECTED = "email_corrected", _("Email address corrected by the Service Desk")
+        TOKEN_CREATED = "token_created", _("Personal access token created")
+        TOKEN_REVOKED = "token_revoked", _("Personal access token revoked")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="security_events"
