@@ -122,8 +122,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "django_otp_webauthn",
 ]
 
@@ -140,6 +138,7 @@ MIDDLEWARE = [
     # Marks request.user.is_verified() once a second factor was given in this session.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "ihss.accounts.middleware.SecondFactorMiddleware",
     "ihss.accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -353,7 +352,20 @@ _PORTAL = urlsplit(PORTAL_BASE_URL)
 
 # Authenticator apps (TOTP) and recovery codes come from django-otp; passkeys from
 # django-otp-webauthn, as a second factor after the password (never instead of it).
+# Authenticator apps and recovery codes are the portal's own django-otp devices
+# (accounts.AuthenticatorApp, accounts.RecoveryCodeSet): secrets encrypted, codes digested.
 OTP_TOTP_ISSUER = "IHSS Portal"
+# Roles that must use a second factor: everyone who sees other people's records.
+SECOND_FACTOR_REQUIRED_ROLES = env_list(
+    "SECOND_FACTOR_REQUIRED_ROLES",
+    "county_staff,training_provider,coach,service_desk,state_admin",
+)
+# Authenticator codes: one 30-second step either side of now; wrong codes wait 1, 2, 4... s.
+SECOND_FACTOR_TOTP_WINDOW = env_int("SECOND_FACTOR_TOTP_WINDOW", 1)
+SECOND_FACTOR_THROTTLE_FACTOR = env_int("SECOND_FACTOR_THROTTLE_FACTOR", 1)
+# Sensitive changes (email, phone, password, direct deposit, second factor) need the
+# password or an emailed or texted code given this recently.
+STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 10 * 60)
 OTP_WEBAUTHN_RP_NAME = "IHSS Portal"
 # Passkeys are bound to this domain: changing it later means everyone enrolls again.
 OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", _PORTAL.hostname or "localhost")

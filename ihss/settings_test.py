@@ -14,3 +14,7 @@ AUDIT_PURGE_ALLOWED = True
 
 # WhiteNoise looks for the collected-static folder at start-up; tests serve from the apps.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Most tests sign staff in with force_login and test their pages, not their second factor;
+# the tests of second factors turn the requirement on (ihss/accounts/tests/).
+SECOND_FACTOR_REQUIRED_ROLES = []  # noqa: F405

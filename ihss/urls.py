@@ -31,6 +31,7 @@ urlpatterns = [
     path("cases/", include("ihss.cases.urls")),
     path("messages/", include("ihss.notifications.urls")),
     path("accounts/", include("ihss.accounts.urls")),
+    path("passkeys/", include("ihss.accounts.passkeys")),
     path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
     path("", include("ihss.web.urls")),

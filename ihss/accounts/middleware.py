@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 SESSION_STARTED_KEY = "ihss_session_started"
 
@@ -66,3 +71,52 @@ class PreferredLanguageMiddleware:
             )
         response.headers.setdefault("Content-Language", preferred)
         return response
+
+
+class SecondFactorMiddleware:
+    """Hold a session that still owes a second factor at the second-factor pages.
+
+    After the password, an account with an authenticator app or passkey must give it
+    (accounts:second-factor); a staff account without one must add one first
+    (accounts:factors). Until then only those pages, their passkey endpoints, signing
+    out and the public pages answer; the API answers 401.
+    """
+
+    OPEN = frozenset(
+        {
+            "accounts:second-factor",
+            "accounts:keep-alive",
+            "logout",
+            "set_language",
+        }
+    )
+    ENROLLING = frozenset({"accounts:factors", "accounts:app-add", "accounts:recovery-codes"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], *args: Any
+    ) -> HttpResponse | None:
+        from ihss.accounts import second_factor
+
+        if not request.user.is_authenticated:
+            return None
+        step = second_factor.still_owed(request)
+        if step is None:
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if name in self.OPEN or (match and match.namespace == "otp_webauthn"):
+            return None
+        if step == second_factor.ENROLL and name in self.ENROLLING:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": gettext("Give your second factor first.")}, status=401)
+        if getattr(view_func, "login_required", True) is False:
+            return None
+        target = "accounts:second-factor" if step == second_factor.VERIFY else "accounts:factors"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

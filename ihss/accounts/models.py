@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
+from ihss.accounts import rules
 from ihss.cases.models import County, Provider, Recipient
+from ihss.core.fields import EncryptedTextField
 
 
 class User(AbstractUser):
@@ -202,3 +210,110 @@ class SignInSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session of {self.user} from {self.created_at}"
+
+
+class AuthenticatorApp(ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238) set up by scanning a QR code.
+
+    The shared secret is encrypted at rest. A code is accepted once: the time step of the
+    last accepted code is raised with a conditional UPDATE, so the same code sent twice,
+    even at the same instant, lets only one request in.
+    """
+
+    secret = EncryptedTextField(help_text="Base32 shared secret.")
+    last_step = models.BigIntegerField(
+        default=-1, help_text="Time step of the last accepted code; older steps are refused."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator app")
+
+    def get_throttle_factor(self) -> int:
+        return int(settings.SECOND_FACTOR_THROTTLE_FACTOR)
+
+    def verify_token(self, token: Any) -> bool:
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        step = rules.totp_step_matching(
+            secret=self.secret,
+            code=str(token),
+            now=time.time(),
+            after_step=self.last_step,
+            window=settings.SECOND_FACTOR_TOTP_WINDOW,
+        )
+        if step is not None:
+            accepted = AuthenticatorApp.objects.filter(pk=self.pk, last_step__lt=step).update(
+                last_step=step,
+                last_used_at=timezone.now(),
+                throttling_failure_count=0,
+                throttling_failure_timestamp=None,
+            )
+            if accepted:
+                self.last_step = step
+                self.throttling_failure_count = 0
+                return True
+        _count_failure(self)
+        return False
+
+
+class RecoveryCodeSet(ThrottlingMixin, Device):
+    """Single-use recovery codes, for when the app or passkey is lost. Kept as digests."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+
+    def get_throttle_factor(self) -> int:
+        return int(settings.SECOND_FACTOR_THROTTLE_FACTOR)
+
+    def remaining(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+    def verify_token(self, token: Any) -> bool:
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        digest = rules.recovery_code_digest(str(token))
+        used = (
+            digest is not None
+            and RecoveryCode.objects.filter(
+                code_set=self, digest=digest, used_at__isnull=True
+            ).update(used_at=timezone.now())
+            == 1
+        )
+        if used:
+            RecoveryCodeSet.objects.filter(pk=self.pk).update(
+                throttling_failure_count=0, throttling_failure_timestamp=None
+            )
+            return True
+        _count_failure(self)
+        return False
+
+
+class RecoveryCode(models.Model):
+    code_set = models.ForeignKey(RecoveryCodeSet, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code_set", "digest"], name="recovery_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+
+def _count_failure(device: AuthenticatorApp | RecoveryCodeSet) -> None:
+    """Count a wrong code in the database itself, so concurrent guesses all count."""
+    now = timezone.now()
+    type(device).objects.filter(pk=device.pk).update(
+        throttling_failure_count=F("throttling_failure_count") + 1,
+        throttling_failure_timestamp=now,
+    )
+    device.throttling_failure_count += 1
+    device.throttling_failure_timestamp = now

@@ -1,12 +1,22 @@
 from django.urls import path
 
-from ihss.accounts import desk, views
+from ihss.accounts import confirm_views, desk, factor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("security/", views.security, name="security"),
     path("keep-alive/", views.keep_alive, name="keep-alive"),
+    path("confirm/", confirm_views.confirm, name="confirm"),
+    path("second-factor/", factor_views.factors, name="factors"),
+    path("second-factor/check/", factor_views.give, name="second-factor"),
+    path("second-factor/app/", factor_views.app_add, name="app-add"),
+    path("second-factor/recovery-codes/", factor_views.recovery_codes, name="recovery-codes"),
+    path(
+        "second-factor/<str:kind>/<int:pk>/remove/",
+        factor_views.remove,
+        name="factor-remove",
+    ),
     path("service-desk/", desk.account_search, name="desk-search"),
     path("service-desk/<int:pk>/", desk.account_detail, name="desk-account"),
 ]

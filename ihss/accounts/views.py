@@ -18,6 +18,7 @@ from django.views.i18n import set_language as django_set_language
 from ihss.accounts import lockout, services
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import SecurityEvent, SignInSession
+from ihss.core import stepup
 
 
 class SignInView(auth_views.LoginView):
@@ -38,6 +39,7 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
+        stepup.mark_confirmed(self.request)  # the password was just typed
         facts = lockout.request_facts(self.request)
         if self.request.session.session_key:
             SignInSession.objects.create(

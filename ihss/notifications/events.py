@@ -45,6 +45,7 @@ class Event(models.TextChoices):
     SIGN_IN_LOCKED = "sign_in_locked", _("Sign-in locked")
     PREFERENCES_CHANGED = "preferences_changed", _("Notice settings changed")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
+    SIGN_IN_PROTECTION = "sign_in_protection", _("Second factor changed")
     VIOLATION_NOTICE = "violation_notice", _("Violation notice")
     CLASS_CONFIRMATION = "class_confirmation", _("Class registration confirmed")
     WAITLIST_PROMOTION = "waitlist_promotion", _("Moved from the waitlist into a class")
@@ -123,6 +124,12 @@ SPECS: dict[str, EventSpec] = {
             Category.SECURITY,
             _("Your password was changed or reset."),
             {"changed_on": "2026-11-20", "how": "reset"},
+        ),
+        EventSpec(
+            Event.SIGN_IN_PROTECTION,
+            Category.SECURITY,
+            _("An authenticator app, passkey or recovery code was added, removed or used."),
+            {"changed_on": "2026-11-20", "change": "app_added", "remaining": 0},
         ),
         EventSpec(
             Event.PREFERENCES_CHANGED,
