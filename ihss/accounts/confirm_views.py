@@ -84,7 +84,7 @@ def _send_code(request: AuthenticatedHttpRequest, channel: str, mobile: str) -> 
     return None
 
 
-def _failed(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+def count_wrong_confirmation(request: AuthenticatedHttpRequest) -> HttpResponse | None:
     """Count a wrong try; after five, sign out. Returns the response when signed out."""
     SecurityEvent.objects.create(
         user=request.user,
@@ -124,7 +124,7 @@ def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
             if password_form.is_valid():
                 return _confirmed(request, next_url)
             if "password" in password_form.errors and password_form.data.get("pw-password"):
-                signed_out = _failed(request)
+                signed_out = count_wrong_confirmation(request)
                 if signed_out:
                     return signed_out
         elif action in ("email", "text"):
@@ -160,7 +160,7 @@ def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
                 if state
                 else _("Ask for a code first."),
             )
-            signed_out = _failed(request)
+            signed_out = count_wrong_confirmation(request)
             if signed_out:
                 return signed_out
     return render(

@@ -1,4 +1,5 @@
-"""Recovery pages: forgot username, forgot password (link + security answers)."""
+"""Recovery pages: forgot username, forgot password (link + security answers, or the
+second factor when one is enrolled)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from ihss.accounts import lockout, recovery, services
-from ihss.accounts.models import SecurityAnswer
+from ihss.accounts import lockout, recovery, second_factor, services
+from ihss.accounts.models import SecurityAnswer, User
 from ihss.accounts.registration import user_from_uid
 
 SESSION_KEY = "recovery_answered"
@@ -77,19 +78,22 @@ def recover_reset(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
     if recovery.answers_blocked(user):
         return render(request, "registration/recover_reset.html", {"state": "blocked"})
     asked = recovery.questions_to_ask(user, seed=token)
-    if not asked:
+    if not asked and not user.has_second_factor():
         return render(request, "registration/recover_reset.html", {"state": "no_answers"})
 
     if request.session.get(SESSION_KEY) == token:
         form = SetPasswordForm(user, request.POST or None)
         if request.method == "POST" and form.is_valid():
-            services.reset_password(user=user, password=form.cleaned_data["new_password1"])
+            how = "reset_factor" if user.has_second_factor() else "reset"
+            services.reset_password(user=user, password=form.cleaned_data["new_password1"], how=how)
             del request.session[SESSION_KEY]
             return render(request, "registration/recover_reset.html", {"state": "done"})
         return render(
             request, "registration/recover_reset.html", {"state": "password", "form": form}
         )
 
+    if user.has_second_factor():
+        return _recover_with_second_factor(request, user, token)
     answers = AnswersForm(request.POST or None, asked=asked)
     if request.method == "POST" and answers.is_valid():
         typed = [answers.cleaned_data[f"answer_{n}"] for n in range(len(asked))]
@@ -111,3 +115,28 @@ class AnswersForm(forms.Form):
                 max_length=100,
                 widget=forms.TextInput(attrs={"autocomplete": "off"}),
             )
+
+
+def _recover_with_second_factor(request: HttpRequest, user: User, token: str) -> HttpResponse:
+    """With a second factor enrolled, it replaces the security answers."""
+    form = FactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        typed = form.cleaned_data["code"]
+        method = second_factor.APP if typed.strip().isdigit() else second_factor.RECOVERY
+        if second_factor.wait_until(user, method) is not None:
+            form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
+        elif second_factor.verify(request, user, method, typed) is not None:
+            request.session[SESSION_KEY] = token
+            return redirect(request.path)
+        else:
+            form.add_error("code", _("That code did not work. Check it and try again."))
+    return render(request, "registration/recover_reset.html", {"state": "factor", "form": form})
+
+
+class FactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or one of your recovery codes"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+        error_messages={"required": _("Enter a code.")},
+    )

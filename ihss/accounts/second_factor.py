@@ -37,7 +37,7 @@ from ihss.accounts.models import (
     SignInSession,
     User,
 )
-from ihss.core import audit
+from ihss.core import audit, stepup
 from ihss.notifications.events import Event
 from ihss.notifications.services import notify
 
@@ -94,6 +94,8 @@ def on_signed_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -
     """Receiver of user_logged_in: note in the session what second factor is still owed."""
     if request is None or not hasattr(request, "session"):
         return
+    # Every way in starts with the password (passkeys never replace it): a confirmation.
+    stepup.mark_confirmed(request)
     step = pending_step(user)
     if step:
         request.session[PENDING_KEY] = step

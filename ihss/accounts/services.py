@@ -132,7 +132,10 @@ def reset_password(*, user: User, password: str, how: str = "reset") -> None:
             actor=user,
             action="accounts.password_reset",
             subject=user,
-            reason="Emailed link and security answers" if how == "reset" else "",
+            reason={
+                "reset": "Emailed link and security answers",
+                "reset_factor": "Emailed link and second factor",
+            }.get(how, ""),
         )
         notify(
             user=user,
@@ -140,6 +143,26 @@ def reset_password(*, user: User, password: str, how: str = "reset") -> None:
             context={"changed_on": timezone.localdate().isoformat(), "how": how},
             key=f"password:{event.pk}",
             link="/",
+        )
+
+
+def change_password(*, user: User, password: str, keep_session: str) -> None:
+    """The person changes their password while signed in; other sessions end."""
+    username = normalize(user.get_username())
+    with transaction.atomic():
+        user.set_password(password)  # changes the session hash: other sessions end
+        user.save(update_fields=["password"])
+        SignInSession.objects.filter(user=user).exclude(session_key=keep_session).delete()
+        event = SecurityEvent.objects.create(
+            user=user, username=username, kind=SecurityEvent.Kind.PASSWORD_CHANGED
+        )
+        audit.record(actor=user, action="accounts.password_changed", subject=user)
+        notify(
+            user=user,
+            event=Event.PASSWORD_CHANGED,
+            context={"changed_on": timezone.localdate().isoformat(), "how": "changed"},
+            key=f"password:{event.pk}",
+            link="/accounts/security/",
         )
 
 

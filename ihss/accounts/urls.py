@@ -8,6 +8,7 @@ urlpatterns = [
     path("security/", views.security, name="security"),
     path("keep-alive/", views.keep_alive, name="keep-alive"),
     path("confirm/", confirm_views.confirm, name="confirm"),
+    path("password/", views.password_change, name="password-change"),
     path("second-factor/", factor_views.factors, name="factors"),
     path("second-factor/check/", factor_views.give, name="second-factor"),
     path("second-factor/app/", factor_views.app_add, name="app-add"),

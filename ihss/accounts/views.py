@@ -6,16 +6,20 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from ihss.accounts import lockout, services
+from ihss.accounts.confirm_views import count_wrong_confirmation
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import SecurityEvent, SignInSession
 from ihss.core import stepup
@@ -39,7 +43,6 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
-        stepup.mark_confirmed(self.request)  # the password was just typed
         facts = lockout.request_facts(self.request)
         if self.request.session.session_key:
             SignInSession.objects.create(
@@ -109,3 +112,31 @@ def keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return redirect(target)
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Change the password: the current one (the confirmation), then the new one twice."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.change_password(
+                user=request.user,
+                password=form.cleaned_data["new_password1"],
+                keep_session=request.session.session_key or "",
+            )
+            update_session_auth_hash(request, request.user)
+            stepup.mark_confirmed(request)
+            messages.success(
+                request,
+                _(
+                    "Your password is changed. Everywhere else you were signed in, "
+                    "you are now signed out."
+                ),
+            )
+            return redirect("accounts:security")
+        if form.has_error("old_password", "password_incorrect"):
+            signed_out = count_wrong_confirmation(request)
+            if signed_out:
+                return signed_out
+    return render(request, "accounts/password_change.html", {"form": form})

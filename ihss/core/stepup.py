@@ -48,13 +48,21 @@ def confirm_url(next_url: str) -> str:
     return f"{reverse('accounts:confirm')}?{urlencode({'next': next_url})}"
 
 
-def recent_confirmation_required(view: F) -> F:
-    """Send the person to confirm it is them first, then back here."""
+def recent_confirmation_required(view: F | None = None, *, come_back_to: str | None = None) -> Any:
+    """Send the person to confirm it is them first, then back here.
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_recent(request):
-            return redirect(confirm_url(request.get_full_path()))
-        return view(request, *args, **kwargs)
+    A POST-only view names the page to come back to (`come_back_to`, a URL name), since
+    the confirmation page returns with a GET.
+    """
 
-    return wrapper  # type: ignore[return-value]
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not is_recent(request):
+                back = reverse(come_back_to) if come_back_to else request.get_full_path()
+                return redirect(confirm_url(back))
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate(view) if view is not None else decorate

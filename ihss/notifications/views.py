@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ihss.core import stepup
 from ihss.notifications import access, rules, services
 from ihss.notifications.events import spec_for
 from ihss.notifications.forms import (
@@ -174,6 +175,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
 
 
+@stepup.recent_confirmation_required
 @require_http_methods(["GET", "POST"])
 def mobile_add(request: HttpRequest) -> HttpResponse:
     form = MobileNumberForm(request.POST or None)
@@ -215,6 +217,7 @@ def mobile_confirm(request: HttpRequest) -> HttpResponse:
     )
 
 
+@stepup.recent_confirmation_required(come_back_to="notifications:settings")
 @require_POST
 def mobile_remove(request: HttpRequest) -> HttpResponse:
     services.remove_mobile(user=request.user)

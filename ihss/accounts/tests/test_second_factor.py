@@ -326,3 +326,67 @@ def test_recovery_codes_read_look_alike_letters_as_digits():
     sloppy = code.replace("0", "o").replace("1", "l").lower()
     assert rules.recovery_code_digest(sloppy) == rules.recovery_code_digest(code)
     assert rules.recovery_code_digest("too-short") is None
+
+
+# --- Password change, recovery with a second factor, mobile step-up ------------------------
+
+
+def test_changing_the_password_signs_out_elsewhere_and_tells_the_person(ana):
+    here = sign_in("ana.reyes")
+    elsewhere = sign_in("ana.reyes")
+    new = "a different long passphrase of mine"
+    done = here.post(
+        reverse("accounts:password-change"),
+        {"old_password": cast.PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert done.status_code == 302
+    assert here.get(reverse("accounts:security")).status_code == 200
+    assert elsewhere.get(reverse("accounts:security")).status_code == 302
+    assert SecurityEvent.objects.filter(user=ana, kind="password_changed").exists()
+    assert Notification.objects.filter(user=ana, event="password_changed").exists()
+
+
+def test_a_wrong_current_password_keeps_the_new_one_typed_out_of_sight_and_counts(ana):
+    client = sign_in("ana.reyes")
+    page = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": "wrong", "new_password1": "x" * 20, "new_password2": "x" * 20},
+    )
+    assert page.status_code == 200
+    assert SecurityEvent.objects.filter(user=ana, kind="step_up_failed").count() == 1
+
+
+def test_a_reset_link_asks_for_the_second_factor_instead_of_the_answers(ana, ana_with_app):
+    from ihss.accounts import recovery
+
+    app, codes = ana_with_app
+    recovery.send_reset_link(username_or_email="ana.reyes", ip_address=None)
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    client = Client()
+    page = client.get("/" + path).content.decode()
+    assert "Your account has a second factor" in page
+    wrong = client.post("/" + path, {"code": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"}).content.decode()
+    assert "That code did not work" in wrong
+    with time_machine.travel(time.time() + 5):  # a wrong code makes the next wait 1 second
+        assert client.post("/" + path, {"code": codes[1]}).status_code == 302
+        new = "a brand new passphrase for ana"
+        done = client.post("/" + path, {"new_password1": new, "new_password2": new})
+    assert "Your password is changed" in done.content.decode()
+    ana.refresh_from_db()
+    assert ana.check_password(new)
+    assert trail(ana).filter(reason="Emailed link and second factor").exists()
+
+
+def test_adding_a_mobile_number_long_after_sign_in_asks_to_confirm_first(ana):
+    client = sign_in("ana.reyes")
+    with time_machine.travel(time.time() + 11 * 60):
+        asked = client.get(reverse("notifications:mobile-add"))
+        assert asked.url.startswith(reverse("accounts:confirm"))
+    # Sending a form back gets the idle timeout on top; past that it asks again too.
+    with time_machine.travel(time.time() + 25 * 60):
+        assert client.get(reverse("notifications:settings")).status_code == 200
+    with time_machine.travel(time.time() + 45 * 60):
+        removed = client.post(reverse("notifications:mobile-remove"))
+        assert removed.url.startswith(reverse("accounts:confirm"))
+        assert "next=%2Fmessages%2Fsettings%2F" in removed.url
