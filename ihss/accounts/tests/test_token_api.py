@@ -257,9 +257,19 @@ def test_last_used_is_written_at_most_once_a_minute(la_staff):
     assert new.token.last_used_at == later
 
 
-def test_a_token_call_costs_one_query_more_than_a_session_call(la_staff, django_assert_num_queries):
+def test_a_token_call_costs_a_fixed_few_queries(la_staff, django_assert_num_queries):
     new = make_token(la_staff)
     call("get", f"{CASES}/counties", new.text)  # last used: written once
     # token and owner, memberships (role check), counties
     with django_assert_num_queries(3):
         call("get", f"{CASES}/counties", new.text)
+
+
+def test_the_openapi_description_offers_the_bearer_token(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["TokenAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
+    security = schema["paths"]["/api/v1/messages/"]["get"]["security"]
+    assert security[0] == {"TokenAuth": []}
