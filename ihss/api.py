@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import NinjaAPI
-from ninja.security import django_auth
+from ninja.security import SessionAuth, django_auth
 
+from ihss.accounts.api_auth import TokenAuth, add_error_handlers
 from ihss.cases.api import router as cases_router
 from ihss.notifications.api import router as messages_router
 
@@ -14,13 +15,18 @@ api = NinjaAPI(
     title="IHSS Portal API",
     version="1",
     description="Read access to IHSS case records, and each person's own messages and notice "
-    "settings. Sign in first; the same access rules as the web pages apply (county staff see "
-    "only their county's records; everyone sees only their own messages).",
+    "settings. Send a personal access token (`Authorization: Bearer ihss_pat_...`, made under "
+    "Your sign-ins > API tokens) or use a signed-in session; the same access rules as the web "
+    "pages apply (county staff see only their county's records; everyone sees only their own "
+    "messages), and a token is also limited to its scopes.",
     auth=django_auth,
     urls_namespace="api-v1",
 )
+add_error_handlers(api)
 api.add_router("/cases/", cases_router)
-api.add_router("/messages/", messages_router)
+# The notification service imports no other app, so its token auth is given here: the
+# token first (a bearer call needs no CSRF token), then the session with its CSRF check.
+api.add_router("/messages/", messages_router, auth=[TokenAuth("messages"), SessionAuth()])
 
 
 def api_urls() -> tuple[list[Any], str, str]:

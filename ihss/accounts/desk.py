@@ -1,4 +1,5 @@
-"""The Service Desk's account pages: find an account, see its state, unlock it."""
+"""The Service Desk's account pages: find an account, see its state, unlock it, revoke
+a personal access token."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ihss.accounts import lockout, services
 from ihss.accounts.decorators import role_required
+from ihss.accounts.forms import RevokeReasonForm
 from ihss.accounts.http import AuthenticatedHttpRequest
-from ihss.accounts.models import Role, SecurityEvent, User
+from ihss.accounts.models import PersonalAccessToken, Role, SecurityEvent, User
 from ihss.accounts.register_views import send_verification
 
 DESK_ROLES = (Role.SERVICE_DESK, Role.STATE_ADMIN)
@@ -87,5 +89,25 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "-created_at", "-id"
             )[:20],
             "form": form,
+            "tokens": account.access_tokens.order_by("-created_at", "-id"),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DESK_ROLES)
+def token_revoke(request: AuthenticatedHttpRequest, pk: int, token_pk: int) -> HttpResponse:
+    """Revoke a person's token for them (a lost laptop, a leak), with the reason."""
+    token = get_object_or_404(
+        PersonalAccessToken.objects.select_related("user"), pk=token_pk, user_id=pk
+    )
+    form = RevokeReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.revoke_token(token=token, by=request.user, reason=form.cleaned_data["reason"]):
+            messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+        return redirect("accounts:desk-account", pk=pk)
+    return render(
+        request,
+        "accounts/desk_token_revoke.html",
+        {"account": token.user, "token": token, "form": form},
     )

@@ -1,4 +1,4 @@
-"""Forms of registration."""
+"""Forms of registration and of personal access tokens."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from ihss.accounts.models import SecurityQuestion, User
+from ihss.accounts import tokens
+from ihss.accounts.models import SecurityQuestion, TokenScope, User
 from ihss.accounts.registration import PROVIDER, RECIPIENT
 
 
@@ -148,3 +149,56 @@ class AccountForm(forms.Form):
         return {
             self.cleaned_data[f"question_{n}"]: self.cleaned_data[f"answer_{n}"] for n in (1, 2, 3)
         }
+
+
+class TokenForm(forms.Form):
+    """A new personal access token: its name, what it may do, how long it lasts."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        help_text=_(
+            "What the token is for, so you can tell your tokens apart. For example: "
+            "County payroll export."
+        ),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"),
+        help_text=_("Choose only what the program needs."),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one permission.")},
+    )
+    days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        initial=tokens.DEFAULT_EXPIRY_DAYS,
+    )
+    password = forms.CharField(
+        label=_("Your current password"),
+        help_text=_("A token can use your account, so we ask for your password again."),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, scopes: list[TokenScope], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope_field = self.fields["scopes"]
+        assert isinstance(scope_field, forms.MultipleChoiceField)
+        scope_field.choices = [(s.value, f"{s.label} ({s.value})") for s in scopes]
+        days_field = self.fields["days"]
+        assert isinstance(days_field, forms.TypedChoiceField)
+        days_field.choices = [(d, EXPIRY_LABELS[d]) for d in tokens.EXPIRY_DAYS]
+
+
+EXPIRY_LABELS = {30: _("30 days"), 90: _("90 days"), 365: _("1 year")}
+
+
+class RevokeReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you are revoking it"),
+        help_text=_("For example: the person called, their laptop was stolen."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -317,3 +318,64 @@ def _count_failure(device: AuthenticatorApp | RecoveryCodeSet) -> None:
     )
     device.throttling_failure_count += 1
     device.throttling_failure_timestamp = now
+
+
+class TokenScope(models.TextChoices):
+    """What a personal access token may do on /api/v1: one API router, read or write.
+
+    A scope is only a ceiling: each call is still checked against the owner's roles at the
+    time of the call, exactly as their signed-in session would be.
+    """
+
+    CASES_READ = "cases:read", _("Read case records: recipients, providers and their histories")
+    MESSAGES_READ = "messages:read", _("Read your messages and notice settings")
+    MESSAGES_WRITE = (
+        "messages:write",
+        _("Mark your messages read or unread and change your notice settings"),
+    )
+
+
+class PersonalAccessToken(models.Model):
+    """A secret an integration sends as `Authorization: Bearer ...` to act as its owner.
+
+    The text, `ihss_pat_<prefix>_<secret>`, is shown once when it is made and never
+    stored: only its SHA-256 digest is (see ihss/accounts/tokens.py for why not a password
+    hash). `prefix` is not secret; it finds the row and tells a person's tokens apart.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=12, unique=True)
+    digest = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="tokens_by_user")]
+        constraints = [
+            models.CheckConstraint(
+                name="token_expires_after_creation", condition=Q(expires_at__gt=F("created_at"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    def is_active(self, now: dt.datetime | None = None) -> bool:
+        return self.revoked_at is None and not self.is_expired(now)
+
+    def status(self, now: dt.datetime | None = None) -> str:
+        """'revoked', 'expired' or 'active' (pages translate it)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.is_expired(now) else "active"
+
+    def scope_labels(self) -> list[str]:
+        labels = dict(TokenScope.choices)
+        return [str(labels.get(s, s)) for s in self.scopes]

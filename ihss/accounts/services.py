@@ -6,14 +6,21 @@ decided before, in the view (the Service Desk's role).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from axes.utils import reset as reset_axes
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from ihss.accounts import tokens
 from ihss.accounts.lockout import normalize
 from ihss.accounts.models import (
     Membership,
+    PersonalAccessToken,
     Role,
     SecurityAnswer,
     SecurityEvent,
@@ -208,3 +215,158 @@ def record_resend(*, user: User, by: User) -> None:
             after={"email": user.email},
             reason="Caller did not get or lost the confirmation email",
         )
+
+
+# --- Personal access tokens -----------------------------------------------------------------
+
+STEP_UP_LIMIT = 5  # wrong passwords before a change is refused for STEP_UP_WINDOW
+STEP_UP_WINDOW = dt.timedelta(minutes=15)
+
+
+class TokenError(ValueError):
+    """A token that may not be made as asked; the message is written for the person."""
+
+
+class StepUpPaused(Exception):
+    """Too many wrong passwords recently: no more tries for a while."""
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just made, and its text: the only time the text exists outside the caller."""
+
+    token: PersonalAccessToken
+    text: str
+
+
+def confirm_password(
+    *, user: User, password: str, ip_address: str | None = None, user_agent: str = ""
+) -> bool:
+    """Check the current password typed again before a sensitive change.
+
+    A wrong one is recorded (the person sees it under "Your sign-ins"); after STEP_UP_LIMIT
+    of them in STEP_UP_WINDOW, StepUpPaused is raised without checking, so a session left
+    open cannot be used to guess the password.
+    """
+    recent_failures = SecurityEvent.objects.filter(
+        user=user,
+        kind=SecurityEvent.Kind.STEP_UP_FAILED,
+        created_at__gte=timezone.now() - STEP_UP_WINDOW,
+    ).count()
+    if recent_failures >= STEP_UP_LIMIT:
+        raise StepUpPaused
+    if user.check_password(password):
+        return True
+    SecurityEvent.objects.create(
+        user=user,
+        username=normalize(user.get_username()),
+        kind=SecurityEvent.Kind.STEP_UP_FAILED,
+        ip_address=ip_address,
+        user_agent=user_agent[:255],
+    )
+    return False
+
+
+def create_token(
+    *,
+    user: User,
+    name: str,
+    scopes: Iterable[str],
+    days: int,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> NewToken:
+    """Make a personal access token for `user`; the text is returned, only its digest kept.
+
+    Refuses (TokenError) a scope the person's roles do not allow, an expiry not offered,
+    a name already used by one of their usable tokens, or more than MAX_ACTIVE_TOKENS.
+    Pressing "Create" twice therefore makes one token: the second is refused by name,
+    under a lock on the person's row.
+    """
+    name = " ".join(name.split())
+    chosen = sorted(set(scopes))
+    if not name:
+        raise TokenError(gettext("Give the token a name."))
+    if not chosen:
+        raise TokenError(gettext("Choose at least one permission."))
+    if not set(chosen) <= {s.value for s in tokens.allowed_scopes(user)}:
+        raise TokenError(gettext("Your roles do not allow one of the permissions chosen."))
+    if days not in tokens.EXPIRY_DAYS:
+        raise TokenError(gettext("Choose one of the expiry periods offered."))
+    now = timezone.now()
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        usable = PersonalAccessToken.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=now
+        )
+        if usable.filter(name__iexact=name).exists():
+            raise TokenError(
+                gettext("You already have a token with this name. Choose another name.")
+            )
+        if usable.count() >= tokens.MAX_ACTIVE_TOKENS:
+            raise TokenError(
+                gettext("You have %(count)s tokens, the most allowed. Revoke one first.")
+                % {"count": tokens.MAX_ACTIVE_TOKENS}
+            )
+        prefix, text = tokens.new_text()
+        token = PersonalAccessToken.objects.create(
+            user=user,
+            name=name,
+            prefix=prefix,
+            digest=tokens.digest(text),
+            scopes=chosen,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
+        )
+        SecurityEvent.objects.create(
+            user=user,
+            username=normalize(user.get_username()),
+            kind=SecurityEvent.Kind.TOKEN_CREATED,
+            ip_address=ip_address,
+            user_agent=user_agent[:255],
+        )
+        audit.record(
+            actor=user,
+            action="accounts.token_created",
+            subject=user,
+            after={
+                "token": prefix,
+                "name": name,
+                "scopes": chosen,
+                "expires_at": token.expires_at.isoformat(),
+            },
+        )
+    return NewToken(token=token, text=text)
+
+
+def revoke_token(*, token: PersonalAccessToken, by: User, reason: str = "") -> bool:
+    """Stop a token working now. Its owner may; anyone else (the Service Desk) gives a reason.
+
+    Returns False, recording nothing, when it was already revoked (a second press).
+    """
+    reason = " ".join(reason.split())
+    if by.pk != token.user_id and not reason:
+        raise ReasonRequired("Write why the token is revoked.")
+    now = timezone.now()
+    with transaction.atomic():
+        changed = PersonalAccessToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        if not changed:
+            return False
+        token.revoked_at = now
+        owner = token.user
+        SecurityEvent.objects.create(
+            user=owner,
+            username=normalize(owner.get_username()),
+            kind=SecurityEvent.Kind.TOKEN_REVOKED,
+        )
+        audit.record(
+            actor=by,
+            action="accounts.token_revoked",
+            subject=owner,
+            before={"token": token.prefix, "name": token.name, "revoked": False},
+            after={"token": token.prefix, "name": token.name, "revoked": True},
+            reason=reason,
+        )
+    return True

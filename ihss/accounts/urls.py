@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ihss.accounts import confirm_views, desk, factor_views, views
+from ihss.accounts import confirm_views, desk, factor_views, token_views, views
 
 app_name = "accounts"
 
@@ -18,6 +18,14 @@ urlpatterns = [
         factor_views.remove,
         name="factor-remove",
     ),
+    path("tokens/", token_views.token_list, name="tokens"),
+    path("tokens/new/", token_views.token_create, name="token-create"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
     path("service-desk/", desk.account_search, name="desk-search"),
     path("service-desk/<int:pk>/", desk.account_detail, name="desk-account"),
+    path(
+        "service-desk/<int:pk>/tokens/<int:token_pk>/revoke/",
+        desk.token_revoke,
+        name="desk-token-revoke",
+    ),
 ]

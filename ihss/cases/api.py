@@ -2,8 +2,10 @@
 
 The same access rules as the web pages, through ihss/cases/access.py: county staff see
 their county, the service desk and state administrators see statewide, anyone else
-signed in gets 403, strangers 401. A record the caller may not see is 404, exactly like
-one that does not exist, so that numbers cannot be probed.
+signed in gets 403, strangers 401. A personal access token needs the cases:read scope,
+and its owner's roles are checked at each call as a session's are
+(ihss/accounts/api_auth.py). A record the caller may not see is 404, exactly like one
+that does not exist, so that numbers cannot be probed.
 
 Each endpoint runs a fixed number of queries whatever the size of the database or of
 the page (tests pin them). SSN columns are deferred wherever records are listed, so
@@ -24,6 +26,7 @@ from ninja import P, PathEx, QueryEx, Router
 from ninja.errors import AuthorizationError
 from ninja.security import SessionAuth
 
+from ihss.accounts.api_auth import TokenAuth
 from ihss.accounts.models import User
 from ihss.cases import access
 from ihss.cases.models import (
@@ -84,7 +87,11 @@ class CaseRecordsAuth(SessionAuth):
         return user
 
 
-router = Router(tags=["cases"], auth=CaseRecordsAuth())
+# A personal access token with cases:read first (no CSRF needed), then the session.
+router = Router(
+    tags=["cases"],
+    auth=[TokenAuth("cases", allowed=access.can_use_case_records), CaseRecordsAuth()],
+)
 
 Page = QueryEx[int, P(ge=1, description=f"Page number, from 1; {PAGE_SIZE} results a page.")]
 Search = QueryEx[

@@ -6,7 +6,9 @@ get 401.
 
 The session cookie authenticates, so the changing calls (POST, PUT) need Django's CSRF
 token in the X-CSRFToken header, as forms do: ninja's session auth checks it, and answers
-403 without it.
+403 without it. A personal access token (messages:read, messages:write) is accepted
+before the session; ihss/api.py adds it when mounting this router, since this app
+imports no other.
 
 The list runs a fixed number of queries whatever the number of messages (tests pin it):
 the subjects and bodies are rendered from templates, not loaded.

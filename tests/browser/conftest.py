@@ -23,7 +23,8 @@ from django.test import Client
 from django.utils import timezone
 
 from ihss import test as cast_builders
-from ihss.accounts.models import Membership, Role, User
+from ihss.accounts import services as account_services
+from ihss.accounts.models import Membership, PersonalAccessToken, Role, User
 from ihss.cases.models import (
     Assignment,
     ImportJob,
@@ -167,6 +168,7 @@ class Cast:
     message: Notification
     delivery: Delivery
     unsubscribe_token: str
+    token: PersonalAccessToken
 
 
 @pytest.fixture
@@ -174,7 +176,7 @@ def cast(live_server) -> Cast:
     """Two Los Angeles recipients (Rosa Delgado has 120 h a month of IHSS), a provider
     assigned to both with an exemption and a travel agreement between them, one person
     per role (county staff: Lupe Ortiz, with a failed CSV import), plus one who holds
-    every role."""
+    every role (with an API token)."""
     rosa = cast_builders.make_recipient(
         county_code="19", first_name="Rosa", last_name="Delgado", case_number="1900001"
     )
@@ -265,6 +267,17 @@ def cast(live_server) -> Cast:
         created_at=now,
         expires_at=now + dt.timedelta(hours=2),
     )
+    # API tokens: one of the person with every role (their token pages), one of the
+    # provider (the Service Desk's account page lists it).
+    token = account_services.create_token(
+        user=every_role,
+        name="County payroll export",
+        scopes=["cases:read", "messages:read"],
+        days=90,
+    ).token
+    account_services.create_token(
+        user=by_role[Role.PROVIDER], name="Home laptop", scopes=["messages:read"], days=30
+    )
     return Cast(
         recipient=rosa,
         other_recipient=harold,
@@ -281,4 +294,5 @@ def cast(live_server) -> Cast:
         unsubscribe_token=services.unsubscribe_path(every_role.pk, Event.CLASS_REMINDER).split("/")[
             -2
         ],
+        token=token,
     )

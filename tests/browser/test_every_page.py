@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ihss.accounts.models import Role
 from ihss.web.navigation import ROLE_HOME
-from tests.browser.conftest import Cast, start_session
+from tests.browser.conftest import PASSWORD, Cast, start_session
 from tests.browser.support import (
     DESKTOP,
     PHONE,
@@ -126,7 +126,9 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "travel": lambda c: c.travel.pk,
     "import": lambda c: c.import_job.pk,
     "outbox": lambda c: c.delivery.pk,  # before "message": outbox routes live under messages/
+    "desk-token": lambda c: c.token.user_id,  # before "desk-account" and "token"
     "desk-account": lambda c: c.by_role[Role.PROVIDER].pk,
+    "token": lambda c: c.token.pk,
     "message": lambda c: c.message.pk,
 }
 NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
@@ -198,6 +200,16 @@ def _match_identity(recipient: Any) -> Callable[[Any], None]:
     return fill
 
 
+def _make_a_token(page: Any) -> None:
+    """Fill the new-token form, to see the page that shows the token once."""
+    page.locator("#id_name").fill("Walker")
+    page.locator("label[for=id_scopes_0]").click()  # USWDS hides the input itself
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").first.click()
+    page.locator("#token-text").wait_for()
+
+
 def _open_the_menu(page: Any) -> None:
     page.get_by_role("button", name=re.compile("^(Menu|Menú)$")).click()
     page.locator(".usa-nav.is-visible").wait_for()
@@ -240,6 +252,17 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     ),
     "notifications:settings+errors": lambda c: Visit(
         EVERYONE, reverse("notifications:mobile-add"), then=_submit_the_form_as_it_is
+    ),
+    "accounts:token-create+errors": lambda c: Visit(
+        EVERYONE, reverse("accounts:token-create"), then=_submit_the_form_as_it_is
+    ),
+    "accounts:token-create+made": lambda c: Visit(
+        EVERYONE, reverse("accounts:token-create"), then=_make_a_token
+    ),
+    "accounts:desk-token-revoke+errors": lambda c: Visit(
+        str(Role.SERVICE_DESK),
+        reverse("accounts:desk-token-revoke", args=[c.token.user_id, c.token.pk]),
+        then=_submit_the_form_as_it_is,
     ),
     "accounts:desk-search+found": lambda c: Visit(
         str(Role.SERVICE_DESK), reverse("accounts:desk-search") + "?q=as.provider"
