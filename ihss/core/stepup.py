@@ -48,12 +48,14 @@ def confirm_url(next_url: str) -> str:
     return f"{reverse('accounts:confirm')}?{urlencode({'next': next_url})}"
 
 
-def recent_confirmation_required(view: F | None = None, *, come_back_to: str | None = None) -> Any:
-    """Send the person to confirm it is them first, then back here.
+def recent_confirmation_required(view: F) -> F:
+    """Send the person to confirm it is them first, then back here."""
+    return recent_confirmation_then(None)(view)
 
-    A POST-only view names the page to come back to (`come_back_to`, a URL name), since
-    the confirmation page returns with a GET.
-    """
+
+def recent_confirmation_then(come_back_to: str | None) -> Callable[[F], F]:
+    """As `recent_confirmation_required`, coming back to the page named `come_back_to`:
+    for POST-only views, since the confirmation page returns with a GET."""
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -65,4 +67,4 @@ def recent_confirmation_required(view: F | None = None, *, come_back_to: str | N
 
         return wrapper  # type: ignore[return-value]
 
-    return decorate(view) if view is not None else decorate
+    return decorate

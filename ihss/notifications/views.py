@@ -217,7 +217,7 @@ def mobile_confirm(request: HttpRequest) -> HttpResponse:
     )
 
 
-@stepup.recent_confirmation_required(come_back_to="notifications:settings")
+@stepup.recent_confirmation_then("notifications:settings")
 @require_POST
 def mobile_remove(request: HttpRequest) -> HttpResponse:
     services.remove_mobile(user=request.user)
