@@ -57,6 +57,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from exc
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -194,14 +204,27 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# NIST SP 800-63B-4 section 3.1.1 (docs/adr/0009-password-policy.md): 15 characters while
+# the password is the only factor, 8 once a second factor is enrolled, up to 128; no
+# composition rules, no expiry; common, guessable and breached passwords are refused.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 15},
+        "NAME": "ihss.accounts.passwords.LengthValidator",
+        "OPTIONS": {"min_length": 15, "min_length_with_second_factor": 8, "max_length": 128},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "ihss.accounts.passwords.KnownPasswordValidator"},
+    {"NAME": "ihss.accounts.passwords.GuessabilityValidator", "OPTIONS": {"min_score": 3}},
+    {"NAME": "ihss.accounts.passwords.PwnedPasswordsValidator"},
 ]
+# Optional breach lookup by k-anonymity (only 5 hex characters of the SHA-1 leave the
+# server). Empty turns it off; production sets https://api.pwnedpasswords.com/range/.
+PWNED_PASSWORDS_URL = env_str("PWNED_PASSWORDS_URL")
+if PWNED_PASSWORDS_URL and not PWNED_PASSWORDS_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("PWNED_PASSWORDS_URL must be an https:// address (or empty).")
+PWNED_PASSWORDS_TIMEOUT = env_float("PWNED_PASSWORDS_TIMEOUT_SECONDS", 2.0)
+# The strength meter's checks per session per hour (each is one POST while typing).
+PASSWORD_CHECKS_PER_HOUR = env_int("PASSWORD_CHECKS_PER_HOUR", 120)
 AUTHENTICATION_BACKENDS = [
     # Refuses a paused username before the password is even checked.
     "axes.backends.AxesStandaloneBackend",

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ihss.accounts import recover_views, register_views
+from ihss.accounts import password_views, recover_views, register_views
 from ihss.accounts import views as accounts_views
 from ihss.api import api_urls
 from ihss.web import errors
@@ -27,6 +27,7 @@ urlpatterns = [
         register_views.verify,
         name="register-verify",
     ),
+    path("password-check/", password_views.password_check, name="password-check"),
     path("language/", accounts_views.set_language, name="set_language"),
     path("cases/", include("ihss.cases.urls")),
     path("messages/", include("ihss.notifications.urls")),

@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:////tmp/ihss-deploy-check.sqlite3",
     "PORTAL_BASE_URL": "https://ihss.example.org",
     "SMS_HTTP_URL": "https://sms.example.org/messages",
+    "PWNED_PASSWORDS_URL": "https://api.pwnedpasswords.com/range/",
 }
 
 
@@ -47,6 +48,7 @@ def test_check_deploy_is_clean_in_production_mode():
         ({"SMS_BACKEND": "ihss.notifications.channels.FileSmsBackend"}, "notifications.W001"),
         ({"SMS_HTTP_URL": "http://sms.example.org/messages"}, "notifications.W002"),
         ({"PORTAL_BASE_URL": "http://ihss.example.org"}, "notifications.W003"),
+        ({"PWNED_PASSWORDS_URL": "http://pwned.example.org/range/"}, "accounts.W001"),
     ],
 )
 def test_check_deploy_warns_when_texts_or_email_links_are_not_set_up(change, warning):

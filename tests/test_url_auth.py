@@ -9,7 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages anyone may open without signing in.
 # "unsubscribe" is the link in an email: its signed token stands in for signing in.
-# Registration is how a stranger becomes a user.
+# Registration is how a stranger becomes a user. The password strength check serves the
+# registration and reset pages: it answers only a session that one of them opened.
 PUBLIC = {
     "login",
     "set_language",
@@ -21,6 +22,7 @@ PUBLIC = {
     "recover-username",
     "recover-password",
     "recover-reset",
+    "password-check",
 }
 # Django admin has its own sign-in; the API answers 401 itself (tested below).
 OWN_AUTH_PREFIXES = ("admin/", "api/v1/")

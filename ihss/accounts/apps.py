@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from axes.signals import user_locked_out
 
+        from ihss.accounts import checks  # noqa: F401
         from ihss.accounts.lockout import on_locked_out
 
         user_locked_out.connect(on_locked_out, dispatch_uid="ihss.accounts.lockout")

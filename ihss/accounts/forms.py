@@ -3,15 +3,43 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ihss.accounts import tokens
+from ihss.accounts import passwords, tokens
 from ihss.accounts.models import SecurityQuestion, TokenScope, User
 from ihss.accounts.registration import PROVIDER, RECIPIENT
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _guidance(minimum: int) -> str:
+    return gettext(
+        "Use three or four unrelated words, %(minimum)d characters or more. Spaces are fine."
+    ) % {"minimum": minimum}
+
+
+password_guidance = lazy(_guidance, str)
+
+
+def new_password_field(*, label: StrOrPromise, minimum: int = 15) -> forms.CharField:
+    """A field for choosing a password: the guidance is its hint, shown with or without JS.
+
+    Render it with includes/password_meter.html to add the strength meter.
+    """
+    return forms.CharField(
+        label=label,
+        help_text=password_guidance(minimum),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class IdentityForm(forms.Form):
@@ -87,23 +115,16 @@ class AccountForm(forms.Form):
         help_text=_("We send a link to confirm it. Notices and password resets go here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    password = forms.CharField(
-        label=_("Password"),
-        help_text=_(
-            "At least 15 characters, any you like. Three or four unrelated words, chosen "
-            "by you, make a strong password that is easy to remember."
-        ),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password = new_password_field(label=_("Password"))
     password_again = forms.CharField(
         label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, names: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.names = names  # of the matched record: a password made of them is guessable
         for n in (1, 2, 3):
             self.fields[f"question_{n}"] = forms.ChoiceField(
                 label=_("Security question %(n)s") % {"n": n}, choices=QUESTIONS
@@ -131,7 +152,12 @@ class AccountForm(forms.Form):
         if password and data.get("password_again") != password:
             self.add_error("password_again", _("The two passwords are not the same."))
         elif password:
-            candidate = User(username=data.get("username", ""), email=data.get("email", ""))
+            candidate = User(
+                username=data.get("username", ""),
+                email=data.get("email", ""),
+                first_name=self.names[0],
+                last_name=self.names[1],
+            )
             try:
                 password_validation.validate_password(password, candidate)
             except forms.ValidationError as error:
@@ -202,3 +228,46 @@ class RevokeReasonForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """Django's form for a new password (reset, change), with our guidance as its hint."""
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        minimum = passwords.minimum_length(user)
+        self.fields["new_password1"] = new_password_field(label=_("New password"), minimum=minimum)
+        self.fields["new_password2"].label = _("New password again")
+        self.fields["new_password2"].help_text = ""
+
+    error_messages = {"password_mismatch": _("The two passwords are not the same.")}
+
+    def clean(self) -> dict[str, Any]:
+        # The reason a password is refused belongs beside it, not under the second copy.
+        self.validate_passwords("new_password1", "new_password2")
+        if "new_password2" not in self.errors:
+            self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self) or {}
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """Change a password while signed in: the current one first, as the confirmation."""
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.order_fields(self.field_order)
+
+    def clean_old_password(self) -> str:
+        typed: str = self.cleaned_data["old_password"]
+        if not self.user.check_password(typed):
+            raise forms.ValidationError(
+                _("That is not your current password. Try again."), code="password_incorrect"
+            )
+        return typed

@@ -7,15 +7,17 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from ihss.accounts import lockout, recovery, second_factor, services
+from ihss.accounts.forms import NewPasswordForm
 from ihss.accounts.models import SecurityAnswer, User
+from ihss.accounts.password_views import offer_meter, withdraw_meter
 from ihss.accounts.registration import user_from_uid
 
 SESSION_KEY = "recovery_answered"
@@ -69,6 +71,7 @@ def recover_password(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@sensitive_post_parameters("new_password1", "new_password2", "answer_0", "answer_1")
 @require_http_methods(["GET", "POST"])
 def recover_reset(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The emailed link: first two security answers, then the new password."""
@@ -82,12 +85,14 @@ def recover_reset(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
         return render(request, "registration/recover_reset.html", {"state": "no_answers"})
 
     if request.session.get(SESSION_KEY) == token:
-        form = SetPasswordForm(user, request.POST or None)
+        form = NewPasswordForm(user, request.POST or None)
         if request.method == "POST" and form.is_valid():
             how = "reset_factor" if user.has_second_factor() else "reset"
             services.reset_password(user=user, password=form.cleaned_data["new_password1"], how=how)
             del request.session[SESSION_KEY]
+            withdraw_meter(request)
             return render(request, "registration/recover_reset.html", {"state": "done"})
+        offer_meter(request, user=user)
         return render(
             request, "registration/recover_reset.html", {"state": "password", "form": form}
         )

@@ -15,11 +15,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from ihss.accounts import lockout, registration, services
 from ihss.accounts.forms import AccountForm, IdentityForm
 from ihss.accounts.models import SecurityEvent, User
+from ihss.accounts.password_views import offer_meter, withdraw_meter
 from ihss.cases.models import Provider, Recipient
 
 SESSION_KEY = "registration"
@@ -92,6 +94,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@sensitive_post_parameters("password", "password_again", "answer_1", "answer_2", "answer_3")
 @require_http_methods(["GET", "POST"])
 def register_account(request: HttpRequest) -> HttpResponse:
     """Step 2: username, email, password and security questions."""
@@ -99,7 +102,9 @@ def register_account(request: HttpRequest) -> HttpResponse:
     if matched is None:
         return redirect("register")
     record, representative = matched
-    form = AccountForm(request.POST or None)
+    # A representative's own name is not on the record, so only the record's names count.
+    names = (record.first_name, record.last_name)
+    form = AccountForm(request.POST or None, names=names)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.register(
@@ -113,9 +118,11 @@ def register_account(request: HttpRequest) -> HttpResponse:
             ip_address=lockout.client_ip(request),
         )
         del request.session[SESSION_KEY]
+        withdraw_meter(request)
         send_verification(request, user)
         request.session["registered_email"] = user.email
         return redirect("register-sent")
+    offer_meter(request, names=names)
     return render(
         request,
         "registration/register_account.html",

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +19,7 @@ from django.views.i18n import set_language as django_set_language
 
 from ihss.accounts import lockout, services
 from ihss.accounts.confirm_views import count_wrong_confirmation
+from ihss.accounts.forms import ChangePasswordForm
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import SecurityEvent, SignInSession
 from ihss.core import stepup
@@ -117,7 +117,7 @@ def keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Change the password: the current one (the confirmation), then the new one twice."""
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             services.change_password(

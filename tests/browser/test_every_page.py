@@ -50,6 +50,7 @@ SKIP_NAMES = {
     "register-account": "needs step 1 in the session: opened by the register-account+matched visit",
     "notifications:message-unread": "POST only: the button on a message's page",
     "accounts:keep-alive": "POST only: the idle warning's button (test_session_warning.py)",
+    "password-check": "POST only: the strength meter's check, seen in register-account+meter",
     "notifications:read-all": "POST only: the button under the message list",
     "notifications:mobile-remove": "POST only: the button on the settings page",
     "notifications:outbox-retry": "POST only: the button on a failed outbox message",
@@ -185,6 +186,12 @@ def _pause_sign_in(page: Any) -> None:
     page.get_by_role("heading", name=re.compile("paused|pausa")).wait_for()
 
 
+def _type_a_guessable_password(page: Any) -> None:
+    """Type a password the rules refuse, to see the strength meter say why."""
+    page.locator("#id_password").press_sequentially("sunshine12345678", delay=5)
+    page.locator("#id_password_strength li").wait_for()
+
+
 def _match_identity(recipient: Any) -> Callable[[Any], None]:
     """Fill registration step 1 with a recipient's details, to reach step 2."""
 
@@ -237,6 +244,15 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
         ANONYMOUS,
         reverse("register"),
         then=_match_identity(c.other_recipient),
+        lands=reverse("register-account"),
+    ),
+    "register-account+meter": lambda c: Visit(
+        ANONYMOUS,
+        reverse("register"),
+        then=lambda page: (
+            _match_identity(c.other_recipient)(page),
+            _type_a_guessable_password(page),
+        ),
         lands=reverse("register-account"),
     ),
     "cases:recipient-create+errors": lambda c: Visit(

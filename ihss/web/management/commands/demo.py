@@ -34,7 +34,7 @@ from ihss.notifications.services import notify
 from ihss.payroll.models import WageRate
 from ihss.timesheets.rules import pay_period_containing
 
-DEMO_PASSWORD = "correct horse battery staple"  # noqa: S105 - fictional demo sign-in
+DEMO_PASSWORD = "sunlit kettle orchard ribbon"  # noqa: S105 - fictional demo sign-in
 START = dt.date(2025, 7, 1)
 H = 60
 
