@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ihss.accounts import lockout, services
+from ihss.accounts import lockout, second_factor, services
 from ihss.accounts.decorators import role_required
 from ihss.accounts.forms import RevokeReasonForm
 from ihss.accounts.http import AuthenticatedHttpRequest
@@ -90,6 +90,8 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )[:20],
             "form": form,
             "tokens": account.access_tokens.order_by("-created_at", "-id"),
+            "factors": second_factor.factors_of(account),
+            "factor_required": second_factor.is_required(account),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ihss.accounts import confirm_views, desk, factor_views, token_views, views
+from ihss.accounts import confirm_views, desk, desk_factor, factor_views, token_views, views
 
 app_name = "accounts"
 
@@ -23,6 +23,12 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
     path("service-desk/", desk.account_search, name="desk-search"),
     path("service-desk/<int:pk>/", desk.account_detail, name="desk-account"),
+    path(
+        "service-desk/<int:pk>/second-factor/",
+        desk_factor.factor_reset,
+        name="desk-factor-reset",
+    ),
+    path("service-desk/<int:pk>/email/", desk_factor.email_correct, name="desk-email"),
     path(
         "service-desk/<int:pk>/tokens/<int:token_pk>/revoke/",
         desk.token_revoke,

@@ -169,6 +169,7 @@ class Cast:
     delivery: Delivery
     unsubscribe_token: str
     token: PersonalAccessToken
+    waiting: User  # registered, email not confirmed yet
 
 
 @pytest.fixture
@@ -278,6 +279,8 @@ def cast(live_server) -> Cast:
     account_services.create_token(
         user=by_role[Role.PROVIDER], name="Home laptop", scopes=["messages:read"], days=30
     )
+    waiting = cast_builders.make_user("waiting.person")
+    User.objects.filter(pk=waiting.pk).update(is_active=False)
     return Cast(
         recipient=rosa,
         other_recipient=harold,
@@ -295,4 +298,5 @@ def cast(live_server) -> Cast:
             -2
         ],
         token=token,
+        waiting=waiting,
     )

@@ -54,6 +54,10 @@ SKIP_NAMES = {
     "notifications:read-all": "POST only: the button under the message list",
     "notifications:mobile-remove": "POST only: the button on the settings page",
     "notifications:outbox-retry": "POST only: the button on a failed outbox message",
+    "accounts:second-factor": "asked after the password of an account with a second factor: "
+    "opened in test_second_factor_story.py",
+    "accounts:recovery-codes": "POST only: its page is seen in test_second_factor_story.py",
+    "accounts:factor-remove": "needs an app or passkey: opened in test_second_factor_story.py",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -122,6 +126,8 @@ def viewer_for(name: str, route: str) -> str:
 # How URL arguments are filled from the cast. A primary key is matched to its record by
 # the argument's name ("assignment_pk") or else by the route's name or path ("exemption").
 RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
+    "desk-email": lambda c: c.waiting.pk,  # only an unconfirmed account's email is corrected
+    "desk-factor": lambda c: c.by_role[Role.PROVIDER].pk,
     "assignment": lambda c: c.assignment.pk,
     "exemption": lambda c: c.exemption.pk,
     "travel": lambda c: c.travel.pk,
@@ -279,6 +285,17 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
         str(Role.SERVICE_DESK),
         reverse("accounts:desk-token-revoke", args=[c.token.user_id, c.token.pk]),
         then=_submit_the_form_as_it_is,
+    ),
+    "accounts:desk-factor-reset+errors": lambda c: Visit(
+        str(Role.SERVICE_DESK),
+        reverse("accounts:desk-factor-reset", args=[c.by_role[Role.PROVIDER].pk]),
+        then=_submit_the_form_as_it_is,
+    ),
+    "accounts:confirm+errors": lambda c: Visit(
+        EVERYONE, reverse("accounts:confirm"), then=_submit_the_form_as_it_is
+    ),
+    "accounts:password-change+errors": lambda c: Visit(
+        EVERYONE, reverse("accounts:password-change"), then=_submit_the_form_as_it_is
     ),
     "accounts:desk-search+found": lambda c: Visit(
         str(Role.SERVICE_DESK), reverse("accounts:desk-search") + "?q=as.provider"
