@@ -121,7 +121,9 @@ def test_a_county_worker_sets_up_and_uses_every_second_factor(
     page.locator("#id_recovery_code").fill(codes[0])
     submit(page, "main form:has(input[value=recovery])")
     page.wait_for_url(re.compile(r"/county/$"))
-    expect(page.locator("main .usa-alert--warning, .usa-alert--warning[role=status]").first).to_be_visible()
+    expect(
+        page.locator("main .usa-alert--warning, .usa-alert--warning[role=status]").first
+    ).to_be_visible()
 
     sign_out(page)
     sign_in(page)

@@ -32,3 +32,20 @@ def test_the_demo_loads_twice_and_shows_messages_in_the_message_center(client, c
     desk.force_login(User.objects.get(username="servicedesk"))
     failed = desk.get(reverse("notifications:outbox"), {"status": "failed"}).content.decode()
     assert "1 message." in failed
+
+
+def test_demo_staff_sign_in_with_the_code_demo_code_prints(settings, capsys):
+    settings.SECOND_FACTOR_REQUIRED_ROLES = ["county_staff", "service_desk", "state_admin"]
+    call_command("demo")
+    assert User.objects.get(username="county.la").has_second_factor()
+    assert not User.objects.get(username="provider.one").has_second_factor()
+    capsys.readouterr()
+    call_command("demo_code", "county.la")
+    code = capsys.readouterr().out.split()[0]
+    client = Client()
+    from ihss.web.management.commands.demo import DEMO_PASSWORD
+
+    client.post(reverse("login"), {"username": "county.la", "password": DEMO_PASSWORD})
+    done = client.post(reverse("accounts:second-factor"), {"method": "app", "code": code})
+    assert done.status_code == 302
+    assert client.get(reverse("county-home")).status_code == 200

@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from ihss.accounts.models import Membership, Role, SecurityAnswer, User
+from ihss.accounts import second_factor
+from ihss.accounts.models import AuthenticatorApp, Membership, Role, SecurityAnswer, User
 from ihss.accounts.registration import hash_answer
 from ihss.cases.models import (
     Assignment,
@@ -35,6 +36,9 @@ from ihss.payroll.models import WageRate
 from ihss.timesheets.rules import pay_period_containing
 
 DEMO_PASSWORD = "sunlit kettle orchard ribbon"  # noqa: S105 - fictional demo sign-in
+# Staff must use a second factor: their demo accounts come with an authenticator app
+# already set up with this fictional key (`manage.py demo_code USERNAME` prints its code).
+DEMO_APP_KEY = "IHSSDEMOSTAFFKEYIHSSDEMOSTAFFKEY"
 START = dt.date(2025, 7, 1)
 H = 60
 
@@ -525,6 +529,10 @@ class Command(BaseCommand):
                         organization=scope.get("organization", ""),
                     ),
                 )
+            if second_factor.is_required(user) and not user.has_second_factor():
+                AuthenticatorApp.objects.create(
+                    user=user, name="Demo authenticator app", secret=DEMO_APP_KEY, confirmed=True
+                )
             result.append((user, [str(Role(r).label) for r, _ in row["roles"]]))
         return result
 
@@ -639,4 +647,10 @@ class Command(BaseCommand):
             "  Messages: the providers and the recipient have notices under Messages, and "
             "servicedesk sees every one in the Outbox. Emails print in the worker's output; "
             "texts go to var/sms.log."
+        )
+        self.stdout.write(
+            "  Second factor: staff accounts (county, training, coach, servicedesk, "
+            f"state.admin) ask for an authenticator code after the password. Their app key is "
+            f"{DEMO_APP_KEY}; `.venv/bin/python manage.py demo_code USERNAME` prints the "
+            "current code."
         )
