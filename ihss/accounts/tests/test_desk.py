@@ -102,7 +102,6 @@ def test_the_desk_sends_a_new_confirmation_link_to_an_unconfirmed_account(
     assert trail(waiting).get(action="accounts.resend_verification").actor == service_desk
 
 
-@pytest.mark.xfail(strict=True, reason="the view sends the link the page does not offer")
 def test_the_desk_cannot_reopen_a_deactivated_account_with_a_confirmation_link(
     signed_in, service_desk, ana, mailoutbox
 ):
