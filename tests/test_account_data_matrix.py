@@ -29,7 +29,8 @@ case, writes) are tested in ihss/cases/tests/test_views_access.py and test_api.p
 every role meets every case route once.
 
 The world is built once for the module inside a transaction rolled back at its end; each
-test runs in a savepoint of it.
+test runs in a savepoint of it. Every test here takes `db`, so that pytest-django runs
+them together, before the transactional tests that empty the database.
 """
 
 from __future__ import annotations
@@ -467,7 +468,7 @@ def test_a_person_reaches_only_their_own_account_data(db, client, world, role, n
     )
 
 
-def test_every_route_is_classified_in_the_matrix(world):
+def test_every_route_is_classified_in_the_matrix(db, world):
     """A new route must say who may use it and, if it names a record, what kind."""
     portal = {name: route for name, route in ROUTES.items() if not route.startswith(ADMIN_PREFIX)}
     unclassified = sorted(set(portal) - set(RULES))
