@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.routes import all_routes
 
 # Pages anyone may open without signing in.
 # "unsubscribe" is the link in an email: its signed token stands in for signing in.
@@ -36,14 +37,6 @@ SAMPLE_KWARGS = {
 }
 
 
-def _walk(patterns, prefix=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            yield from _walk(p.url_patterns, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), p
-
-
 def _sample_path(route: str) -> str:
     route = route.lstrip("^").rstrip("$")
     route = re.sub(
@@ -53,7 +46,7 @@ def _sample_path(route: str) -> str:
 
 
 def _portal_routes():
-    for route, pattern in _walk(get_resolver().url_patterns):
+    for route, _, pattern in all_routes():
         if route.startswith(OWN_AUTH_PREFIXES):
             continue
         yield route, pattern

@@ -62,7 +62,9 @@ def account_search(request: AuthenticatedHttpRequest) -> HttpResponse:
 def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     if request.method == "POST" and request.POST.get("action") == "resend":
-        if account.is_active or not account.email:
+        # Only an account whose email waits to be confirmed: following the link turns
+        # the account on, which must not undo a deactivation (it has signed in before).
+        if account.is_active or account.last_login or not account.email:
             messages.error(request, _("This account needs no confirmation link."))
         else:
             services.record_resend(user=account, by=request.user)

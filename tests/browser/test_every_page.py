@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from ihss.accounts.models import Role
 from ihss.web.navigation import ROLE_HOME
@@ -31,6 +31,7 @@ from tests.browser.support import (
     horizontal_overflow,
     needs_chromium,
 )
+from tests.routes import all_routes, arguments
 
 pytestmark = [
     pytest.mark.browser,
@@ -71,15 +72,6 @@ EVERYONE = "every_role"
 ANONYMOUS = "anonymous"
 
 
-def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Any:
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), (f"{namespace}{p.name}" if p.name else None), p
-
-
 def skip_reason(route: str, name: str | None) -> str | None:
     for prefix, reason in SKIP_PREFIXES.items():
         if route.startswith(prefix):
@@ -91,7 +83,7 @@ def named_routes() -> list[tuple[str, str]]:
     """(route, name) of every named route the walker visits, in URLconf order."""
     return [
         (route, name)
-        for route, name, _ in _walk(get_resolver().url_patterns)
+        for route, name, _ in all_routes()
         if name and skip_reason(route, name) is None
     ]
 
@@ -149,7 +141,7 @@ NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
 
 def url_kwargs(name: str, route: str, cast: Cast) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
-    for argument in re.findall(r"<(?:\w+:)?(\w+)>", route):
+    for argument in arguments(route):
         if argument in NAMED_ARGUMENTS:
             kwargs[argument] = NAMED_ARGUMENTS[argument](cast)
             continue
@@ -325,11 +317,11 @@ DOWNLOAD_NAMES = [name for _, name in download_routes()]
 
 def test_the_walker_knows_every_route():
     """Every skip entry still names a route, and every page's arguments can be filled."""
-    names = {name for _, name, _ in _walk(get_resolver().url_patterns) if name}
+    names = {name for _, name, _ in all_routes() if name}
     assert set(SKIP_NAMES) <= names, f"stale SKIP_NAMES: {set(SKIP_NAMES) - names}"
     unfillable = []
     for route, name in named_routes():
-        for argument in re.findall(r"<(?:\w+:)?(\w+)>", route):
+        for argument in arguments(route):
             haystacks = [argument] if argument not in {"pk", "id"} else [name, route]
             known = argument in NAMED_ARGUMENTS or any(
                 k in h for k in RECORD_KEYS for h in haystacks

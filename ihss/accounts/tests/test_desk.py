@@ -100,3 +100,20 @@ def test_the_desk_sends_a_new_confirmation_link_to_an_unconfirmed_account(
     [mail] = mailoutbox
     assert mail.to == ["new.person@example.org"] and "/register/confirm/" in mail.body
     assert trail(waiting).get(action="accounts.resend_verification").actor == service_desk
+
+
+def test_the_desk_cannot_reopen_a_deactivated_account_with_a_confirmation_link(
+    signed_in, service_desk, ana, mailoutbox
+):
+    """The page offers a new link only while the email waits to be confirmed; the
+    view must refuse it too, or following the link would turn the account back on."""
+    # Ana has signed in before: her account was deactivated, not left unconfirmed.
+    ana.is_active, ana.last_login = False, ana.date_joined
+    ana.save(update_fields=["is_active", "last_login"])
+    desk = signed_in(service_desk)
+    page = desk.get(reverse("accounts:desk-account", args=[ana.pk])).content.decode()
+    assert "Deactivated" in page and "Send a new confirmation link" not in page
+
+    desk.post(reverse("accounts:desk-account", args=[ana.pk]), {"action": "resend"})
+    assert mailoutbox == []
+    assert not trail(ana).filter(action="accounts.resend_verification").exists()
