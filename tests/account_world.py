@@ -26,7 +26,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ihss import test as cast
+from ihss.accounts import services as account_services
 from ihss.accounts.models import (
+    PersonalAccessToken,
     Role,
     SecurityAnswer,
     SecurityEvent,
@@ -56,6 +58,7 @@ class Person:
     """One person and the account data only they (and the Service Desk) may see."""
 
     user: User
+    token: PersonalAccessToken
     notice: Notification
     delivery: Delivery
     session_key: str
@@ -167,9 +170,13 @@ def _person(username: str, n: int, role: str | None, **scope: Any) -> Person:
     SecurityAnswer.objects.create(
         user=user, question=SecurityQuestion.FIRST_PET, answer_hash=make_password(answer)
     )
+    token = account_services.create_token(
+        user=user, name=f"Token-marker-{n:02d}x", scopes=["messages:read"], days=30
+    ).token
     user.refresh_from_db()
     return Person(
         user=user,
+        token=token,
         notice=notice,
         delivery=delivery,
         session_key=session.session_key,

@@ -89,6 +89,7 @@ class Rule:
     writes: bool = False  # a case-record change page
     refused: Any = 404  # how a record the person may not reach answers
     ok: Any = OK  # how it answers the people it is for
+    stranger: Any = None  # how it answers someone not signed in, if not sent to sign in
 
 
 def own(*methods: str, api: bool = False, record: str | None = None) -> Rule:
@@ -167,6 +168,34 @@ RULES: dict[str, Rule] = {
     # The person's own sign-ins.
     "accounts:security": own("get", "post"),
     "accounts:keep-alive": own("post"),
+    "accounts:password-change": own("get", "post"),
+    # Second factors and confirmations: the person's own, no record in the address
+    # (factor-remove names an app or passkey; nobody in the world has one, so it is 404
+    # for everyone here: ihss/accounts/tests/test_second_factor.py removes real ones).
+    "accounts:confirm": own("get", "post"),
+    "accounts:factors": own(),
+    "accounts:second-factor": own("get", "post"),
+    "accounts:app-add": own("get", "post"),
+    "accounts:recovery-codes": own("post"),
+    "accounts:factor-remove": Rule(record="factor", methods=("get", "post"), ok=404),
+    "accounts:desk-factor-reset": desk("get", "post", record="account"),
+    "accounts:desk-email": desk("get", "post", record="account"),
+    # Personal access tokens: the person's own; the desk revokes anyone's.
+    "accounts:tokens": own(),
+    "accounts:token-create": own("get", "post"),
+    "accounts:token-revoke": own("get", "post", record="token"),
+    "accounts:desk-token-revoke": desk("get", "post", record="desk-token"),
+    # Passkey ceremonies (JSON, POST) and their strings: about the signed-in person only.
+    "otp_webauthn:credential-registration-begin": own("post"),
+    # Completing without having begun is refused (400): the ceremony's state is per session.
+    "otp_webauthn:credential-registration-complete": Rule(methods=("post",), ok=400),
+    "otp_webauthn:credential-authentication-begin": own("post"),
+    "otp_webauthn:credential-authentication-complete": Rule(methods=("post",), ok=400),
+    "otp_webauthn:js-i18n-catalog": own(),
+    # The strength meter's check: open to strangers (registration) but answering only a
+    # session that is choosing a password (403 otherwise), and signed-in people about
+    # themselves.
+    "password-check": Rule(methods=("post",), stranger=403),
     # The API: its description and docs are public; the rest answers 401 to strangers.
     "api-v1:openapi-json": public(),
     "api-v1:openapi-view": public(),
@@ -310,6 +339,17 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return _link(world, role, whose, verify_token)
     if kind == "layout":
         return {"layout": "recipients"}
+    if kind == "factor":
+        return {"kind": "app", "pk": MISSING_PK}
+    if kind in {"token", "desk-token"}:
+        owner = me if whose == "own" else (twin if whose == "twin" else None)
+        if kind == "token" and whose == "own" and me is None:
+            owner = twin
+        if kind == "desk-token":
+            owner = {"own": me, "twin": twin}.get(whose) or me or twin
+            token_pk = owner.token.pk if whose != "missing" else MISSING_PK
+            return {"pk": owner.user.pk, "token_pk": token_pk}
+        return {"pk": owner.token.pk if owner else MISSING_PK}
     raise AssertionError(f"no way to fill a record of kind {kind!r}: teach _record()")
 
 
@@ -340,6 +380,8 @@ def expected(rule: Rule, role: str, whose: str | None) -> Any:
     if rule.public:
         return rule.ok if whose in (None, "own") else rule.refused
     if role == ANONYMOUS:
+        if rule.stranger is not None:
+            return rule.stranger
         return 401 if rule.api else SIGN_IN
     if rule.roles is not None and role not in rule.roles:
         return 403
@@ -354,7 +396,9 @@ def expected(rule: Rule, role: str, whose: str | None) -> Any:
         if whose == "twin" and role not in STATEWIDE:
             return 404  # another county's record, as if it did not exist
         return 403 if rule.writes and role not in CASE_WRITERS else OK
-    return OK if whose == "own" or role in rule.others else rule.refused
+    if whose == "own":
+        return rule.ok
+    return OK if role in rule.others else rule.refused
 
 
 def check_answer(response: Any, expect: Any, where: str) -> None:

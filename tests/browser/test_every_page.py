@@ -43,6 +43,7 @@ pytestmark = [
 SKIP_PREFIXES = {
     "admin/": "Django's admin: its own templates and sign-in, not the portal's pages",
     "api/v1/": "the JSON API has no pages of ours (its OpenAPI docs are django-ninja's)",
+    "passkeys/": "passkey ceremonies are JSON endpoints, driven in test_second_factor_story.py",
 }
 SKIP_NAMES = {
     "logout": "POST only: signing out is a button in the header, tested on every page",
