@@ -584,8 +584,8 @@ def test_no_portal_role_reaches_the_django_admin(db, client, world, role):
     for path in [
         "/admin/",
         "/admin/auth/group/",
-        "/admin/otp_totp/totpdevice/",
-        "/admin/otp_static/staticdevice/",
+        "/admin/accounts/authenticatorapp/",
+        "/admin/django_otp_webauthn/webauthncredential/",
     ]:
         response = client.get(path)
         assert response.status_code == 302, (role, path, response.status_code)

@@ -19,14 +19,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from django_otp.plugins.otp_static.models import StaticDevice
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from ihss import test as cast
 from ihss.accounts import passwords
-from ihss.accounts.models import SecurityAnswer, User
+from ihss.accounts.models import AuthenticatorApp, SecurityAnswer, User
 from ihss.accounts.registration import hash_answer
 
 STRONG = "tulip saddle comet harbor"  # passes every offline check
@@ -55,7 +54,9 @@ def codes(password: str, user=None) -> set[str | None]:
 @pytest.fixture
 def with_second_factor(db):
     user = cast.make_user("second.factor")
-    StaticDevice.objects.create(user=user, name="r", confirmed=True)
+    AuthenticatorApp.objects.create(
+        user=user, name="app", secret="JBSWY3DPEHPK3PXP", confirmed=True
+    )
     return user
 
 
@@ -79,7 +80,9 @@ def test_it_accepts_eight_characters_once_a_second_factor_is_enrolled(with_secon
 @pytest.mark.django_db
 def test_an_unconfirmed_second_factor_does_not_shorten_the_minimum():
     user = cast.make_user("not.yet")
-    StaticDevice.objects.create(user=user, name="r", confirmed=False)
+    AuthenticatorApp.objects.create(
+        user=user, name="app", secret="JBSWY3DPEHPK3PXP", confirmed=False
+    )
     assert "password_too_short" in codes("vX7#qm2L", user)
 
 
@@ -472,7 +475,9 @@ def test_the_reset_page_shows_the_reason_beside_the_new_password(resetting):
 
 def test_the_reset_page_asks_eight_once_a_second_factor_is_enrolled(resetting):
     client, path, user = resetting
-    StaticDevice.objects.create(user=user, name="r", confirmed=True)
+    AuthenticatorApp.objects.create(
+        user=user, name="app", secret="JBSWY3DPEHPK3PXP", confirmed=True
+    )
     page = client.get(path).content.decode()
     assert "Use three or four unrelated words, 8 characters or more." in page
     done = client.post(path, {"new_password1": "vX7#qm2L", "new_password2": "vX7#qm2L"})
