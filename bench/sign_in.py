@@ -35,6 +35,7 @@ import platform
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -255,8 +256,8 @@ def raw_verify_rate(encoded: str, processes: int, seconds: float) -> Raw:
 
 
 @contextmanager
-def postgres_database(url: str) -> Iterator[str]:
-    """A fresh database on the server of `url`, dropped afterwards; yields its URL."""
+def postgres_database(url: str) -> Iterator[tuple[str, str]]:
+    """A fresh database on the server of `url`, dropped afterwards: its URL and "PostgreSQL N"."""
     import psycopg
 
     parts = urlsplit(url)
@@ -264,8 +265,10 @@ def postgres_database(url: str) -> Iterator[str]:
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+        version = conn.info.server_version  # e.g. 150018
     try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
+        label = f"PostgreSQL {version // 10000}.{version % 100}"
+        yield urlunsplit(parts._replace(path=f"/{name}")), label
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -284,16 +287,17 @@ def database(folder: Path, throwaway_postgres: bool) -> Iterator[tuple[str, str,
             raise SystemExit("initdb not found (apt-get install postgresql)")
         cluster = ThrowawayPostgres(bindir)
         try:
-            with postgres_database(cluster.start()) as fresh:
+            with postgres_database(cluster.start()) as (fresh, label):
                 postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
-                yield fresh, "PostgreSQL (throwaway cluster, fsync off)", postmaster
+                yield fresh, f"{label} (throwaway cluster, fsync off)", postmaster
         finally:
             cluster.stop()
     elif url.startswith(("postgres://", "postgresql://")):
-        with postgres_database(url) as fresh:
-            yield fresh, "PostgreSQL", None  # its CPU counts as other processes'
+        with postgres_database(url) as (fresh, label):
+            yield fresh, label, None  # its CPU counts as other processes'
     else:
-        yield f"sqlite:///{folder / 'bench.sqlite3'}", "SQLite (file, WAL)", None
+        label = f"SQLite {sqlite3.sqlite_version} (file, WAL)"
+        yield f"sqlite:///{folder / 'bench.sqlite3'}", label, None
 
 
 def manage(env: dict[str, str], *args: str) -> None:
