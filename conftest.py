@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from ihss import test as cast
 from ihss.accounts.models import Role
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """A request served in Spanish leaves the thread's language active (as in any server
+    thread, where the next request sets its own); tests that read messages outside a
+    request must not depend on which test ran before."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
