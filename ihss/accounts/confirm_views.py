@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ihss.accounts.factor_forms import ConfirmCodeForm, ConfirmPasswordForm
-from ihss.accounts.factor_views import _next
-from ihss.accounts.http import AuthenticatedHttpRequest
-from ihss.accounts.lockout import normalize, request_facts
+from ihss.accounts.http import AuthenticatedHttpRequest, safe_next
+from ihss.accounts.lockout import request_facts
 from ihss.accounts.models import SecurityEvent
 from ihss.core import stepup
 from ihss.notifications import channels
@@ -86,10 +85,9 @@ def _send_code(request: AuthenticatedHttpRequest, channel: str, mobile: str) -> 
 
 def count_wrong_confirmation(request: AuthenticatedHttpRequest) -> HttpResponse | None:
     """Count a wrong try; after five, sign out. Returns the response when signed out."""
-    SecurityEvent.objects.create(
-        user=request.user,
-        username=normalize(request.user.get_username()),
-        kind=SecurityEvent.Kind.STEP_UP_FAILED,
+    SecurityEvent.about(
+        request.user,
+        SecurityEvent.Kind.STEP_UP_FAILED,
         **request_facts(request),
     )
     failures = request.session.get(FAILURES_KEY, 0) + 1
@@ -111,7 +109,7 @@ def _confirmed(request: AuthenticatedHttpRequest, next_url: str) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    next_url = _next(request)
+    next_url = safe_next(request)
     contact = ContactSettings.objects.filter(user=user).first()
     mobile = contact.mobile_number if contact and contact.mobile_verified else ""
     action = request.POST.get("action", "")

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import constant_time_compare
@@ -16,23 +15,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from ihss.accounts import second_factor
+from ihss.accounts import second_factor, services
 from ihss.accounts.decorators import role_required
 from ihss.accounts.desk import DESK_ROLES
 from ihss.accounts.http import AuthenticatedHttpRequest
-from ihss.accounts.lockout import normalize
-from ihss.accounts.models import SecurityEvent, User
+from ihss.accounts.models import User
 from ihss.accounts.register_views import send_verification
 from ihss.cases.models import Provider, Recipient
 from ihss.core import audit
 
 
 def _record_of(account: User) -> Provider | Recipient | None:
+    """The case record the account was registered with (loaded with its memberships)."""
     for membership in account.active_memberships():
-        if membership.provider_id:
-            return Provider.objects.get(pk=membership.provider_id)
-        if membership.recipient_id:
-            return Recipient.objects.get(pk=membership.recipient_id)
+        if membership.provider or membership.recipient:
+            return membership.provider or membership.recipient
     return None
 
 
@@ -168,23 +165,12 @@ def email_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("accounts:desk-account", pk=account.pk)
     form = EmailCorrectionForm(request.POST or None, initial={"email": account.email})
     if request.method == "POST" and form.is_valid():
-        before = account.email
-        with transaction.atomic():
-            account.email = form.cleaned_data["email"]
-            account.save(update_fields=["email"])
-            SecurityEvent.objects.create(
-                user=account,
-                username=normalize(account.get_username()),
-                kind=SecurityEvent.Kind.EMAIL_CORRECTED,
-            )
-            audit.record(
-                actor=request.user,
-                action="accounts.email_corrected",
-                subject=account,
-                before={"email": before},
-                after={"email": account.email},
-                reason=form.cleaned_data["reason"],
-            )
+        services.correct_email(
+            user=account,
+            email=form.cleaned_data["email"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
         send_verification(request, account)
         messages.success(
             request,

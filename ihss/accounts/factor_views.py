@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -14,18 +13,11 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from ihss.accounts import second_factor
 from ihss.accounts.factor_forms import AppCodeForm, RecoveryCodeForm
-from ihss.accounts.http import AuthenticatedHttpRequest
+from ihss.accounts.http import AuthenticatedHttpRequest, safe_next
 from ihss.accounts.models import AuthenticatorApp
 from ihss.core import stepup
 
 PENDING_APP_KEY = "ihss_pending_app"
-
-
-def _next(request: AuthenticatedHttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return "/"
 
 
 def _wait_message(until: object) -> str:
@@ -39,7 +31,7 @@ def _wait_message(until: object) -> str:
 def give(request: AuthenticatedHttpRequest) -> HttpResponse:
     """After the password: the code from the app, a passkey, or a recovery code."""
     user = request.user
-    next_url = _next(request)
+    next_url = safe_next(request)
     if second_factor.still_owed(request) != second_factor.VERIFY:
         return redirect(next_url)
     factors = second_factor.factors_of(user)
@@ -104,7 +96,7 @@ def factors(request: AuthenticatedHttpRequest) -> HttpResponse:
             "enrolling": request.session.get(second_factor.PENDING_KEY) == second_factor.ENROLL,
             "confirmed": stepup.is_recent(request),
             "confirm_url": stepup.confirm_url(request.get_full_path()),
-            "next": _next(request),
+            "next": safe_next(request),
         },
     )
 

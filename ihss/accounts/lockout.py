@@ -50,7 +50,7 @@ def request_facts(request: HttpRequest) -> dict[str, Any]:
 
 
 def normalize(username: str | None) -> str:
-    return (username or "").strip().lower()
+    return rules.normalize_username(username)
 
 
 def username_of(request: HttpRequest, credentials: dict[str, Any] | None) -> str:

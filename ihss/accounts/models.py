@@ -172,6 +172,13 @@ class SecurityEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username} at {self.created_at}"
 
+    @classmethod
+    def about(cls, user: User, kind: str, **facts: Any) -> SecurityEvent:
+        """Record `kind` happening to `user`'s account (facts: address, browser, minutes)."""
+        return cls.objects.create(
+            user=user, username=rules.normalize_username(user.get_username()), kind=kind, **facts
+        )
+
 
 class SecurityQuestion(models.TextChoices):
     """The questions a person answers at registration, to prove who they are later."""

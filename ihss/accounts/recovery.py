@@ -126,9 +126,5 @@ def answers_blocked(user: User) -> bool:
 def check_answers(user: User, asked: list[SecurityAnswer], typed: list[str]) -> bool:
     right = all(answer_matches(t, a.answer_hash) for a, t in zip(asked, typed, strict=True))
     if not right:
-        SecurityEvent.objects.create(
-            user=user,
-            username=normalize(user.get_username()),
-            kind=SecurityEvent.Kind.RECOVERY_ANSWER_WRONG,
-        )
+        SecurityEvent.about(user, SecurityEvent.Kind.RECOVERY_ANSWER_WRONG)
     return right

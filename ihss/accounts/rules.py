@@ -10,6 +10,11 @@ import hashlib
 import hmac
 
 
+def normalize_username(username: str | None) -> str:
+    """The form a username is counted and recorded under: case and spaces do not matter."""
+    return (username or "").strip().lower()
+
+
 def lockout_minutes(previous_lockouts: int, *, base_minutes: int, cap_minutes: int) -> int:
     """The length of a lockout after `previous_lockouts` others in the recent past.
 

@@ -18,7 +18,6 @@ from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,14 +26,13 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp_webauthn.models import WebAuthnCredential
 
-from ihss.accounts import rules
-from ihss.accounts.lockout import normalize, request_facts
+from ihss.accounts import rules, services
+from ihss.accounts.lockout import request_facts
 from ihss.accounts.models import (
     AuthenticatorApp,
     RecoveryCode,
     RecoveryCodeSet,
     SecurityEvent,
-    SignInSession,
     User,
 )
 from ihss.core import audit, stepup
@@ -114,9 +112,7 @@ def still_owed(request: HttpRequest) -> str | None:
 
 def _event(user: User, kind: str, request: HttpRequest | None = None) -> SecurityEvent:
     facts = request_facts(request) if request is not None else {}
-    return SecurityEvent.objects.create(
-        user=user, username=normalize(user.get_username()), kind=kind, **facts
-    )
+    return SecurityEvent.about(user, kind, **facts)
 
 
 def _tell(user: User, change: str, event: SecurityEvent, remaining: int = 0) -> None:
@@ -312,14 +308,8 @@ def reset_all(*, user: User, by: User, reason: str) -> int:
             devices = model.objects.filter(user=user)
             removed += devices.count()
             devices.delete()
-        keys = list(SignInSession.objects.filter(user=user).values_list("session_key", flat=True))
-        Session.objects.filter(session_key__in=keys).delete()
-        SignInSession.objects.filter(user=user).delete()
-        event = SecurityEvent.objects.create(
-            user=user,
-            username=normalize(user.get_username()),
-            kind=SecurityEvent.Kind.SECOND_FACTOR_RESET,
-        )
+        services.end_sessions(user=user)
+        event = SecurityEvent.about(user, SecurityEvent.Kind.SECOND_FACTOR_RESET)
         audit.record(
             actor=by,
             action="accounts.second_factor_reset",

@@ -50,7 +50,7 @@ def unlock(*, user: User, by: User, reason: str) -> int:
     username = normalize(user.get_username())
     with transaction.atomic():
         cleared = int(reset_axes(username=username))
-        SecurityEvent.objects.create(user=user, username=username, kind=SecurityEvent.Kind.UNLOCKED)
+        SecurityEvent.about(user, SecurityEvent.Kind.UNLOCKED)
         audit.record(
             actor=by,
             action="accounts.unlock",
@@ -111,11 +111,7 @@ def confirm_email(*, user: User) -> None:
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])
-        SecurityEvent.objects.create(
-            user=user,
-            username=normalize(user.get_username()),
-            kind=SecurityEvent.Kind.EMAIL_VERIFIED,
-        )
+        SecurityEvent.about(user, SecurityEvent.Kind.EMAIL_VERIFIED)
         audit.record(
             actor=user,
             action="accounts.email_verified",
@@ -132,9 +128,7 @@ def reset_password(*, user: User, password: str, how: str = "reset") -> None:
         user.set_password(password)  # changes the session hash: other sessions end
         user.save(update_fields=["password"])
         reset_axes(username=username)
-        event = SecurityEvent.objects.create(
-            user=user, username=username, kind=SecurityEvent.Kind.PASSWORD_RESET
-        )
+        event = SecurityEvent.about(user, SecurityEvent.Kind.PASSWORD_RESET)
         audit.record(
             actor=user,
             action="accounts.password_reset",
@@ -155,14 +149,11 @@ def reset_password(*, user: User, password: str, how: str = "reset") -> None:
 
 def change_password(*, user: User, password: str, keep_session: str) -> None:
     """The person changes their password while signed in; other sessions end."""
-    username = normalize(user.get_username())
     with transaction.atomic():
         user.set_password(password)  # changes the session hash: other sessions end
         user.save(update_fields=["password"])
-        SignInSession.objects.filter(user=user).exclude(session_key=keep_session).delete()
-        event = SecurityEvent.objects.create(
-            user=user, username=username, kind=SecurityEvent.Kind.PASSWORD_CHANGED
-        )
+        end_sessions(user=user, keep=keep_session)
+        event = SecurityEvent.about(user, SecurityEvent.Kind.PASSWORD_CHANGED)
         audit.record(actor=user, action="accounts.password_changed", subject=user)
         notify(
             user=user,
@@ -181,28 +172,51 @@ def open_sessions(user: User) -> list[SignInSession]:
     )
 
 
+def end_sessions(*, user: User, keep: str = "") -> int:
+    """End every session of `user` but the one with key `keep`; returns how many."""
+    others = list(
+        SignInSession.objects.filter(user=user)
+        .exclude(session_key=keep)
+        .values_list("session_key", flat=True)
+    )
+    ended, _ = Session.objects.filter(session_key__in=others).delete()
+    SignInSession.objects.filter(session_key__in=others).delete()
+    return int(ended)
+
+
 def sign_out_elsewhere(*, user: User, keep: str) -> int:
     """End every session of `user` except the one with key `keep`; returns how many."""
     with transaction.atomic():
-        others = list(
-            SignInSession.objects.filter(user=user)
-            .exclude(session_key=keep)
-            .values_list("session_key", flat=True)
-        )
-        ended, _ = Session.objects.filter(session_key__in=others).delete()
-        SignInSession.objects.filter(session_key__in=others).delete()
-        SecurityEvent.objects.create(
-            user=user,
-            username=normalize(user.get_username()),
-            kind=SecurityEvent.Kind.SIGNED_OUT_ELSEWHERE,
-        )
+        ended = end_sessions(user=user, keep=keep)
+        SecurityEvent.about(user, SecurityEvent.Kind.SIGNED_OUT_ELSEWHERE)
         audit.record(
             actor=user,
             action="accounts.sign_out_elsewhere",
             subject=user,
             after={"sessions_ended": ended},
         )
-    return int(ended)
+    return ended
+
+
+def correct_email(*, user: User, email: str, by: User, reason: str) -> None:
+    """The Service Desk corrects the mistyped address of an account never confirmed.
+
+    Links are bound to the address (registration.EmailVerificationTokens), so the one
+    sent to the wrong address stops working; the caller sends a new one.
+    """
+    with transaction.atomic():
+        before = user.email
+        user.email = email
+        user.save(update_fields=["email"])
+        SecurityEvent.about(user, SecurityEvent.Kind.EMAIL_CORRECTED)
+        audit.record(
+            actor=by,
+            action="accounts.email_corrected",
+            subject=user,
+            before={"email": before},
+            after={"email": email},
+            reason=reason,
+        )
 
 
 def record_resend(*, user: User, by: User) -> None:
@@ -257,12 +271,8 @@ def confirm_password(
         raise StepUpPaused
     if user.check_password(password):
         return True
-    SecurityEvent.objects.create(
-        user=user,
-        username=normalize(user.get_username()),
-        kind=SecurityEvent.Kind.STEP_UP_FAILED,
-        ip_address=ip_address,
-        user_agent=user_agent[:255],
+    SecurityEvent.about(
+        user, SecurityEvent.Kind.STEP_UP_FAILED, ip_address=ip_address, user_agent=user_agent[:255]
     )
     return False
 
@@ -318,10 +328,9 @@ def create_token(
             created_at=now,
             expires_at=now + dt.timedelta(days=days),
         )
-        SecurityEvent.objects.create(
-            user=user,
-            username=normalize(user.get_username()),
-            kind=SecurityEvent.Kind.TOKEN_CREATED,
+        SecurityEvent.about(
+            user,
+            SecurityEvent.Kind.TOKEN_CREATED,
             ip_address=ip_address,
             user_agent=user_agent[:255],
         )
@@ -356,11 +365,7 @@ def revoke_token(*, token: PersonalAccessToken, by: User, reason: str = "") -> b
             return False
         token.revoked_at = now
         owner = token.user
-        SecurityEvent.objects.create(
-            user=owner,
-            username=normalize(owner.get_username()),
-            kind=SecurityEvent.Kind.TOKEN_REVOKED,
-        )
+        SecurityEvent.about(owner, SecurityEvent.Kind.TOKEN_REVOKED)
         audit.record(
             actor=by,
             action="accounts.token_revoked",

@@ -11,7 +11,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +19,7 @@ from django.views.i18n import set_language as django_set_language
 from ihss.accounts import lockout, services
 from ihss.accounts.confirm_views import count_wrong_confirmation
 from ihss.accounts.forms import ChangePasswordForm
-from ihss.accounts.http import AuthenticatedHttpRequest
+from ihss.accounts.http import AuthenticatedHttpRequest, safe_next
 from ihss.accounts.models import SecurityEvent, SignInSession
 from ihss.core import stepup
 
@@ -48,12 +47,7 @@ class SignInView(auth_views.LoginView):
             SignInSession.objects.create(
                 user=user, session_key=self.request.session.session_key, **facts
             )
-        SecurityEvent.objects.create(
-            user=user,
-            username=lockout.normalize(user.get_username()),
-            kind=SecurityEvent.Kind.SIGNED_IN,
-            **facts,
-        )
+        SecurityEvent.about(user, SecurityEvent.Kind.SIGNED_IN, **facts)
         return response
 
 
@@ -108,10 +102,7 @@ def keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.session.modified = True
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_next(request))
 
 
 @require_http_methods(["GET", "POST"])
