@@ -61,6 +61,19 @@ def make_provider(*, county_code: str = "19", ssn: str = "", **fields: Any) -> P
     return provider
 
 
+def make_active_provider(**fields: Any) -> Provider:
+    """A provider who completed the four enrollment steps and may be paid."""
+    done = dt.date(2024, 1, 2)
+    return make_provider(
+        status=Provider.Status.ACTIVE,
+        soc426_received_on=done,
+        orientation_completed_on=done,
+        background_check_cleared_on=done,
+        soc846_signed_on=done,
+        **fields,
+    )
+
+
 def authorize(
     recipient: Recipient, minutes: int, *, program: str = Program.IHSS, start: dt.date | None = None
 ) -> AuthorizedHours:

@@ -33,10 +33,54 @@ def period_ending_tomorrow(today: dt.date) -> PayPeriod | None:
     return period if period.end == today + dt.timedelta(days=1) else None
 
 
+def span_minutes(start: dt.time, end: dt.time) -> int:
+    """Minutes from a start time to an end time; an end at or before the start is on the
+    next day (a night's care from 22:00 to 06:00 spans 8 hours; 08:00 to 08:00, 24)."""
+    begin = start.hour * 60 + start.minute
+    finish = end.hour * 60 + end.minute
+    return finish - begin if finish > begin else finish + 24 * 60 - begin
+
+
+# --- County review before payroll ---------------------------------------------------------
+
+OVER_FIRST_HALF_SHARE = "over_first_half_share"
+RANDOM_HOLD = "random_hold"
+LATE = "late"
+MANUAL_HOLD = "manual_hold"
+REVIEW_FLAGS = (OVER_FIRST_HALF_SHARE, RANDOM_HOLD, LATE, MANUAL_HOLD)
+
+
+def review_flags(
+    *,
+    period: PayPeriod,
+    minutes: int,
+    monthly_authorized: int,
+    first_submitted_on: dt.date,
+    first_half_share_bp: int,
+    late_after_days: int,
+    random_draw_bp: int,
+    random_hold_bp: int,
+) -> list[str]:
+    """Why an approved timesheet waits for the county before payroll (LA DPSS exception
+    policy): a first-half timesheet claiming more than the share (7,000 basis points,
+    70 %) of the month's authorized hours; one submitted more than `late_after_days`
+    after its period ended; and a random sample for signature checks (`random_draw_bp`,
+    drawn uniformly from 0-9999 by the caller, below `random_hold_bp`)."""
+    flags = []
+    first_half = period.start.day == 1
+    if first_half and minutes * 10_000 > monthly_authorized * first_half_share_bp:
+        flags.append(OVER_FIRST_HALF_SHARE)
+    if first_submitted_on > period.end + dt.timedelta(days=late_after_days):
+        flags.append(LATE)
+    if random_draw_bp < random_hold_bp:
+        flags.append(RANDOM_HOLD)
+    return flags
+
+
 # --- Workweeks and hour limits ------------------------------------------------------------
 
-IHSS = "ihss"
-WPCS = "wpcs"
+IHSS = "IHSS"
+WPCS = "WPCS"
 
 
 @dataclass(frozen=True, order=True)

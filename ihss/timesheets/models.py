@@ -1,0 +1,132 @@
+"""Timesheets: one per provider, recipient, program and pay period, with its days.
+
+A timesheet moves draft -> submitted -> approved, or submitted -> rejected -> submitted
+again; the county may void one. Approved timesheets that need a county look first wait
+in the exception queue (`county_review`). Every change is an audit event written by
+`services`, so the history of a timesheet is its audit trail.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ihss.cases.models import Program, Provider, Recipient
+
+
+class Timesheet(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being filled in")
+        SUBMITTED = "submitted", _("Waiting for the recipient")
+        REJECTED = "rejected", _("Returned for correction")
+        APPROVED = "approved", _("Approved")
+        VOIDED = "voided", _("Voided by the county")
+
+    class Review(models.TextChoices):
+        NONE = "", _("No county review")
+        WAITING = "waiting", _("Waiting for county review")
+        HELD = "held", _("Held by the county")
+        RELEASED = "released", _("Released for payment")
+
+    # The provider may change the days only in these states.
+    EDITABLE = frozenset({Status.DRAFT, Status.REJECTED})
+    # Hours of other providers that count against a recipient's authorization.
+    COUNTED_FOR_OTHERS = (Status.SUBMITTED, Status.APPROVED)
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="timesheets")
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="timesheets")
+    program = models.CharField(_("program"), max_length=4, choices=Program.choices)
+    period_start = models.DateField(_("pay period start"))
+    period_end = models.DateField(_("pay period end"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submissions = models.PositiveSmallIntegerField(default=0)
+    decided_at = models.DateTimeField(_("reviewed by the recipient"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signature = models.CharField(_("signature"), max_length=120, blank=True)
+    signed_as_representative = models.BooleanField(default=False)
+    rejection_reason = models.TextField(_("reason for returning"), blank=True)
+    county_review = models.CharField(
+        _("county review"), max_length=10, choices=Review.choices, default=Review.NONE, blank=True
+    )
+    review_flags = models.JSONField(_("why the county reviews it"), default=list, blank=True)
+    review_note = models.TextField(_("county's reason"), blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "recipient_id", "program"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "recipient", "program", "period_start"],
+                name="timesheet_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="timesheet_period_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "period_start"], name="timesheet_provider_idx"),
+            models.Index(
+                fields=["recipient", "program", "period_start"], name="timesheet_recipient_idx"
+            ),
+            models.Index(
+                fields=["county_review", "period_start"],
+                condition=~Q(county_review=""),
+                name="timesheet_review_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.provider.provider_number} → {self.recipient.case_number} {self.program} "
+            f"{self.period_start:%Y-%m-%d}"
+        )
+
+    @property
+    def editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def payable(self) -> bool:
+        return self.status == self.Status.APPROVED and self.county_review in (
+            self.Review.NONE,
+            self.Review.RELEASED,
+        )
+
+
+class Location(models.TextChoices):
+    HOME = "home", _("Home")
+    COMMUNITY = "community", _("Community")
+    BOTH = "both", _("Home and community")
+
+
+class DayEntry(models.Model):
+    """The minutes worked on one day of one timesheet, when, and where (the EVV fields)."""
+
+    timesheet = models.ForeignKey(Timesheet, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField(_("day"))
+    minutes = models.PositiveIntegerField(_("minutes worked"))
+    start = models.TimeField(_("start time"), null=True, blank=True)
+    end = models.TimeField(_("end time"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=10, choices=Location.choices)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["timesheet", "day"], name="day_once_per_timesheet"),
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0, minutes__lte=24 * 60), name="day_minutes_in_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.minutes} min"

@@ -1,0 +1,747 @@
+"""Timesheet workflows: open, save a week, check, submit, approve, reject.
+
+Views, the API, commands and tasks call these; nothing else writes timesheets. Each runs
+in one transaction and writes its audit event (the timesheet's history) and its notices
+inside it.
+
+Hours are checked in two places with the same rules: `check` while the person types
+(nothing is locked; the answer may be out of date a moment later), and `submit`, which
+locks the provider and the recipient first so that two submissions at the same moment
+cannot both pass a cap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ihss.accounts.models import Membership, Role, User
+from ihss.cases.models import Assignment, AuthorizedHours, OvertimeExemption, Provider, Recipient
+from ihss.core import audit
+from ihss.core.models import ProgramParameter
+from ihss.notifications.events import Event
+from ihss.notifications.services import notify
+from ihss.timesheets import rules
+from ihss.timesheets.models import DayEntry, Timesheet
+
+# Program parameters (minutes, basis points, days) the hour rules read, by HourLimits field.
+LIMIT_PARAMETERS = {
+    "combined_week": "combined_weekly_cap",
+    "multi_recipient_week": "multi_recipient_weekly_cap",
+    "exempt_week": "exemption_weekly_cap",
+    "exempt_month": "exemption_monthly_cap",
+    "overtime_after": "overtime_weekly_threshold",
+    "travel_week": "travel_weekly_cap",
+}
+REVIEW_PARAMETERS = (
+    "first_half_exception_share",
+    "timesheet_late_days",
+    "timesheet_random_hold_share",
+)
+# A provider in these states may not submit (ACL 16-36 suspension, ineligibility).
+CANNOT_SUBMIT: dict[str, Any] = {
+    Provider.Status.PENDING: gettext_lazy(
+        "Your enrollment is not complete, so timesheets cannot be sent."
+    ),
+    Provider.Status.SUSPENDED: gettext_lazy("You are suspended, so timesheets cannot be sent."),
+    Provider.Status.INELIGIBLE: gettext_lazy(
+        "You are not eligible to work, so timesheets cannot be sent."
+    ),
+    Provider.Status.TERMINATED: gettext_lazy(
+        "Your enrollment has ended, so timesheets cannot be sent."
+    ),
+}
+
+
+class TimesheetError(Exception):
+    """A workflow step refused, with a message for the person (in their language)."""
+
+    def __init__(self, message: str, refusals: Iterable[rules.Refusal] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.refusals = list(refusals)
+
+
+@dataclass(frozen=True)
+class DayInput:
+    """What the person typed for one day; minutes 0 means not worked (a blank day)."""
+
+    minutes: int
+    start: dt.time | None = None
+    end: dt.time | None = None
+    location: str = ""
+
+
+# --- Reading the numbers the rules need ---------------------------------------------------
+
+
+def parameters(keys: Iterable[str], *, on: dt.date) -> dict[str, int]:
+    """The values of `keys` in force on a date, in one query."""
+    wanted = list(keys)
+    values: dict[str, int] = {}
+    rows = (
+        ProgramParameter.objects.filter(key__in=wanted, effective_from__lte=on)
+        .order_by("key", "-effective_from")
+        .values_list("key", "value")
+    )
+    for key, value in rows:
+        values.setdefault(key, int(value))
+    missing = [k for k in wanted if k not in values]
+    if missing:
+        raise LookupError(f"No value of {', '.join(missing)} is in force on {on.isoformat()}.")
+    return values
+
+
+def limits_on(day: dt.date) -> rules.HourLimits:
+    values = parameters(LIMIT_PARAMETERS.values(), on=day)
+    return rules.HourLimits(**{name: values[key] for name, key in LIMIT_PARAMETERS.items()})
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    months = []
+    month = start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _in_force(rows: list[dict[str, Any]], start: dt.date, end: dt.date, *, key: str) -> Any:
+    """The last of the effective-dated `rows` in force at some point from start to end."""
+    chosen = None
+    for row in sorted(rows, key=lambda r: r[key]):
+        row_end = row.get("effective_to", row.get("end_date"))
+        if row[key] <= end and (row_end is None or row_end >= start):
+            chosen = row
+    return chosen
+
+
+@dataclass
+class HourPicture:
+    """Everything the hour rules need about one provider around one pay period."""
+
+    timesheet: Timesheet
+    entries: list[rules.Entry]
+    recipients: dict[tuple[int, str, dt.date], rules.RecipientLimits]
+    provider: rules.ProviderContext
+    limits: rules.HourLimits
+    weeks: list[rules.Workweek]
+    others_by_week: dict[tuple[int, str, dt.date], int] = field(default_factory=dict)
+
+    def check(self, today: dt.date) -> list[rules.Refusal]:
+        refusals = rules.check_hours(
+            self.entries,
+            recipients=self.recipients,
+            provider=self.provider,
+            limits=self.limits,
+            today=today,
+        )
+        return [r for r in refusals if self._concerns_timesheet(r)]
+
+    def _concerns_timesheet(self, refusal: rules.Refusal) -> bool:
+        """Whether a refusal is about this timesheet's own hours: its days, its weeks (when
+        it has hours in them) or its recipient's month. Another recipient's trouble does
+        not block this one."""
+        ts = self.timesheet
+        mine = [
+            e
+            for e in self.entries
+            if e.recipient == ts.recipient_id
+            and e.program == ts.program
+            and ts.period_start <= e.day <= ts.period_end
+        ]
+        if refusal.recipient is not None and (
+            refusal.recipient != ts.recipient_id or refusal.program != ts.program
+        ):
+            return False
+        if refusal.rule in (rules.FUTURE_DAY, rules.DAY_OVER_24):
+            return any(e.day == refusal.when for e in mine)
+        if refusal.rule in (rules.RECIPIENT_MONTH, rules.PROVIDER_ASSIGNED, rules.EXEMPT_MONTH):
+            return refusal.when == ts.period_start.replace(day=1) and bool(mine)
+        week = rules.workweek_containing(refusal.when)
+        return any(e.day in week for e in mine)
+
+
+def picture(timesheet: Timesheet, *, replace: Mapping[dt.date, int] | None = None) -> HourPicture:
+    """The provider's hours in every workweek and month the timesheet touches, with the
+    authorizations they count against. `replace` puts typed (unsaved) minutes in place of
+    this timesheet's saved ones for those days. Six queries, whatever the database size."""
+    period = rules.PayPeriod(timesheet.period_start, timesheet.period_end)
+    weeks = rules.workweeks_touching(period)
+    month_start = period.start.replace(day=1)
+    first = min(weeks[0].start, month_start)
+    last = max(weeks[-1].end, _month_end(month_start))
+    replace = dict(replace or {})
+
+    entries: list[rules.Entry] = []
+    rows = (
+        DayEntry.objects.filter(
+            timesheet__provider_id=timesheet.provider_id, day__range=(first, last)
+        )
+        .exclude(timesheet__status=Timesheet.Status.VOIDED)
+        .values_list(
+            "timesheet_id", "day", "minutes", "timesheet__recipient_id", "timesheet__program"
+        )
+    )
+    for sheet_id, day, minutes, recipient_id, program in rows:
+        if sheet_id == timesheet.pk and day in replace:
+            continue
+        entries.append(rules.Entry(day, recipient_id, program, minutes))
+    for day, minutes in replace.items():
+        if minutes:
+            entries.append(rules.Entry(day, timesheet.recipient_id, timesheet.program, minutes))
+
+    pairs = {(e.recipient, e.program) for e in entries} | {
+        (timesheet.recipient_id, timesheet.program)
+    }
+    recipient_ids = {r for r, _p in pairs}
+    months = _months(first, last)
+
+    authorizations: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for row in (
+        AuthorizedHours.objects.filter(recipient_id__in=recipient_ids, effective_from__lte=last)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
+        .values("recipient_id", "program", "monthly_minutes", "effective_from", "effective_to")
+    ):
+        authorizations.setdefault((row["recipient_id"], row["program"]), []).append(dict(row))
+
+    assignments: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    serving: set[int] = set()
+    for assignment_row in (
+        Assignment.objects.filter(provider_id=timesheet.provider_id, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .values("recipient_id", "program", "assigned_monthly_minutes", "start_date", "end_date")
+    ):
+        plain: dict[str, Any] = dict(assignment_row)
+        assignments.setdefault((plain["recipient_id"], plain["program"]), []).append(plain)
+        if plain["start_date"] <= period.end and (
+            plain["end_date"] is None or plain["end_date"] >= period.start
+        ):
+            serving.add(plain["recipient_id"])
+
+    # Other providers' submitted and approved minutes for the same recipients.
+    others_by_month: dict[tuple[int, str, dt.date], int] = {}
+    others_by_week: dict[tuple[int, str, dt.date], int] = {}
+    for other_row in (
+        DayEntry.objects.filter(
+            timesheet__recipient_id__in=recipient_ids,
+            day__range=(first, last),
+            timesheet__status__in=Timesheet.COUNTED_FOR_OTHERS,
+        )
+        .exclude(timesheet__provider_id=timesheet.provider_id)
+        .values("timesheet__recipient_id", "timesheet__program", "day")
+        .annotate(total=Sum("minutes"))
+    ):
+        pair = (other_row["timesheet__recipient_id"], other_row["timesheet__program"])
+        month_key = (*pair, other_row["day"].replace(day=1))
+        week_key = (*pair, rules.workweek_containing(other_row["day"]).start)
+        others_by_month[month_key] = others_by_month.get(month_key, 0) + other_row["total"]
+        others_by_week[week_key] = others_by_week.get(week_key, 0) + other_row["total"]
+
+    recipients: dict[tuple[int, str, dt.date], rules.RecipientLimits] = {}
+    for recipient_id, program in pairs:
+        for month in months:
+            end = _month_end(month)
+            auth = _in_force(
+                authorizations.get((recipient_id, program), []), month, end, key="effective_from"
+            )
+            assignment = _in_force(
+                assignments.get((recipient_id, program), []), month, end, key="start_date"
+            )
+            by_week = {
+                week: minutes
+                for (r, p, week), minutes in others_by_week.items()
+                if (r, p) == (recipient_id, program)
+            }
+            recipients[(recipient_id, program, month)] = rules.RecipientLimits(
+                monthly_authorized=auth["monthly_minutes"] if auth else 0,
+                used_by_others=others_by_month.get((recipient_id, program, month), 0),
+                used_by_others_by_week=by_week,
+                assigned=assignment["assigned_monthly_minutes"] if assignment else 0,
+            )
+
+    exempt = (
+        OvertimeExemption.objects.filter(
+            provider_id=timesheet.provider_id, effective_from__lte=period.end
+        )
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=period.start))
+        .exists()
+    )
+    return HourPicture(
+        timesheet=timesheet,
+        entries=entries,
+        recipients=recipients,
+        provider=rules.ProviderContext(exempt=exempt, serves_several=len(serving) >= 2),
+        limits=limits_on(period.start),
+        weeks=weeks,
+        others_by_week=others_by_week,
+    )
+
+
+# --- What the person sees beside the form ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    week: rules.Workweek
+    recipient_total: int  # all providers, this recipient and program
+    weekly_maximum: int
+    provider_total: int  # this provider, every recipient and program
+    provider_cap: int | None  # 66 h, 90 h, or None when only the recipient's maximum holds
+
+    @property
+    def recipient_remaining(self) -> int:
+        return max(0, self.weekly_maximum - self.recipient_total)
+
+    @property
+    def provider_remaining(self) -> int | None:
+        return (
+            None if self.provider_cap is None else max(0, self.provider_cap - self.provider_total)
+        )
+
+
+@dataclass(frozen=True)
+class Remaining:
+    """The recipient's authorized hours left for the month and each week, and the
+    provider's own, as the provider's form would leave them."""
+
+    month: dt.date
+    authorized: int
+    used: int  # all providers
+    assigned: int
+    assigned_used: int  # this provider
+    weeks: list[WeekSummary]
+    timesheet_total: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.authorized - self.used)
+
+    @property
+    def assigned_remaining(self) -> int:
+        return max(0, self.assigned - self.assigned_used)
+
+
+def remaining(pic: HourPicture) -> Remaining:
+    ts = pic.timesheet
+    month = ts.period_start.replace(day=1)
+    pair = (ts.recipient_id, ts.program)
+    auth = pic.recipients[(*pair, month)]
+    mine = [e for e in pic.entries if (e.recipient, e.program) == pair]
+    assigned_used = sum(e.minutes for e in mine if e.day.replace(day=1) == month)
+    weeks = []
+    for week in pic.weeks:
+        weekly = pic.recipients.get((*pair, week.start.replace(day=1)), auth)
+        provider_total = sum(
+            e.minutes for e in pic.entries if e.day in week and e.program == rules.IHSS
+        )
+        if pic.provider.exempt:
+            cap: int | None = pic.limits.exempt_week
+        elif pic.provider.serves_several:
+            cap = pic.limits.multi_recipient_week
+        else:
+            cap = None
+        weeks.append(
+            WeekSummary(
+                week=week,
+                recipient_total=sum(e.minutes for e in mine if e.day in week)
+                + pic.others_by_week.get((*pair, week.start), 0),
+                weekly_maximum=rules.weekly_maximum(weekly.monthly_authorized),
+                provider_total=provider_total,
+                provider_cap=cap,
+            )
+        )
+    return Remaining(
+        month=month,
+        authorized=auth.monthly_authorized,
+        used=assigned_used + auth.used_by_others,
+        assigned=auth.assigned or 0,
+        assigned_used=assigned_used,
+        weeks=weeks,
+        timesheet_total=sum(e.minutes for e in mine if ts.period_start <= e.day <= ts.period_end),
+    )
+
+
+def check(
+    timesheet: Timesheet,
+    *,
+    replace: Mapping[dt.date, int] | None = None,
+    today: dt.date | None = None,
+) -> tuple[list[rules.Refusal], Remaining]:
+    """The refusals the timesheet (with typed minutes in place) would meet, and what is
+    left. Read-only: the authoritative check is the one `submit` makes under locks."""
+    pic = picture(timesheet, replace=replace)
+    return pic.check(today or timezone.localdate()), remaining(pic)
+
+
+# --- Workflow steps -------------------------------------------------------------------------
+
+
+def _snapshot(days: Iterable[DayEntry]) -> dict[str, dict[str, Any]]:
+    """The days as the history shows them: {"2026-11-02": {"minutes": 480, ...}}."""
+    return {
+        d.day.isoformat(): {
+            "minutes": d.minutes,
+            "start": d.start.strftime("%H:%M") if d.start else "",
+            "end": d.end.strftime("%H:%M") if d.end else "",
+            "location": d.location,
+        }
+        for d in days
+    }
+
+
+def open_timesheet(
+    *, provider: Provider, recipient: Recipient, program: str, day: dt.date, by: User
+) -> Timesheet:
+    """The provider's timesheet for a recipient, program and the pay period of `day`,
+    created as a draft the first time. Needs an assignment covering part of the period."""
+    period = rules.pay_period_containing(day)
+    covered = (
+        Assignment.objects.filter(
+            provider=provider, recipient=recipient, program=program, start_date__lte=period.end
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .exists()
+    )
+    if not covered:
+        raise TimesheetError(_("You are not assigned to this recipient in this pay period."))
+    with transaction.atomic():
+        timesheet, created = Timesheet.objects.get_or_create(
+            provider=provider,
+            recipient=recipient,
+            program=program,
+            period_start=period.start,
+            defaults={"period_end": period.end},
+        )
+        if created:
+            audit.record(actor=by, action="timesheet.opened", subject=timesheet)
+    return timesheet
+
+
+def save_week(*, timesheet: Timesheet, days: Mapping[dt.date, DayInput], by: User) -> Timesheet:
+    """Save the typed days of one workweek (only those inside the timesheet's period).
+    Saving keeps what was typed even when a rule would refuse it; `submit` decides."""
+    period_days = {
+        d: v for d, v in days.items() if timesheet.period_start <= d <= timesheet.period_end
+    }
+    with transaction.atomic():
+        locked = Timesheet.objects.select_for_update().get(pk=timesheet.pk)
+        if not locked.editable:
+            raise TimesheetError(_("This timesheet was sent and can no longer be changed."))
+        existing = {d.day: d for d in locked.days.filter(day__in=period_days)}
+        before = _snapshot(existing.values())
+        keep: list[DayEntry] = []
+        for day, typed in sorted(period_days.items()):
+            if typed.minutes <= 0:
+                continue
+            keep.append(
+                DayEntry(
+                    timesheet=locked,
+                    day=day,
+                    minutes=typed.minutes,
+                    start=typed.start,
+                    end=typed.end,
+                    location=typed.location,
+                )
+            )
+        after = _snapshot(keep)
+        if before != after:
+            DayEntry.objects.filter(timesheet=locked, day__in=period_days).delete()
+            DayEntry.objects.bulk_create(keep)
+            audit.record(
+                actor=by, action="timesheet.days_saved", subject=locked, before=before, after=after
+            )
+    return locked
+
+
+def _recipient_users(recipient_id: int) -> list[User]:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.RECIPIENT, recipient_id=recipient_id, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def _provider_users(provider_id: int) -> list[User]:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.PROVIDER, provider_id=provider_id, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def _period_context(timesheet: Timesheet) -> dict[str, Any]:
+    return {
+        "period_start": timesheet.period_start.isoformat(),
+        "period_end": timesheet.period_end.isoformat(),
+    }
+
+
+def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> Timesheet:
+    """Send the timesheet to the recipient, if every hour rule allows it.
+
+    Locks the provider and then the recipient (always in that order, so two submissions
+    wait for each other instead of deadlocking), then checks all the provider's hours
+    again. Sending one already sent changes nothing.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        status = (
+            Provider.objects.select_for_update()
+            .filter(pk=timesheet.provider_id)
+            .values_list("status", flat=True)
+            .get()
+        )
+        Recipient.objects.select_for_update().filter(pk=timesheet.recipient_id).values_list(
+            "pk", flat=True
+        ).get()
+        locked = (
+            Timesheet.objects.select_for_update()
+            .select_related("provider", "recipient")
+            .get(pk=timesheet.pk)
+        )
+        if locked.status in (Timesheet.Status.SUBMITTED, Timesheet.Status.APPROVED):
+            return locked
+        if not locked.editable:
+            raise TimesheetError(_("This timesheet was voided and cannot be sent."))
+        if status in CANNOT_SUBMIT:
+            raise TimesheetError(str(CANNOT_SUBMIT[status]))
+        pic = picture(locked)
+        if not any(
+            e.recipient == locked.recipient_id
+            and e.program == locked.program
+            and locked.period_start <= e.day <= locked.period_end
+            for e in pic.entries
+        ):
+            raise TimesheetError(_("Enter the hours you worked before sending the timesheet."))
+        refusals = pic.check(today)
+        if refusals:
+            raise TimesheetError(
+                _("The timesheet was not sent: some hours break a rule. Nothing was lost."),
+                refusals,
+            )
+        now = timezone.now()
+        locked.status = Timesheet.Status.SUBMITTED
+        locked.submitted_at = now
+        locked.first_submitted_at = locked.first_submitted_at or now
+        locked.submissions += 1
+        locked.rejection_reason = ""
+        locked.save(
+            update_fields=[
+                "status",
+                "submitted_at",
+                "first_submitted_at",
+                "submissions",
+                "rejection_reason",
+            ]
+        )
+        total = remaining(pic).timesheet_total
+        audit.record(
+            actor=by,
+            action="timesheet.submitted",
+            subject=locked,
+            after={"status": locked.status, "minutes": total, "submission": locked.submissions},
+        )
+        link = reverse("timesheets:detail", args=[locked.pk])
+        for user in _recipient_users(locked.recipient_id):
+            notify(
+                user=user,
+                event=Event.TIMESHEET_READY_FOR_REVIEW,
+                context={
+                    "provider_name": locked.provider.full_name,
+                    **_period_context(locked),
+                    "minutes": total,
+                    "review_by": (today + dt.timedelta(days=3)).isoformat(),
+                },
+                key=f"timesheet:{locked.pk}:submission:{locked.submissions}",
+                link=link,
+            )
+    return locked
+
+
+def approve(
+    *, timesheet: Timesheet, by: User, signature: str, as_representative: bool = False
+) -> Timesheet:
+    """The recipient's (or representative's) electronic signature. Approving twice is
+    harmless; a timesheet no longer waiting cannot be approved."""
+    signature = " ".join(signature.split())
+    if not signature:
+        raise TimesheetError(_("Type your full name to sign."))
+    with transaction.atomic():
+        locked = (
+            Timesheet.objects.select_for_update()
+            .select_related("provider", "recipient")
+            .get(pk=timesheet.pk)
+        )
+        if locked.status == Timesheet.Status.APPROVED:
+            return locked
+        if locked.status != Timesheet.Status.SUBMITTED:
+            raise TimesheetError(_("This timesheet is not waiting for your review."))
+        total = sum(locked.days.values_list("minutes", flat=True))
+        flags = _review_flags(locked, total)
+        locked.status = Timesheet.Status.APPROVED
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.signature = signature[:120]
+        locked.signed_as_representative = as_representative
+        locked.review_flags = flags
+        locked.county_review = Timesheet.Review.WAITING if flags else Timesheet.Review.NONE
+        locked.save()
+        audit.record(
+            actor=by,
+            action="timesheet.approved",
+            subject=locked,
+            after={
+                "status": locked.status,
+                "signature": locked.signature,
+                "representative": as_representative,
+                "county_review": flags,
+            },
+        )
+        for user in _provider_users(locked.provider_id):
+            notify(
+                user=user,
+                event=Event.TIMESHEET_APPROVED,
+                context={
+                    "recipient_name": locked.recipient.full_name,
+                    **_period_context(locked),
+                    "minutes": total,
+                },
+                key=f"timesheet:{locked.pk}:approved",
+                link=reverse("timesheets:detail", args=[locked.pk]),
+            )
+    return locked
+
+
+def _review_flags(timesheet: Timesheet, minutes: int) -> list[str]:
+    values = parameters(REVIEW_PARAMETERS, on=timesheet.period_start)
+    month = timesheet.period_start.replace(day=1)
+    auth = _in_force(
+        [
+            dict(row)
+            for row in AuthorizedHours.objects.filter(
+                recipient_id=timesheet.recipient_id, program=timesheet.program
+            ).values("monthly_minutes", "effective_from", "effective_to")
+        ],
+        month,
+        _month_end(month),
+        key="effective_from",
+    )
+    submitted = timesheet.first_submitted_at or timezone.now()
+    return rules.review_flags(
+        period=rules.PayPeriod(timesheet.period_start, timesheet.period_end),
+        minutes=minutes,
+        monthly_authorized=auth["monthly_minutes"] if auth else 0,
+        first_submitted_on=timezone.localtime(submitted).date(),
+        first_half_share_bp=values["first_half_exception_share"],
+        late_after_days=values["timesheet_late_days"],
+        random_draw_bp=secrets.randbelow(10_000),
+        random_hold_bp=values["timesheet_random_hold_share"],
+    )
+
+
+def reject(*, timesheet: Timesheet, by: User, reason: str) -> Timesheet:
+    """Return the timesheet to the provider with the recipient's reason; it becomes
+    editable again and goes back to the recipient when resubmitted."""
+    reason = reason.strip()
+    if not reason:
+        raise TimesheetError(_("Say what is wrong, so the provider can correct it."))
+    with transaction.atomic():
+        locked = (
+            Timesheet.objects.select_for_update()
+            .select_related("provider", "recipient")
+            .get(pk=timesheet.pk)
+        )
+        if locked.status == Timesheet.Status.REJECTED:
+            return locked
+        if locked.status != Timesheet.Status.SUBMITTED:
+            raise TimesheetError(_("This timesheet is not waiting for your review."))
+        locked.status = Timesheet.Status.REJECTED
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.rejection_reason = reason[:1000]
+        locked.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+        audit.record(
+            actor=by,
+            action="timesheet.rejected",
+            subject=locked,
+            after={"status": locked.status},
+            reason=locked.rejection_reason,
+        )
+        for user in _provider_users(locked.provider_id):
+            notify(
+                user=user,
+                event=Event.TIMESHEET_REJECTED,
+                context={
+                    "recipient_name": locked.recipient.full_name,
+                    **_period_context(locked),
+                    "reason": locked.rejection_reason,
+                },
+                key=f"timesheet:{locked.pk}:rejected:{locked.submissions}",
+                link=reverse("timesheets:detail", args=[locked.pk]),
+            )
+    return locked
+
+
+class Decision:
+    RELEASE = "release"
+    HOLD = "hold"
+    VOID = "void"
+    ALL = (RELEASE, HOLD, VOID)
+
+
+def decide_review(*, timesheet: Timesheet, by: User, decision: str, reason: str) -> Timesheet:
+    """A county worker's decision on an approved timesheet before payroll: release it for
+    payment, hold it (a manual hold also puts an unflagged timesheet in the queue), or
+    void it (its hours stop counting anywhere). Each decision needs a reason and is
+    audited. Deciding what is already decided changes nothing."""
+    reason = reason.strip()
+    if decision not in Decision.ALL:
+        raise TimesheetError(_("Choose release, hold or void."))
+    if not reason:
+        raise TimesheetError(_("Give the reason for the decision; it is kept in the history."))
+    with transaction.atomic():
+        locked = Timesheet.objects.select_for_update().get(pk=timesheet.pk)
+        if locked.status != Timesheet.Status.APPROVED:
+            raise TimesheetError(_("Only approved timesheets wait for the county's review."))
+        before = {"status": locked.status, "county_review": locked.county_review}
+        if decision == Decision.RELEASE:
+            if locked.county_review == Timesheet.Review.RELEASED:
+                return locked
+            locked.county_review = Timesheet.Review.RELEASED
+        elif decision == Decision.HOLD:
+            if locked.county_review == Timesheet.Review.HELD:
+                return locked
+            locked.county_review = Timesheet.Review.HELD
+            if not locked.review_flags:
+                locked.review_flags = [rules.MANUAL_HOLD]
+        else:
+            locked.status = Timesheet.Status.VOIDED
+            locked.county_review = Timesheet.Review.NONE
+        locked.review_note = reason[:1000]
+        locked.save(update_fields=["status", "county_review", "review_flags", "review_note"])
+        audit.record(
+            actor=by,
+            action=f"timesheet.county_{decision}",
+            subject=locked,
+            before=before,
+            after={"status": locked.status, "county_review": locked.county_review},
+            reason=locked.review_note,
+        )
+    return locked
