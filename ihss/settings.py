@@ -389,6 +389,9 @@ SECOND_FACTOR_THROTTLE_FACTOR = env_int("SECOND_FACTOR_THROTTLE_FACTOR", 1)
 # Sensitive changes (email, phone, password, direct deposit, second factor) need the
 # password or an emailed or texted code given this recently.
 STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 10 * 60)
+# A recipient signs a timesheet without confirming again if they signed in (or confirmed
+# it is them) at most this long ago.
+SIGNATURE_REAUTH_SECONDS = env_int("SIGNATURE_REAUTH_SECONDS", 15 * 60)
 OTP_WEBAUTHN_RP_NAME = "IHSS Portal"
 # Passkeys are bound to this domain: changing it later means everyone enrolls again.
 OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", _PORTAL.hostname or "localhost")

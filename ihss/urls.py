@@ -31,6 +31,7 @@ urlpatterns = [
     path("language/", accounts_views.set_language, name="set_language"),
     path("cases/", include("ihss.cases.urls")),
     path("messages/", include("ihss.notifications.urls")),
+    path("timesheets/", include("ihss.timesheets.urls")),
     path("accounts/", include("ihss.accounts.urls")),
     path("passkeys/", include("ihss.accounts.passkeys")),
     path("api/v1/", api_urls()),

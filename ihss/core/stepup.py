@@ -33,11 +33,15 @@ def forget_confirmation(request: HttpRequest) -> None:
     request.session.pop(CONFIRMED_AT_KEY, None)
 
 
-def is_recent(request: HttpRequest, *, now: float | None = None) -> bool:
+def is_recent(
+    request: HttpRequest, *, now: float | None = None, max_age: int | None = None
+) -> bool:
+    """Whether the person confirmed it is them (or signed in) within `max_age` seconds
+    (STEP_UP_SECONDS unless given)."""
     confirmed_at = request.session.get(CONFIRMED_AT_KEY)
     if confirmed_at is None:
         return False
-    allowed = settings.STEP_UP_SECONDS
+    allowed = settings.STEP_UP_SECONDS if max_age is None else max_age
     if request.method == "POST":
         allowed += settings.SESSION_COOKIE_AGE
     age = (time.time() if now is None else now) - confirmed_at

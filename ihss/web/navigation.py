@@ -22,7 +22,10 @@ ROLE_HOME = {
 
 # Extra links per role, after its home page: (url name, label).
 ROLE_LINKS: dict[str, list[tuple[str, Any]]] = {
+    Role.PROVIDER: [("timesheets:mine", _("Timesheets"))],
+    Role.RECIPIENT: [("timesheets:review", _("Timesheets"))],
     Role.COUNTY_STAFF: [
+        ("timesheets:county", _("Timesheet review")),
         ("cases:recipient-list", _("Recipients")),
         ("cases:provider-list", _("Providers")),
         ("cases:import", _("Import")),
@@ -34,6 +37,7 @@ ROLE_LINKS: dict[str, list[tuple[str, Any]]] = {
         ("notifications:outbox", _("Outbox")),
     ],
     Role.STATE_ADMIN: [
+        ("timesheets:county", _("Timesheet review")),
         ("cases:recipient-list", _("Recipients")),
         ("cases:provider-list", _("Providers")),
         ("cases:import", _("Import")),

@@ -1,0 +1,136 @@
+"""Forms of the timesheet pages: a workweek of days, the signature, the return reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ihss.timesheets import rules
+from ihss.timesheets.models import DayEntry, Location
+from ihss.timesheets.services import DayInput
+
+
+class DayForm(forms.Form):
+    """One day: hours and minutes worked, start and end time, location. Blank = not worked."""
+
+    hours = forms.IntegerField(
+        label=gettext_lazy("Hours"), min_value=0, max_value=24, required=False
+    )
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes"), min_value=0, max_value=59, required=False
+    )
+    start = forms.TimeField(label=gettext_lazy("Start time"), required=False)
+    end = forms.TimeField(label=gettext_lazy("End time"), required=False)
+    location = forms.ChoiceField(
+        label=gettext_lazy("Location"),
+        choices=[("", gettext_lazy("- Select -")), *Location.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, day: dt.date, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", day.isoformat())
+        super().__init__(*args, **kwargs)
+        self.day = day
+        name = date_format(day, "l, N j")
+        for name in ("hours", "minutes"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "class": "usa-input"})
+        self.fields["start"].widget = forms.TimeInput(
+            attrs={"type": "time", "class": "usa-input"}, format="%H:%M"
+        )
+        self.fields["end"].widget = forms.TimeInput(
+            attrs={"type": "time", "class": "usa-input"}, format="%H:%M"
+        )
+        self.fields["location"].widget.attrs["class"] = "usa-select"
+        self.day_name = name
+
+    @staticmethod
+    def initial_for(entry: DayEntry | None) -> dict[str, Any]:
+        if entry is None:
+            return {}
+        hours, minutes = divmod(entry.minutes, 60)
+        return {
+            "hours": hours,
+            "minutes": minutes,
+            "start": entry.start,
+            "end": entry.end,
+            "location": entry.location,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        hours = data.get("hours") or 0
+        minutes = data.get("minutes") or 0
+        total = hours * 60 + minutes
+        data["total"] = total
+        if self.errors:
+            return data
+        if total == 0:
+            if data.get("start") or data.get("end"):
+                raise forms.ValidationError(
+                    _("Enter the hours worked, or clear the start and end times.")
+                )
+            return data
+        if total > rules.HourLimits().day:
+            self.add_error("minutes", _("A day has only 24 hours."))
+        start, end = data.get("start"), data.get("end")
+        if start is None:
+            self.add_error("start", _("Enter the time you started."))
+        if end is None:
+            self.add_error("end", _("Enter the time you finished."))
+        if not data.get("location"):
+            self.add_error("location", _("Choose where you worked."))
+        if start is not None and end is not None and total > rules.span_minutes(start, end):
+            self.add_error(
+                "end",
+                _("You worked more hours than there are between the start and end times."),
+            )
+        return data
+
+    def typed(self) -> DayInput:
+        data = self.cleaned_data
+        if not data.get("total"):
+            return DayInput(0)
+        return DayInput(data["total"], data["start"], data["end"], data["location"])
+
+    def lenient_minutes(self) -> int:
+        """The typed minutes even when another field of the day is wrong (for the live
+        check while typing); 0 when the numbers themselves are not numbers."""
+        total = 0
+        for name, factor in (("hours", 60), ("minutes", 1)):
+            raw = (self.data.get(self.add_prefix(name)) or "").strip()
+            if raw.isdigit():
+                total += int(raw) * factor
+        return min(total, 24 * 60)
+
+
+class SignatureForm(forms.Form):
+    attest = forms.BooleanField(
+        label=gettext_lazy(
+            "I confirm that the hours on this timesheet are true and correct, and that the "
+            "services were provided as entered."
+        ),
+        error_messages={"required": gettext_lazy("Check the box to confirm the hours.")},
+    )
+    signature = forms.CharField(
+        label=gettext_lazy("Type your full name as your signature"),
+        max_length=120,
+        error_messages={"required": gettext_lazy("Type your full name to sign.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("What is wrong?"),
+        help_text=gettext_lazy("The provider sees this and can correct the timesheet."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": gettext_lazy("Say what is wrong, so the provider can correct it.")
+        },
+    )

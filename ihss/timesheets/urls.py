@@ -1,0 +1,19 @@
+from django.urls import path
+
+from ihss.timesheets import views
+
+app_name = "timesheets"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("start/", views.start, name="start"),
+    path("review/", views.review, name="review"),
+    path("county-review/", views.county_queue, name="county"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/week/<str:week_start>/", views.week, name="week"),
+    path("<int:pk>/week/<str:week_start>/check/", views.week_check, name="week-check"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/return/", views.reject, name="reject"),
+    path("<int:pk>/county-review/", views.county_decide, name="county-decide"),
+]
