@@ -48,6 +48,7 @@ from ihss.notifications.models import (
     Notification,
     Preference,
 )
+from ihss.timesheets.models import DayEntry, Timesheet
 
 ANONYMOUS = "anonymous"
 OPTIONAL_EVENT = Event.TIMESHEET_APPROVED  # a notice a person may switch off
@@ -84,6 +85,7 @@ class Side:
     assignment: Any
     exemption: Any
     travel: Any
+    timesheet: Any  # sent to the recipient, waiting for review
     names: list[str]
 
 
@@ -123,7 +125,18 @@ def _side(code: str, names: tuple[str, str, str]) -> Side:
         signed_on=start,
         effective_from=start,
     )
-    return Side(recipient, provider, assignment, exemption, travel, list(names))
+    timesheet = Timesheet.objects.create(
+        provider=provider,
+        recipient=recipient,
+        program="IHSS",
+        period_start=dt.date(2026, 11, 1),
+        period_end=dt.date(2026, 11, 15),
+        status=Timesheet.Status.SUBMITTED,
+    )
+    DayEntry.objects.create(
+        timesheet=timesheet, day=dt.date(2026, 11, 2), minutes=120, location="home"
+    )
+    return Side(recipient, provider, assignment, exemption, travel, timesheet, list(names))
 
 
 def _scope(role: str, side: Side, code: str) -> dict[str, Any]:

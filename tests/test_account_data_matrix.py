@@ -74,6 +74,9 @@ SIGN_IN = "sent to sign in"
 INVALID_LINK = "the invalid-link page"  # 200 with state "invalid"
 
 MISSING_PK = 10**9
+# Roles with a timesheet of their own to ask for (the provider's, the recipient's, the
+# county's); the desk and the state read any.
+TIMESHEET_HOLDERS = {PROVIDER, RECIPIENT, COUNTY, DESK, STATE}
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,10 @@ def case(record: str | None = None, *, writes: bool = False, api: bool = False) 
 
 def role_page(role: str) -> Rule:
     return Rule(roles=frozenset({role}))
+
+
+def timesheet_step(role: str, *methods: str) -> Rule:
+    return Rule(record="timesheet", roles=frozenset({role}), methods=methods)
 
 
 IMPORT_JOB = Rule(record="import", others=frozenset({STATE}))
@@ -213,6 +220,25 @@ RULES: dict[str, Rule] = {
     "api-v1:mark_unread": own("post", api=True, record="message"),
     "api-v1:preferences": own(api=True),
     "api-v1:set_preferences": own("put", api=True),
+    # Timesheets: the provider's and the recipient's own, their county's, the desk's
+    # and the state's to read. (The workflow's own access tests: ihss/timesheets/tests.)
+    "timesheets:mine": role_page(PROVIDER),
+    "timesheets:start": Rule(roles=frozenset({PROVIDER}), methods=("post",), ok=404),
+    "timesheets:review": role_page(RECIPIENT),
+    "timesheets:county": Rule(roles=CASE_ROLES),
+    "timesheets:detail": Rule(record="timesheet", others=STATEWIDE),
+    "timesheets:week": timesheet_step(PROVIDER, "get", "post"),
+    "timesheets:week-check": timesheet_step(PROVIDER, "post"),
+    "timesheets:submit": timesheet_step(PROVIDER, "post"),
+    # (Its POST, the signature, is tested with a body in ihss/timesheets/tests.)
+    "timesheets:approve": timesheet_step(RECIPIENT, "get"),
+    # Returning with no reason is refused (400) and changes nothing.
+    "timesheets:reject": Rule(
+        record="timesheet", roles=frozenset({RECIPIENT}), methods=("post",), ok=400
+    ),
+    "timesheets:county-decide": Rule(
+        record="timesheet", roles=CASE_WRITERS, methods=("post",), others=frozenset({STATE})
+    ),
     # Home pages.
     "home": own(),
     "provider-home": role_page(PROVIDER),
@@ -329,6 +355,13 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         side = world.fresno if whose == "twin" else world.la
         pk = MISSING_PK if whose == "missing" else getattr(side, kind).pk
         return {"provider_number": side.provider.provider_number, "pk": pk}
+    if kind == "timesheet":
+        if whose == "missing":
+            return {"pk": MISSING_PK, "week_start": "2026-11-01"}
+        if whose == "own" and role not in TIMESHEET_HOLDERS:
+            return None
+        side = world.la if whose == "own" else world.fresno
+        return {"pk": side.timesheet.pk, "week_start": "2026-11-01"}
     if kind == "unsubscribe":
         mine = (me or world.mine[PROVIDER]).unsubscribe_token()
         token = {"own": mine, "twin": _forged(mine, twin.unsubscribe_token())}.get(whose)

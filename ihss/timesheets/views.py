@@ -227,6 +227,7 @@ def _own_editable(request: AuthenticatedHttpRequest, pk: int) -> Timesheet:
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(Role.PROVIDER)
 def week(request: AuthenticatedHttpRequest, pk: int, week_start: str) -> HttpResponse:
     timesheet = _own_editable(request, pk)
     workweek = _week_of(timesheet, week_start)
@@ -277,6 +278,7 @@ def _panel(
 
 
 @require_POST
+@role_required(Role.PROVIDER)
 def week_check(request: AuthenticatedHttpRequest, pk: int, week_start: str) -> HttpResponse:
     """The remaining hours and any refusals as the typed (unsaved) week would leave them:
     the live panel beside the form, asked for by htmx on every change."""
@@ -292,6 +294,7 @@ def week_check(request: AuthenticatedHttpRequest, pk: int, week_start: str) -> H
 
 
 @require_POST
+@role_required(Role.PROVIDER)
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     timesheet = _own_editable(request, pk)
     try:
@@ -316,6 +319,7 @@ def _reviewable(request: AuthenticatedHttpRequest, pk: int) -> Timesheet:
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(Role.RECIPIENT)
 def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The electronic signature. A sign-in older than SIGNATURE_REAUTH_SECONDS must be
     confirmed again (password or a code) before the signature counts."""
@@ -356,6 +360,7 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@role_required(Role.RECIPIENT)
 def reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     timesheet = _reviewable(request, pk)
     form = RejectForm(request.POST)
@@ -416,6 +421,7 @@ def county_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@role_required(Role.COUNTY_STAFF, Role.STATE_ADMIN)
 def county_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     timesheet = access.timesheet_for(request.user, pk)
     if not access.can_decide_county_review(request.user, timesheet):
