@@ -56,5 +56,21 @@ def explain(refusal: rules.Refusal) -> str:
             "The week starting %(week)s would total %(total)s in IHSS and WPCS together; "
             "the limit is %(limit)s."
         ),
+        rules.TRAVEL_NO_AGREEMENT: _(
+            "On %(day)s you claimed %(total)s of travel to this recipient, but no travel "
+            "agreement (SOC 2255) covers travel to them from the recipient before."
+        ),
+        rules.TRAVEL_NOT_BETWEEN_WORK: _(
+            "On %(day)s you claimed %(total)s of travel to this recipient: travel time is "
+            "paid only directly between two different recipients you worked for that day."
+        ),
+        rules.TRAVEL_AGREEMENT_WEEK: _(
+            "The week starting %(week)s would total %(total)s of travel to this recipient "
+            "from the one before; your travel agreement allows %(limit)s a week."
+        ),
+        rules.TRAVEL_WEEK: _(
+            "The week starting %(week)s would total %(total)s of travel time; the limit is "
+            "%(limit)s a week."
+        ),
     }
     return messages[refusal.rule] % numbers
