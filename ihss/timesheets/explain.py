@@ -72,5 +72,20 @@ def explain(refusal: rules.Refusal) -> str:
             "The week starting %(week)s would total %(total)s of travel time; the limit is "
             "%(limit)s a week."
         ),
+        rules.SICK_NOT_YET_USABLE: _(
+            "Your paid sick leave cannot be used on %(day)s yet. It is earned after your "
+            "first 100 hours of work, and can be used after 200 more hours or 60 days, "
+            "whichever comes first."
+        ),
+        rules.SICK_MINIMUM: _(
+            "A sick leave claim must be at least %(limit)s; this one is %(total)s."
+        ),
+        rules.SICK_STEP: _(
+            "%(total)s cannot be claimed: after the first hour, sick leave is claimed in "
+            "steps of %(limit)s."
+        ),
+        rules.SICK_OVER_BALANCE: _(
+            "This claim of %(total)s is more than your paid sick leave balance of %(limit)s."
+        ),
     }
     return messages[refusal.rule] % numbers
