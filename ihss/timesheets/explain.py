@@ -7,6 +7,8 @@ recipients; the limit is 66 h."
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -56,5 +58,105 @@ def explain(refusal: rules.Refusal) -> str:
             "The week starting %(week)s would total %(total)s in IHSS and WPCS together; "
             "the limit is %(limit)s."
         ),
+        rules.TRAVEL_NO_AGREEMENT: _(
+            "On %(day)s you claimed %(total)s of travel to this recipient, but no travel "
+            "agreement (SOC 2255) covers travel to them from the recipient before."
+        ),
+        rules.TRAVEL_NOT_BETWEEN_WORK: _(
+            "On %(day)s you claimed %(total)s of travel to this recipient: travel time is "
+            "paid only directly between two different recipients you worked for that day."
+        ),
+        rules.TRAVEL_AGREEMENT_WEEK: _(
+            "The week starting %(week)s would total %(total)s of travel to this recipient "
+            "from the one before; your travel agreement allows %(limit)s a week."
+        ),
+        rules.TRAVEL_WEEK: _(
+            "The week starting %(week)s would total %(total)s of travel time; the limit is "
+            "%(limit)s a week."
+        ),
+        rules.SICK_NOT_YET_USABLE: _(
+            "Your paid sick leave cannot be used on %(day)s yet. It is earned after your "
+            "first 100 hours of work, and can be used after 200 more hours or 60 days, "
+            "whichever comes first."
+        ),
+        rules.SICK_MINIMUM: _(
+            "A sick leave claim must be at least %(limit)s; this one is %(total)s."
+        ),
+        rules.SICK_STEP: _(
+            "%(total)s cannot be claimed: after the first hour, sick leave is claimed in "
+            "steps of %(limit)s."
+        ),
+        rules.SICK_OVER_BALANCE: _(
+            "This claim of %(total)s is more than your paid sick leave balance of %(limit)s."
+        ),
     }
     return messages[refusal.rule] % numbers
+
+
+def explain_violation(
+    code: str, *, limits: rules.HourLimits | None = None, exempt: bool = False
+) -> str:
+    """A violation (rules.VIOLATION_CODES) in plain words, with the limit that was passed:
+    66 hours, or 90 for a provider with an exemption."""
+    limits = limits or rules.HourLimits()
+    weekly_cap = limits.exempt_week if exempt else limits.multi_recipient_week
+    messages = {
+        rules.VIOLATION_OVER_40: _(
+            "You worked more than %(overtime)s in a workweek for a recipient authorized "
+            "%(overtime)s a week or less, without the county's approval."
+        ),
+        rules.VIOLATION_WEEKLY_MAXIMUM: _(
+            "You worked more hours in a workweek than the recipient's weekly maximum, "
+            "without the county's approval."
+        ),
+        rules.VIOLATION_OVER_66: _(
+            "Your hours in a workweek for all your recipients together passed %(cap)s."
+        ),
+        rules.VIOLATION_TRAVEL_OVER_7: _("Your travel time in a workweek passed %(travel)s."),
+    }
+    return messages[code] % {
+        "overtime": format_minutes(limits.overtime_after),
+        "cap": format_minutes(weekly_cap),
+        "travel": format_minutes(limits.travel_week),
+    }
+
+
+def explain_outcome(outcome: rules.ViolationOutcome) -> str:
+    """What a recorded violation brings, in plain words, with its dates."""
+
+    def day(value: dt.date | None) -> str:
+        return date_format(value, "DATE_FORMAT") if value else ""
+
+    numbers = {
+        "number": outcome.number,
+        "dispute_by": day(outcome.dispute_by),
+        "training_due": day(outcome.training_due),
+        "start": day(outcome.suspended_from or outcome.ineligible_from),
+        "end": day(outcome.suspended_until or outcome.ineligible_until),
+    }
+    messages = {
+        rules.CONSEQUENCE_TRACKED_ONLY: _(
+            "This violation is recorded but not counted: a violation was already counted "
+            "this calendar month."
+        ),
+        rules.CONSEQUENCE_NOTICE: _(
+            "This is violation number %(number)s. You may ask the county to review it "
+            "by %(dispute_by)s."
+        ),
+        rules.CONSEQUENCE_NOTICE_WITH_TRAINING: _(
+            "This is violation number %(number)s. If you complete the one-time self-study "
+            "training by %(training_due)s, it will be removed; this offer is made only once. "
+            "You may ask the county to review it by %(dispute_by)s."
+        ),
+        rules.CONSEQUENCE_SUSPENSION: _(
+            "This is violation number %(number)s: you are suspended from working as an IHSS "
+            "provider from %(start)s to %(end)s. You may ask the county to review it by "
+            "%(dispute_by)s."
+        ),
+        rules.CONSEQUENCE_INELIGIBILITY: _(
+            "This is violation number %(number)s: you cannot work as an IHSS provider from "
+            "%(start)s to %(end)s, and must then enroll again. Your violation count starts "
+            "again from zero. You may ask the county to review it by %(dispute_by)s."
+        ),
+    }
+    return messages[outcome.consequence] % numbers
