@@ -512,7 +512,7 @@ def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> T
             "pk", flat=True
         ).get()
         locked = (
-            Timesheet.objects.select_for_update()
+            Timesheet.objects.select_for_update(of=("self",))
             .select_related("provider", "recipient")
             .get(pk=timesheet.pk)
         )
@@ -585,7 +585,7 @@ def approve(
         raise TimesheetError(_("Type your full name to sign."))
     with transaction.atomic():
         locked = (
-            Timesheet.objects.select_for_update()
+            Timesheet.objects.select_for_update(of=("self",))
             .select_related("provider", "recipient")
             .get(pk=timesheet.pk)
         )
@@ -664,7 +664,7 @@ def reject(*, timesheet: Timesheet, by: User, reason: str) -> Timesheet:
         raise TimesheetError(_("Say what is wrong, so the provider can correct it."))
     with transaction.atomic():
         locked = (
-            Timesheet.objects.select_for_update()
+            Timesheet.objects.select_for_update(of=("self",))
             .select_related("provider", "recipient")
             .get(pk=timesheet.pk)
         )
