@@ -37,6 +37,8 @@ from ihss.notifications import services
 from ihss.notifications.events import SPECS, Event
 from ihss.notifications.models import Delivery, MobileVerification, Notification
 from ihss.notifications.services import notify
+from ihss.timesheets.models import DayEntry, Location, Timesheet
+from ihss.timesheets.rules import pay_period_containing
 from tests.browser.support import CHROMIUM_ARGS, DESKTOP, chromium_path, chromium_skip_reason
 
 PASSWORD = cast_builders.PASSWORD
@@ -170,6 +172,8 @@ class Cast:
     unsubscribe_token: str
     token: PersonalAccessToken
     waiting: User  # registered, email not confirmed yet
+    timesheet: Timesheet  # Ana's for Rosa, last pay period, being filled in
+    sent_timesheet: Timesheet  # Ana's for Harold, last pay period, waiting for Harold
 
 
 @pytest.fixture
@@ -281,6 +285,32 @@ def cast(live_server) -> Cast:
     )
     waiting = cast_builders.make_user("waiting.person")
     User.objects.filter(pk=waiting.pk).update(is_active=False)
+    # Timesheets of the last pay period (every day of it has passed): one being filled
+    # in, one sent to Harold (the person with every role reviews it as his recipient).
+    period = pay_period_containing(
+        pay_period_containing(timezone.localdate()).start - dt.timedelta(days=1)
+    )
+    draft, sent = (
+        Timesheet.objects.create(
+            provider=ana,
+            recipient=who,
+            program="IHSS",
+            period_start=period.start,
+            period_end=period.end,
+            status=status,
+        )
+        for who, status in ((rosa, Timesheet.Status.DRAFT), (harold, Timesheet.Status.SUBMITTED))
+    )
+    for sheet in (draft, sent):
+        DayEntry.objects.create(
+            timesheet=sheet,
+            day=period.start,
+            minutes=4 * 60 + 30,
+            start=dt.time(8, 0),
+            end=dt.time(12, 30),
+            location=Location.HOME,
+        )
+    Membership.objects.create(user=every_role, role=Role.RECIPIENT, recipient=harold)
     return Cast(
         recipient=rosa,
         other_recipient=harold,
@@ -299,4 +329,6 @@ def cast(live_server) -> Cast:
         ],
         token=token,
         waiting=waiting,
+        timesheet=draft,
+        sent_timesheet=sent,
     )

@@ -22,6 +22,7 @@ import pytest
 from django.urls import reverse
 
 from ihss.accounts.models import Role
+from ihss.timesheets.rules import workweek_containing
 from ihss.web.navigation import ROLE_HOME
 from tests.browser.conftest import PASSWORD, Cast, start_session
 from tests.browser.support import (
@@ -60,6 +61,11 @@ SKIP_NAMES = {
     "opened in test_second_factor_story.py",
     "accounts:recovery-codes": "POST only: its page is seen in test_second_factor_story.py",
     "accounts:factor-remove": "needs an app or passkey: opened in test_second_factor_story.py",
+    "timesheets:start": "POST only: the Start button on the timesheet list",
+    "timesheets:week-check": "htmx fragment of the week page; its panel is checked inside it",
+    "timesheets:submit": "POST only: the Send button (test_timesheet_story.py)",
+    "timesheets:reject": "POST only: the Return form on a timesheet (test_timesheet_story.py)",
+    "timesheets:county-decide": "POST only: the county's decision form (test_timesheet_story.py)",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -130,6 +136,8 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "desk-account": lambda c: c.by_role[Role.PROVIDER].pk,
     "token": lambda c: c.token.pk,
     "message": lambda c: c.message.pk,
+    "approve": lambda c: c.sent_timesheet.pk,  # before "timesheet": only a sent one is signed
+    "timesheet": lambda c: c.timesheet.pk,
 }
 NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
     "case_number": lambda c: c.recipient.case_number,
@@ -137,6 +145,7 @@ NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
     "layout": lambda c: "recipients",  # the CSV import's file layouts
     "token": lambda c: c.unsubscribe_token,  # also an expired registration link
     "uidb64": lambda c: "MQ",
+    "week_start": lambda c: workweek_containing(c.timesheet.period_start).start.isoformat(),
 }
 
 
