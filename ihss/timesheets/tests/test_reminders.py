@@ -58,3 +58,29 @@ def test_a_second_run_or_a_second_scheduler_reminds_nobody_twice(working_provide
 def test_no_reminder_on_other_days(working_provider):
     run_scheduler_at(dt.datetime(2026, 11, 10, 9, 5, tzinfo=PACIFIC))
     assert not Notification.objects.exists()
+
+
+def test_a_timesheet_not_reviewed_in_3_days_reminds_the_recipient_and_tells_the_provider(
+    world, django_capture_on_commit_callbacks
+):
+    from ihss.timesheets import services
+    from ihss.timesheets.reminders import no_recipient_action
+
+    sheet = world.fill(world.open(0, dt.date(2026, 11, 8)), {dt.date(2026, 11, 8): 120})
+    with time_machine.travel(dt.datetime(2026, 11, 16, 12, 0, tzinfo=PACIFIC), tick=False):
+        services.submit(timesheet=sheet, by=world.provider_user)
+    reviewed = world.fill(world.open(1, dt.date(2026, 11, 8)), {dt.date(2026, 11, 9): 60})
+    with time_machine.travel(dt.datetime(2026, 11, 16, 12, 0, tzinfo=PACIFIC), tick=False):
+        services.submit(timesheet=reviewed, by=world.provider_user)
+    services.approve(timesheet=reviewed, by=world.recipient_users[1], signature="Wei Chen")
+
+    assert no_recipient_action(dt.datetime(2026, 11, 19, 10, 0, tzinfo=PACIFIC)) == 0  # 3rd day
+    assert no_recipient_action(dt.datetime(2026, 11, 20, 10, 0, tzinfo=PACIFIC)) == 2
+    assert no_recipient_action(dt.datetime(2026, 11, 21, 10, 0, tzinfo=PACIFIC)) == 0  # once
+    reminder = Notification.objects.get(
+        event="timesheet_ready_for_review", key__contains="reminder"
+    )
+    assert reminder.user == world.recipient_users[0]
+    told = Notification.objects.get(event="timesheet_no_recipient_action")
+    assert told.user == world.provider_user
+    assert told.context["submitted_on"] == "2026-11-16"
