@@ -225,6 +225,7 @@ RULES: dict[str, Rule] = {
     "timesheets:mine": role_page(PROVIDER),
     "timesheets:start": Rule(roles=frozenset({PROVIDER}), methods=("post",), ok=404),
     "timesheets:review": role_page(RECIPIENT),
+    "timesheets:hours": role_page(RECIPIENT),
     "timesheets:county": Rule(roles=CASE_ROLES),
     "timesheets:detail": Rule(record="timesheet", others=STATEWIDE),
     "timesheets:week": timesheet_step(PROVIDER, "get", "post"),

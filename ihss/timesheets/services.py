@@ -745,3 +745,106 @@ def decide_review(*, timesheet: Timesheet, by: User, decision: str, reason: str)
             reason=locked.review_note,
         )
     return locked
+
+
+# --- The recipient's hours, authorized and used -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProviderUse:
+    provider: Provider
+    by_week: dict[dt.date, int]
+    month: int
+
+
+@dataclass(frozen=True)
+class HoursTable:
+    """One recipient's authorization in one program and month, against the hours sent by
+    each provider (waiting for review or approved), per workweek and for the month."""
+
+    recipient: Recipient
+    program: str
+    month: dt.date
+    authorized: int
+    weeks: list[rules.Workweek]
+    providers: list[ProviderUse]
+
+    @property
+    def weekly_maximum(self) -> int:
+        return rules.weekly_maximum(self.authorized)
+
+    @property
+    def week_totals(self) -> dict[dt.date, int]:
+        return {w.start: sum(p.by_week.get(w.start, 0) for p in self.providers) for w in self.weeks}
+
+    @property
+    def month_total(self) -> int:
+        return sum(p.month for p in self.providers)
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.authorized - self.month_total)
+
+
+def recipient_hours(recipients: list[Recipient], month: dt.date) -> list[HoursTable]:
+    """Authorized against used hours of `recipients` in `month`: three queries."""
+    month = month.replace(day=1)
+    end = _month_end(month)
+    weeks = rules.workweeks_touching(rules.PayPeriod(month, end))
+    first, last = weeks[0].start, weeks[-1].end
+    ids = [r.pk for r in recipients]
+    authorizations: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for row in (
+        AuthorizedHours.objects.filter(recipient_id__in=ids, effective_from__lte=end)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=month))
+        .values("recipient_id", "program", "monthly_minutes", "effective_from", "effective_to")
+    ):
+        authorizations.setdefault((row["recipient_id"], row["program"]), []).append(dict(row))
+    used: dict[tuple[int, str], dict[int, dict[str, Any]]] = {}
+    provider_ids: set[int] = set()
+    for entry in (
+        DayEntry.objects.filter(
+            timesheet__recipient_id__in=ids,
+            day__range=(first, last),
+            timesheet__status__in=Timesheet.COUNTED_FOR_OTHERS,
+        )
+        .values("timesheet__recipient_id", "timesheet__program", "timesheet__provider_id", "day")
+        .annotate(total=Sum("minutes"))
+    ):
+        pair = (entry["timesheet__recipient_id"], entry["timesheet__program"])
+        provider_id = entry["timesheet__provider_id"]
+        provider_ids.add(provider_id)
+        cell = used.setdefault(pair, {}).setdefault(provider_id, {"weeks": {}, "month": 0})
+        week = rules.workweek_containing(entry["day"]).start
+        cell["weeks"][week] = cell["weeks"].get(week, 0) + entry["total"]
+        if month <= entry["day"] <= end:
+            cell["month"] += entry["total"]
+    providers = {
+        p.pk: p for p in Provider.objects.filter(pk__in=provider_ids).defer("ssn").order_by()
+    }
+    tables = []
+    for recipient in recipients:
+        programs = sorted(
+            {p for r, p in authorizations if r == recipient.pk}
+            | {p for r, p in used if r == recipient.pk}
+        )
+        for program in programs:
+            auth = _in_force(
+                authorizations.get((recipient.pk, program), []), month, end, key="effective_from"
+            )
+            uses = [
+                ProviderUse(providers[pid], cell["weeks"], cell["month"])
+                for pid, cell in used.get((recipient.pk, program), {}).items()
+            ]
+            uses.sort(key=lambda u: (u.provider.last_name, u.provider.first_name))
+            tables.append(
+                HoursTable(
+                    recipient=recipient,
+                    program=program,
+                    month=month,
+                    authorized=auth["monthly_minutes"] if auth else 0,
+                    weeks=weeks,
+                    providers=uses,
+                )
+            )
+    return tables

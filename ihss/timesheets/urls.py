@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("start/", views.start, name="start"),
     path("review/", views.review, name="review"),
+    path("hours/", views.hours, name="hours"),
     path("county-review/", views.county_queue, name="county"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/week/<str:week_start>/", views.week, name="week"),

@@ -438,3 +438,30 @@ def county_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("timesheets:detail", timesheet.pk)
     messages.success(request, _("Your decision is recorded."))
     return redirect("timesheets:county")
+
+
+@require_GET
+@role_required(Role.RECIPIENT)
+def hours(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The recipient's dashboard: authorized against used hours, per week and month, per
+    provider and in total (hours sent for review or approved)."""
+    today = timezone.localdate()
+    try:
+        month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        month = today.replace(day=1)
+    recipients = [
+        m.recipient for m in request.user.memberships_as(Role.RECIPIENT) if m.recipient is not None
+    ]
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "timesheets/hours.html",
+        {
+            "tables": services.recipient_hours(recipients, month),
+            "month": month,
+            "previous": previous,
+            "following": following if following <= today else None,
+        },
+    )

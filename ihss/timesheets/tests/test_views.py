@@ -224,3 +224,32 @@ def test_the_review_list_costs_the_same_for_one_or_many_providers(
 # (and its count).
 QUEUE_QUERIES = 9
 REVIEW_QUERIES = 8
+
+
+def test_the_recipient_sees_authorized_against_used_hours_per_provider_and_week(world, client):
+    other = cast.make_active_provider(first_name="Luis", last_name="Mora")
+    cast.assign(other, world.recipients[0], 100 * H)
+    other_user = cast.make_user("luis", Role.PROVIDER, provider=other)
+    mine = world.fill(world.open(0, NOV_8), {NOV_8: 8 * H, NOV_8 + dt.timedelta(days=7): 2 * H})
+    services.submit(timesheet=mine, by=world.provider_user)
+    theirs = services.open_timesheet(
+        provider=other, recipient=world.recipients[0], program="IHSS", day=NOV_8, by=other_user
+    )
+    services.save_week(
+        timesheet=theirs,
+        days={NOV_8: services.DayInput(3 * H, dt.time(18), dt.time(21), "home")},
+        by=other_user,
+    )
+    services.submit(timesheet=theirs, by=other_user)
+    world.fill(world.open(0, dt.date(2026, 11, 16)), {dt.date(2026, 11, 16): 5 * H})  # a draft
+
+    [table] = services.recipient_hours([world.recipients[0]], dt.date(2026, 11, 1))
+    assert (table.authorized, table.month_total, table.remaining) == (283 * H, 13 * H, 270 * H)
+    assert table.week_totals[NOV_8] == 11 * H
+    assert [(u.provider.last_name, u.month) for u in table.providers] == [
+        ("Mora", 3 * H),
+        ("Reyes", 10 * H),
+    ]
+    client.force_login(world.recipient_users[0])
+    page = client.get("/timesheets/hours/?month=2026-11").content.decode()
+    assert "Luis Mora" in page and "11 h" in page and "13 h" in page
