@@ -48,7 +48,7 @@ from ihss.notifications.models import (
     Notification,
     Preference,
 )
-from ihss.timesheets.models import DayEntry, Timesheet
+from ihss.timesheets.models import DayEntry, Timesheet, Violation
 
 ANONYMOUS = "anonymous"
 OPTIONAL_EVENT = Event.TIMESHEET_APPROVED  # a notice a person may switch off
@@ -86,6 +86,7 @@ class Side:
     exemption: Any
     travel: Any
     timesheet: Any  # sent to the recipient, waiting for review
+    violation: Any  # a first violation of the provider
     names: list[str]
 
 
@@ -136,7 +137,19 @@ def _side(code: str, names: tuple[str, str, str]) -> Side:
     DayEntry.objects.create(
         timesheet=timesheet, day=dt.date(2026, 11, 2), minutes=120, location="home"
     )
-    return Side(recipient, provider, assignment, exemption, travel, timesheet, list(names))
+    violation = Violation.objects.create(
+        provider=provider,
+        week_start=dt.date(2026, 10, 4),
+        codes=["over_66_hours"],
+        noticed_on=dt.date(2026, 10, 20),
+        counted=True,
+        number=1,
+        consequence="notice",
+        dispute_by=dt.date(2026, 10, 30),
+    )
+    return Side(
+        recipient, provider, assignment, exemption, travel, timesheet, violation, list(names)
+    )
 
 
 def _scope(role: str, side: Side, code: str) -> dict[str, Any]:

@@ -77,6 +77,7 @@ MISSING_PK = 10**9
 # Roles with a timesheet of their own to ask for (the provider's, the recipient's, the
 # county's); the desk and the state read any.
 TIMESHEET_HOLDERS = {PROVIDER, RECIPIENT, COUNTY, DESK, STATE}
+VIOLATION_HOLDERS = {PROVIDER, COUNTY, DESK, STATE}
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,9 @@ RULES: dict[str, Rule] = {
     "timesheets:start": Rule(roles=frozenset({PROVIDER}), methods=("post",), ok=404),
     "timesheets:review": role_page(RECIPIENT),
     "timesheets:hours": role_page(RECIPIENT),
+    "timesheets:violations": Rule(roles=frozenset({PROVIDER, COUNTY, DESK, STATE})),
+    # Only county staff and the state record disputes; an empty form changes nothing.
+    "timesheets:violation": Rule(record="violation", others=STATEWIDE),
     "timesheets:county": Rule(roles=CASE_ROLES),
     "timesheets:detail": Rule(record="timesheet", others=STATEWIDE),
     "timesheets:week": timesheet_step(PROVIDER, "get", "post"),
@@ -363,6 +367,12 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
             return None
         side = world.la if whose == "own" else world.fresno
         return {"pk": side.timesheet.pk, "week_start": "2026-11-01"}
+    if kind == "violation":
+        if whose == "missing":
+            return {"pk": MISSING_PK}
+        if whose == "own" and role not in VIOLATION_HOLDERS:
+            return None
+        return {"pk": (world.la if whose == "own" else world.fresno).violation.pk}
     if kind == "unsubscribe":
         mine = (me or world.mine[PROVIDER]).unsubscribe_token()
         token = {"own": mine, "twin": _forged(mine, twin.unsubscribe_token())}.get(whose)

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from ihss.accounts.models import Role, User
 from ihss.cases.access import is_statewide_reader, staff_county_ids
-from ihss.timesheets.models import Timesheet
+from ihss.timesheets.models import Timesheet, Violation
 
 STATEWIDE_DECIDERS = {Role.STATE_ADMIN}
 
@@ -78,3 +78,27 @@ def review_queue(user: User) -> QuerySet[Timesheet]:
     if user.roles() & STATEWIDE_DECIDERS or is_statewide_reader(user):
         return queue
     return queue.filter(recipient__county_id__in=staff_county_ids(user))
+
+
+def visible_violations(user: User) -> QuerySet[Violation]:
+    """A provider's own; county staff those of their county's providers; the state and the
+    desk statewide."""
+    shown = Q(provider_id__in=provider_ids(user))
+    if is_statewide_reader(user):
+        shown |= Q(pk__isnull=False)
+    elif counties := staff_county_ids(user):
+        shown |= Q(provider__county_id__in=counties)
+    return Violation.objects.filter(shown)
+
+
+def violation_for(user: User, pk: int) -> Violation:
+    try:
+        return visible_violations(user).select_related("provider").get(pk=pk)
+    except Violation.DoesNotExist:
+        raise Http404 from None
+
+
+def can_decide_violation(user: User, violation: Violation) -> bool:
+    if user.roles() & STATEWIDE_DECIDERS:
+        return True
+    return violation.provider.county_id in staff_county_ids(user)

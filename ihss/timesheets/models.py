@@ -130,3 +130,65 @@ class DayEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d}: {self.minutes} min"
+
+
+# --- Violations -------------------------------------------------------------------------------
+
+
+class Violation(models.Model):
+    """A workweek that broke a work-hour rule of ACL 16-36, found after approval, with
+    its place in the provider's ledger (rules.record_violation decides the number and
+    the consequence) and what happened after: the training, a dispute and its outcome.
+
+    One row per provider and workweek: a week is judged once, when its hours are
+    approved.
+    """
+
+    class Dispute(models.TextChoices):
+        NONE = "", _("No dispute")
+        FILED = "filed", _("Dispute filed (SOC 2272), waiting for the county")
+        UPHELD = "upheld", _("Dispute upheld: the violation is cancelled")
+        DENIED = "denied", _("Dispute denied: the violation stands")
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="violations")
+    week_start = models.DateField(_("workweek starting"))
+    codes = models.JSONField(_("rules broken"), default=list)
+    found_by = models.ForeignKey(
+        Timesheet, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recipient_ids = models.JSONField(default=list)  # whose hours were in the week
+    noticed_on = models.DateField(_("notice date"))
+    counted = models.BooleanField(_("counted"))
+    number = models.PositiveSmallIntegerField(_("violation number"), null=True, blank=True)
+    consequence = models.CharField(_("consequence"), max_length=24)
+    dispute_by = models.DateField(_("dispute by"), null=True, blank=True)
+    training_due = models.DateField(_("training due"), null=True, blank=True)
+    training_completed_on = models.DateField(_("training completed"), null=True, blank=True)
+    rescinded = models.BooleanField(_("rescinded by the training"), default=False)
+    dispute = models.CharField(
+        _("dispute"), max_length=8, choices=Dispute.choices, default=Dispute.NONE, blank=True
+    )
+    dispute_filed_on = models.DateField(_("dispute filed"), null=True, blank=True)
+    dispute_note = models.TextField(_("county's decision"), blank=True)
+    suspended_from = models.DateField(null=True, blank=True)
+    suspended_until = models.DateField(null=True, blank=True)
+    ineligible_from = models.DateField(null=True, blank=True)
+    ineligible_until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "week_start"], name="violation_once_a_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider.provider_number} week of {self.week_start:%Y-%m-%d}"
+
+    @property
+    def overturned(self) -> bool:
+        return self.dispute == self.Dispute.UPHELD
+
+    @property
+    def stands(self) -> bool:
+        return self.counted and not self.rescinded and not self.overturned

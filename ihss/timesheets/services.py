@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,7 +33,7 @@ from ihss.core.models import ProgramParameter
 from ihss.notifications.events import Event
 from ihss.notifications.services import notify
 from ihss.timesheets import rules
-from ihss.timesheets.models import DayEntry, Timesheet
+from ihss.timesheets.models import DayEntry, Timesheet, Violation
 
 # Program parameters (minutes, basis points, days) the hour rules read, by HourLimits field.
 LIMIT_PARAMETERS = {
@@ -176,10 +177,17 @@ class HourPicture:
         return any(e.day in week for e in mine)
 
 
-def picture(timesheet: Timesheet, *, replace: Mapping[dt.date, int] | None = None) -> HourPicture:
+def picture(
+    timesheet: Timesheet,
+    *,
+    replace: Mapping[dt.date, int] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> HourPicture:
     """The provider's hours in every workweek and month the timesheet touches, with the
     authorizations they count against. `replace` puts typed (unsaved) minutes in place of
-    this timesheet's saved ones for those days. Six queries, whatever the database size."""
+    this timesheet's saved ones for those days; `statuses` limits the provider's own
+    timesheets counted (all but voided ones by default). Six queries, whatever the
+    database size."""
     period = rules.PayPeriod(timesheet.period_start, timesheet.period_end)
     weeks = rules.workweeks_touching(period)
     month_start = period.start.replace(day=1)
@@ -192,7 +200,11 @@ def picture(timesheet: Timesheet, *, replace: Mapping[dt.date, int] | None = Non
         DayEntry.objects.filter(
             timesheet__provider_id=timesheet.provider_id, day__range=(first, last)
         )
-        .exclude(timesheet__status=Timesheet.Status.VOIDED)
+        .filter(
+            Q(timesheet__status__in=list(statuses))
+            if statuses is not None
+            else ~Q(timesheet__status=Timesheet.Status.VOIDED)
+        )
         .values_list(
             "timesheet_id", "day", "minutes", "timesheet__recipient_id", "timesheet__program"
         )
@@ -522,6 +534,15 @@ def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> T
             raise TimesheetError(_("This timesheet was voided and cannot be sent."))
         if status in CANNOT_SUBMIT:
             raise TimesheetError(str(CANNOT_SUBMIT[status]))
+        barred = barred_until(locked.provider_id, today)
+        if barred is not None:
+            raise TimesheetError(
+                _(
+                    "After a violation you may not work in IHSS until %(day)s, so timesheets "
+                    "cannot be sent."
+                )
+                % {"day": date_format(barred, "DATE_FORMAT")}
+            )
         pic = picture(locked)
         if not any(
             e.recipient == locked.recipient_id
@@ -626,6 +647,7 @@ def approve(
                 key=f"timesheet:{locked.pk}:approved",
                 link=reverse("timesheets:detail", args=[locked.pk]),
             )
+        find_violations(timesheet=locked, today=timezone.localdate())
     return locked
 
 
@@ -848,3 +870,280 @@ def recipient_hours(recipients: list[Recipient], month: dt.date) -> list[HoursTa
                 )
             )
     return tables
+
+
+# --- Violations (ACL 16-36) -----------------------------------------------------------------
+
+VIOLATION_PARAMETERS = {
+    "training_days": "violation_training_days",
+    "suspension_days": "violation_suspension_days",
+    "ineligibility_days": "violation_ineligibility_days",
+    "dispute_days": "violation_dispute_days",
+}
+
+
+def violation_policy(on: dt.date) -> rules.ViolationPolicy:
+    values = parameters(VIOLATION_PARAMETERS.values(), on=on)
+    return rules.ViolationPolicy(
+        **{name: values[key] for name, key in VIOLATION_PARAMETERS.items()}
+    )
+
+
+def _ledger_entry(v: Violation) -> rules.LedgerEntry:
+    return rules.LedgerEntry(
+        occurred_on=v.week_start,
+        counted=v.counted,
+        number=v.number,
+        noticed_on=v.noticed_on,
+        rescinded=v.rescinded,
+        overturned=v.overturned,
+    )
+
+
+def _history(provider_id: int) -> list[Violation]:
+    return list(Violation.objects.filter(provider_id=provider_id).order_by("week_start", "pk"))
+
+
+def _training_used(history: list[Violation]) -> bool:
+    return any(v.rescinded for v in history)
+
+
+def find_violations(*, timesheet: Timesheet, today: dt.date) -> list[Violation]:
+    """Judge each workweek the approved timesheet touches, on the provider's approved
+    hours only, and record (once per week) any violation with its ledger step. Runs in
+    approve's transaction; notifies the provider and the recipients of the week."""
+    pic = picture(timesheet, statuses=[Timesheet.Status.APPROVED])
+    refusals = rules.check_hours(
+        pic.entries,
+        recipients=pic.recipients,
+        provider=pic.provider,
+        limits=pic.limits,
+        today=today,
+    )
+    judged = set(
+        Violation.objects.filter(
+            provider_id=timesheet.provider_id, week_start__in=[w.start for w in pic.weeks]
+        ).values_list("week_start", flat=True)
+    )
+    found = []
+    for week in pic.weeks:
+        if week.start in judged:
+            continue
+        in_week = [e for e in pic.entries if e.day in week]
+        pairs = sorted({(e.recipient, e.program) for e in in_week})
+        over = {
+            (r.recipient, r.program)
+            for r in refusals
+            if r.rule == rules.WEEKLY_MAXIMUM and r.when == week.start
+        }
+        recipient_weeks = []
+        for recipient_id, program in pairs:
+            limits = pic.recipients.get((recipient_id, program, week.start.replace(day=1)))
+            weekly = rules.weekly_maximum(limits.monthly_authorized) if limits else 0
+            recipient_weeks.append(
+                rules.RecipientWeek(
+                    recipient=recipient_id,
+                    over_weekly_maximum=(recipient_id, program) in over,
+                    authorized_40_or_less=weekly <= pic.limits.overtime_after,
+                )
+            )
+        codes = rules.violations_in_week(
+            ihss_minutes=sum(e.minutes for e in in_week if e.program == rules.IHSS),
+            travel_minutes=0,
+            provider=pic.provider,
+            recipients=recipient_weeks,
+            limits=pic.limits,
+        )
+        if codes:
+            found.append(
+                _record_violation(
+                    timesheet=timesheet,
+                    week=week,
+                    codes=codes,
+                    recipient_ids=sorted({r for r, _p in pairs}),
+                    today=today,
+                )
+            )
+    return found
+
+
+def _record_violation(
+    *,
+    timesheet: Timesheet,
+    week: rules.Workweek,
+    codes: list[str],
+    recipient_ids: list[int],
+    today: dt.date,
+) -> Violation:
+    history = _history(timesheet.provider_id)
+    outcome = rules.record_violation(
+        [_ledger_entry(v) for v in history],
+        occurred_on=week.start,
+        noticed_on=today,
+        training_used_before=_training_used(history),
+        policy=violation_policy(today),
+    )
+    violation = Violation.objects.create(
+        provider_id=timesheet.provider_id,
+        week_start=week.start,
+        codes=codes,
+        found_by=timesheet,
+        recipient_ids=recipient_ids,
+        noticed_on=outcome.noticed_on,
+        counted=outcome.counted,
+        number=outcome.number,
+        consequence=outcome.consequence,
+        dispute_by=outcome.dispute_by,
+        training_due=outcome.training_due,
+        suspended_from=outcome.suspended_from,
+        suspended_until=outcome.suspended_until,
+        ineligible_from=outcome.ineligible_from,
+        ineligible_until=outcome.ineligible_until,
+    )
+    audit.record(
+        actor=None,
+        action="violation.recorded",
+        subject=violation,
+        after={"codes": codes, "number": outcome.number, "consequence": outcome.consequence},
+    )
+    if outcome.counted:
+        context = {
+            "period_start": week.start.isoformat(),
+            "period_end": week.end.isoformat(),
+            "violation_number": outcome.number,
+            "rule": codes[0],
+        }
+        link = reverse("timesheets:violation", args=[violation.pk])
+        for user in _provider_users(timesheet.provider_id):
+            notify(
+                user=user,
+                event=Event.VIOLATION_NOTICE,
+                context=context,
+                key=f"violation:{violation.pk}",
+                link=link,
+            )
+        provider_name = timesheet.provider.full_name
+        for recipient_id in recipient_ids:
+            for user in _recipient_users(recipient_id):
+                notify(
+                    user=user,
+                    event=Event.VIOLATION_NOTICE,
+                    context={**context, "provider_name": provider_name},
+                    key=f"violation:{violation.pk}",
+                )
+    return violation
+
+
+def barred_until(provider_id: int, today: dt.date) -> dt.date | None:
+    """The last day of a suspension or ineligibility in force today, if any."""
+    standing = [
+        v
+        for v in Violation.objects.filter(provider_id=provider_id)
+        .filter(
+            Q(suspended_from__lte=today, suspended_until__gte=today)
+            | Q(ineligible_from__lte=today, ineligible_until__gte=today)
+        )
+        .exclude(dispute=Violation.Dispute.UPHELD)
+    ]
+    ends = [d for v in standing for d in (v.suspended_until, v.ineligible_until) if d]
+    return max(ends) if ends else None
+
+
+def file_dispute(*, violation: Violation, filed_on: dt.date, by: User) -> Violation:
+    """County staff record a provider's dispute (SOC 2272), which must come within the
+    dispute days of the notice."""
+    with transaction.atomic():
+        locked = Violation.objects.select_for_update().get(pk=violation.pk)
+        if locked.dispute:
+            raise TimesheetError(_("A dispute was already recorded for this violation."))
+        if locked.dispute_by is None or filed_on > locked.dispute_by:
+            raise TimesheetError(
+                _("The dispute came after its last day (%(day)s).")
+                % {"day": date_format(locked.dispute_by or locked.noticed_on, "DATE_FORMAT")}
+            )
+        if filed_on < locked.noticed_on:
+            raise TimesheetError(_("A dispute cannot come before the notice."))
+        locked.dispute = Violation.Dispute.FILED
+        locked.dispute_filed_on = filed_on
+        locked.save(update_fields=["dispute", "dispute_filed_on"])
+        audit.record(
+            actor=by,
+            action="violation.dispute_filed",
+            subject=locked,
+            after={"dispute_filed_on": filed_on.isoformat()},
+        )
+    return locked
+
+
+def decide_dispute(*, violation: Violation, upheld: bool, reason: str, by: User) -> Violation:
+    """The county's decision on a filed dispute. Upheld: the violation is cancelled, with
+    its suspension or ineligibility; denied: it stands."""
+    reason = reason.strip()
+    if not reason:
+        raise TimesheetError(_("Give the reason for the decision; it is kept in the history."))
+    with transaction.atomic():
+        locked = Violation.objects.select_for_update().get(pk=violation.pk)
+        if locked.dispute != Violation.Dispute.FILED:
+            raise TimesheetError(_("No dispute is waiting for a decision."))
+        locked.dispute = Violation.Dispute.UPHELD if upheld else Violation.Dispute.DENIED
+        locked.dispute_note = reason[:1000]
+        locked.save(update_fields=["dispute", "dispute_note"])
+        audit.record(
+            actor=by,
+            action="violation.dispute_decided",
+            subject=locked,
+            after={"dispute": locked.dispute},
+            reason=locked.dispute_note,
+        )
+    return locked
+
+
+def record_training(*, violation: Violation, completed_on: dt.date, by: User) -> Violation:
+    """The one-time self-study training, finished within its days, rescinds a second
+    violation (once in a career)."""
+    with transaction.atomic():
+        Provider.objects.select_for_update().filter(pk=violation.provider_id).values("pk").get()
+        history = _history(violation.provider_id)
+        locked = next(v for v in history if v.pk == violation.pk)
+        try:
+            rules.complete_training(
+                [_ledger_entry(v) for v in history],
+                _ledger_entry(locked),
+                completed_on=completed_on,
+                training_used_before=_training_used(history),
+                policy=violation_policy(locked.noticed_on),
+            )
+        except ValueError:
+            raise TimesheetError(
+                _(
+                    "The training cancels only a second violation, once in a career, when "
+                    "finished by its due date."
+                )
+            ) from None
+        locked.rescinded = True
+        locked.training_completed_on = completed_on
+        locked.save(update_fields=["rescinded", "training_completed_on"])
+        audit.record(
+            actor=by,
+            action="violation.training_completed",
+            subject=locked,
+            after={"training_completed_on": completed_on.isoformat()},
+        )
+    return locked
+
+
+def outcome_of(violation: Violation) -> rules.ViolationOutcome:
+    """The ledger step of a stored violation, as rules.record_violation gave it."""
+    return rules.ViolationOutcome(
+        occurred_on=violation.week_start,
+        noticed_on=violation.noticed_on,
+        counted=violation.counted,
+        number=violation.number,
+        consequence=violation.consequence,
+        dispute_by=violation.dispute_by,
+        training_due=violation.training_due,
+        suspended_from=violation.suspended_from,
+        suspended_until=violation.suspended_until,
+        ineligible_from=violation.ineligible_from,
+        ineligible_until=violation.ineligible_until,
+    )

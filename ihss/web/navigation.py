@@ -26,6 +26,7 @@ ROLE_LINKS: dict[str, list[tuple[str, Any]]] = {
     Role.RECIPIENT: [("timesheets:review", _("Timesheets"))],
     Role.COUNTY_STAFF: [
         ("timesheets:county", _("Timesheet review")),
+        ("timesheets:violations", _("Violations")),
         ("cases:recipient-list", _("Recipients")),
         ("cases:provider-list", _("Providers")),
         ("cases:import", _("Import")),

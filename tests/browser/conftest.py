@@ -37,7 +37,7 @@ from ihss.notifications import services
 from ihss.notifications.events import SPECS, Event
 from ihss.notifications.models import Delivery, MobileVerification, Notification
 from ihss.notifications.services import notify
-from ihss.timesheets.models import DayEntry, Location, Timesheet
+from ihss.timesheets.models import DayEntry, Location, Timesheet, Violation
 from ihss.timesheets.rules import pay_period_containing
 from tests.browser.support import CHROMIUM_ARGS, DESKTOP, chromium_path, chromium_skip_reason
 
@@ -174,6 +174,7 @@ class Cast:
     waiting: User  # registered, email not confirmed yet
     timesheet: Timesheet  # Ana's for Rosa, last pay period, being filled in
     sent_timesheet: Timesheet  # Ana's for Harold, last pay period, waiting for Harold
+    violation: Violation  # Ana's second, with the training offered
 
 
 @pytest.fixture
@@ -331,4 +332,15 @@ def cast(live_server) -> Cast:
         waiting=waiting,
         timesheet=draft,
         sent_timesheet=sent,
+        violation=Violation.objects.create(
+            provider=ana,
+            week_start=period.start - dt.timedelta(days=(period.start.weekday() + 1) % 7),
+            codes=["over_66_hours"],
+            noticed_on=period.end,
+            counted=True,
+            number=2,
+            consequence="notice_with_training",
+            dispute_by=period.end + dt.timedelta(days=10),
+            training_due=period.end + dt.timedelta(days=14),
+        ),
     )

@@ -136,6 +136,7 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "desk-account": lambda c: c.by_role[Role.PROVIDER].pk,
     "token": lambda c: c.token.pk,
     "message": lambda c: c.message.pk,
+    "violation": lambda c: c.violation.pk,
     "approve": lambda c: c.sent_timesheet.pk,  # before "timesheet": only a sent one is signed
     "timesheet": lambda c: c.timesheet.pk,
 }
