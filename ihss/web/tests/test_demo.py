@@ -17,7 +17,9 @@ def test_the_demo_loads_twice_and_shows_messages_in_the_message_center(client, c
     call_command("demo")
     call_command("demo")
     assert "servicedesk sees every one in the Outbox" in capsys.readouterr().out
-    assert Notification.objects.count() == 7
+    # The seven demo messages, and the notices of the demo timesheets: two sent to Rosa,
+    # one approved for Ana.
+    assert Notification.objects.count() == 10
     ana = User.objects.get(username="provider.one")
     client.force_login(ana)
     page = client.get(reverse("notifications:inbox")).content.decode()
@@ -27,6 +29,13 @@ def test_the_demo_loads_twice_and_shows_messages_in_the_message_center(client, c
     client.force_login(User.objects.get(username="recipient"))
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert "La hoja de horas de Ana Reyes" in page  # Rosa reads Spanish
+
+    rosa = client.get(reverse("timesheets:review")).content.decode()
+    assert "Ana Reyes" in rosa  # her last period's timesheet waits for her
+    county = Client()
+    county.force_login(User.objects.get(username="county.la"))
+    queue = county.get(reverse("timesheets:county")).content.decode()
+    assert "Ana Reyes" in queue  # the one held for a signature check
 
     desk = Client()  # in English: the previous sign-in left a Spanish language cookie
     desk.force_login(User.objects.get(username="servicedesk"))
