@@ -231,6 +231,8 @@ RULES: dict[str, Rule] = {
     # Only county staff and the state record disputes; an empty form changes nothing.
     "timesheets:violation": Rule(record="violation", others=STATEWIDE),
     "timesheets:county": Rule(roles=CASE_ROLES),
+    # (Its POST, with a form, is tested in ihss/timesheets/tests/test_exceptions.py.)
+    "timesheets:exceptions": Rule(roles=CASE_WRITERS),
     "timesheets:detail": Rule(record="timesheet", others=STATEWIDE),
     "timesheets:week": timesheet_step(PROVIDER, "get", "post"),
     "timesheets:week-check": timesheet_step(PROVIDER, "post"),

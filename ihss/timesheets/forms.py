@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ihss.cases.models import Program
 from ihss.timesheets import rules
 from ihss.timesheets.models import DayEntry, Location
 from ihss.timesheets.services import DayInput
@@ -133,4 +134,29 @@ class RejectForm(forms.Form):
         error_messages={
             "required": gettext_lazy("Say what is wrong, so the provider can correct it.")
         },
+    )
+
+
+class ExceptionForm(forms.Form):
+    """The county's exception to a recipient's weekly maximum for a month."""
+
+    case_number = forms.CharField(
+        label=gettext_lazy("Recipient's case number"), max_length=7, min_length=7
+    )
+    program = forms.ChoiceField(label=gettext_lazy("Program"), choices=Program.choices)
+    month = forms.DateField(
+        label=gettext_lazy("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=gettext_lazy("For example 2026-11"),
+    )
+    provider_number = forms.CharField(
+        label=gettext_lazy("Provider number (leave blank for every provider)"),
+        max_length=9,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (kept in the history)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

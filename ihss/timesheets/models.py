@@ -132,6 +132,34 @@ class DayEntry(models.Model):
         return f"{self.day:%Y-%m-%d}: {self.minutes} min"
 
 
+class WeeklyMaximumException(models.Model):
+    """The county's approval (ACL 16-01) for a recipient's hours in one program and month
+    to pass the weekly maximum (monthly / 4): for one provider, or for any of them. The
+    monthly authorization still holds. Timesheets approved with hours over the weekly
+    maximum under an exception wait in the county's review queue ("rule override")."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="+")
+    program = models.CharField(_("program"), max_length=4, choices=Program.choices)
+    month = models.DateField(_("month"))  # its first day
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month", "-granted_at"]
+        indexes = [
+            models.Index(fields=["recipient", "program", "month"], name="exception_recipient_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient.case_number} {self.program} {self.month:%Y-%m}"
+
+
 # --- Violations -------------------------------------------------------------------------------
 
 

@@ -47,7 +47,8 @@ OVER_FIRST_HALF_SHARE = "over_first_half_share"
 RANDOM_HOLD = "random_hold"
 LATE = "late"
 MANUAL_HOLD = "manual_hold"
-REVIEW_FLAGS = (OVER_FIRST_HALF_SHARE, RANDOM_HOLD, LATE, MANUAL_HOLD)
+RULE_OVERRIDE = "rule_override"  # hours past the weekly maximum by the county's exception
+REVIEW_FLAGS = (OVER_FIRST_HALF_SHARE, RANDOM_HOLD, LATE, MANUAL_HOLD, RULE_OVERRIDE)
 
 
 def review_flags(

@@ -33,7 +33,7 @@ from ihss.core.models import ProgramParameter
 from ihss.notifications.events import Event
 from ihss.notifications.services import notify
 from ihss.timesheets import rules
-from ihss.timesheets.models import DayEntry, Timesheet, Violation
+from ihss.timesheets.models import DayEntry, Timesheet, Violation, WeeklyMaximumException
 
 # Program parameters (minutes, basis points, days) the hour rules read, by HourLimits field.
 LIMIT_PARAMETERS = {
@@ -186,7 +186,7 @@ def picture(
     """The provider's hours in every workweek and month the timesheet touches, with the
     authorizations they count against. `replace` puts typed (unsaved) minutes in place of
     this timesheet's saved ones for those days; `statuses` limits the provider's own
-    timesheets counted (all but voided ones by default). Six queries, whatever the
+    timesheets counted (all but voided ones by default). Seven queries, whatever the
     database size."""
     period = rules.PayPeriod(timesheet.period_start, timesheet.period_end)
     weeks = rules.workweeks_touching(period)
@@ -264,6 +264,13 @@ def picture(
         others_by_month[month_key] = others_by_month.get(month_key, 0) + other_row["total"]
         others_by_week[week_key] = others_by_week.get(week_key, 0) + other_row["total"]
 
+    # The county's exceptions to the weekly maximum, for this provider or any.
+    excepted = set(
+        WeeklyMaximumException.objects.filter(recipient_id__in=recipient_ids, month__in=months)
+        .filter(Q(provider__isnull=True) | Q(provider_id=timesheet.provider_id))
+        .values_list("recipient_id", "program", "month")
+    )
+
     recipients: dict[tuple[int, str, dt.date], rules.RecipientLimits] = {}
     for recipient_id, program in pairs:
         for month in months:
@@ -284,6 +291,7 @@ def picture(
                 used_by_others=others_by_month.get((recipient_id, program, month), 0),
                 used_by_others_by_week=by_week,
                 assigned=assignment["assigned_monthly_minutes"] if assignment else 0,
+                weekly_maximum_exception=(recipient_id, program, month) in excepted,
             )
 
     exempt = (
@@ -616,6 +624,8 @@ def approve(
             raise TimesheetError(_("This timesheet is not waiting for your review."))
         total = sum(locked.days.values_list("minutes", flat=True))
         flags = _review_flags(locked, total)
+        if _passes_weekly_maximum(locked):
+            flags.append(rules.RULE_OVERRIDE)
         locked.status = Timesheet.Status.APPROVED
         locked.decided_at = timezone.now()
         locked.decided_by = by
@@ -649,6 +659,19 @@ def approve(
             )
         find_violations(timesheet=locked, today=timezone.localdate())
     return locked
+
+
+def _passes_weekly_maximum(timesheet: Timesheet) -> bool:
+    """Whether the recipient's hours pass the weekly maximum in a week of this timesheet
+    where it has hours: allowed only by an adjustment or the county's exception, so the
+    county looks before payroll."""
+    pic = picture(timesheet)
+    days = set(timesheet.days.values_list("day", flat=True))
+    return any(
+        week.recipient_total > week.weekly_maximum
+        for week in remaining(pic).weeks
+        if any(day in week.week for day in days)
+    )
 
 
 def _review_flags(timesheet: Timesheet, minutes: int) -> list[str]:
@@ -1147,3 +1170,47 @@ def outcome_of(violation: Violation) -> rules.ViolationOutcome:
         ineligible_from=violation.ineligible_from,
         ineligible_until=violation.ineligible_until,
     )
+
+
+def grant_weekly_maximum_exception(
+    *,
+    recipient: Recipient,
+    program: str,
+    month: dt.date,
+    provider: Provider | None,
+    reason: str,
+    by: User,
+) -> WeeklyMaximumException:
+    """The county lets a recipient's hours pass the weekly maximum in a month (for one
+    provider, or any), with the reason; audited."""
+    reason = reason.strip()
+    if not reason:
+        raise TimesheetError(_("Give the reason for the exception; it is kept in the history."))
+    if (
+        provider is not None
+        and not Assignment.objects.filter(
+            provider=provider, recipient=recipient, program=program
+        ).exists()
+    ):
+        raise TimesheetError(_("This provider is not assigned to this recipient."))
+    with transaction.atomic():
+        exception = WeeklyMaximumException.objects.create(
+            recipient=recipient,
+            program=program,
+            month=month.replace(day=1),
+            provider=provider,
+            reason=reason[:1000],
+            granted_by=by,
+        )
+        audit.record(
+            actor=by,
+            action="timesheet.weekly_maximum_exception",
+            subject=recipient,
+            after={
+                "program": program,
+                "month": exception.month.isoformat(),
+                "provider": provider.provider_number if provider else "",
+            },
+            reason=exception.reason,
+        )
+    return exception

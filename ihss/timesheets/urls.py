@@ -12,6 +12,7 @@ urlpatterns = [
     path("violations/", views.violations, name="violations"),
     path("violations/<int:pk>/", views.violation, name="violation"),
     path("county-review/", views.county_queue, name="county"),
+    path("weekly-maximum-exceptions/", views.exceptions, name="exceptions"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/week/<str:week_start>/", views.week, name="week"),
     path("<int:pk>/week/<str:week_start>/check/", views.week_check, name="week-check"),

@@ -27,12 +27,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
-from ihss.cases.models import Assignment
+from ihss.cases import access as cases_access
+from ihss.cases.models import Assignment, Provider
 from ihss.core import audit, stepup
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.explain import explain, explain_outcome, explain_violation
-from ihss.timesheets.forms import DayForm, RejectForm, SignatureForm
-from ihss.timesheets.models import DayEntry, Timesheet
+from ihss.timesheets.forms import DayForm, ExceptionForm, RejectForm, SignatureForm
+from ihss.timesheets.models import DayEntry, Timesheet, WeeklyMaximumException
 
 RECENT = 24  # timesheets listed on the provider's page
 
@@ -400,6 +401,7 @@ FLAG_LABELS = {
     rules.LATE: gettext_lazy("Submitted late"),
     rules.RANDOM_HOLD: gettext_lazy("Chosen at random for a signature check"),
     rules.MANUAL_HOLD: gettext_lazy("Held by the county"),
+    rules.RULE_OVERRIDE: gettext_lazy("Past the weekly maximum by the county's exception"),
 }
 
 
@@ -547,3 +549,60 @@ def _posted_date(request: AuthenticatedHttpRequest, name: str) -> dt.date:
         raise services.TimesheetError(
             _("Enter the date as shown, for example 2026-11-20.")
         ) from None
+
+
+# --- The county's exceptions to the weekly maximum ----------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COUNTY_STAFF, Role.STATE_ADMIN)
+def exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Grant a recipient's hours leave to pass the weekly maximum in a month (ACL 16-01),
+    and see the ones granted in the person's counties."""
+    form = ExceptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        recipient = (
+            cases_access.visible_recipients(request.user)
+            .filter(case_number=data["case_number"])
+            .first()
+        )
+        provider = None
+        if recipient is None or not cases_access.can_write_county(
+            request.user, recipient.county_id
+        ):
+            form.add_error("case_number", _("No recipient of your county has this case number."))
+        elif data["provider_number"]:
+            provider = Provider.objects.filter(provider_number=data["provider_number"]).first()
+            if provider is None:
+                form.add_error("provider_number", _("No provider has this number."))
+        if form.is_valid() and recipient is not None:
+            try:
+                services.grant_weekly_maximum_exception(
+                    recipient=recipient,
+                    program=data["program"],
+                    month=data["month"],
+                    provider=provider,
+                    reason=data["reason"],
+                    by=request.user,
+                )
+            except services.TimesheetError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The exception is recorded."))
+                return redirect("timesheets:exceptions")
+    granted = (
+        WeeklyMaximumException.objects.filter(
+            recipient__in=cases_access.visible_recipients(request.user)
+        )
+        .select_related("recipient", "provider", "granted_by")
+        .defer("recipient__ssn", "provider__ssn")
+        .order_by("-month", "-granted_at")
+    )
+    page = Paginator(granted, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "timesheets/exceptions.html",
+        {"form": form, "page": page},
+        status=400 if request.method == "POST" else 200,
+    )
