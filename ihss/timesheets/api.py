@@ -21,8 +21,8 @@ as a session's are. The token is also the recipient's fresh credential for a sig
 it was made with their password. A session must have confirmed it is the person within
 SIGNATURE_REAUTH_SECONDS, as on the approval page.
 
-Lists run a fixed number of queries whatever their length (totals are one aggregate in
-the page's query; tests pin it).
+Lists run a fixed number of queries whatever their length: people, county and the total
+minutes come in the page's own query (tests pin it).
 """
 
 from __future__ import annotations

@@ -234,6 +234,16 @@ def test_it_opens_only_a_timesheet_of_the_callers_own_assignments(world):
         422,
     )
     assert later["detail"][0]["msg"] == "That pay period has not started yet."
+    before = call(
+        "post",
+        "/",
+        phone,
+        {"case_number": world.recipients[0].case_number, "day": "2024-12-05"},
+        422,
+    )
+    assert before["detail"][0]["msg"] == (
+        "You are not assigned to this recipient in this pay period."
+    )
     assert not Timesheet.objects.exists()
 
 
@@ -458,6 +468,21 @@ def test_the_list_costs_the_same_for_one_or_many_timesheets(
     assert starts == sorted(starts, reverse=True)
     newest = call("get", "/?period_start=2026-11-01&status=draft", phone)["results"]
     assert len(newest) == min(count, 3)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_county_queue_costs_the_same_for_one_or_many_timesheets(
+    world, la_staff, count, django_assert_num_queries
+):
+    for n in range(count):
+        sheet = sent(world, n)
+        services.approve(timesheet=sheet, by=world.recipient_users[n], signature="Sign")
+        services.decide_review(timesheet=sheet, by=la_staff, decision="hold", reason="Check.")
+    county = token(la_staff)
+    call("get", "/county-review", county)
+    with django_assert_num_queries(LIST_QUERIES):
+        answer = Client().get(f"{API}/county-review", headers={"Authorization": f"Bearer {county}"})
+    assert len(answer.json()["results"]) == count
 
 
 # The token with its owner, their memberships, the page of timesheets with their totals.
