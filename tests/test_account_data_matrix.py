@@ -78,6 +78,7 @@ MISSING_PK = 10**9
 # county's); the desk and the state read any.
 TIMESHEET_HOLDERS = {PROVIDER, RECIPIENT, COUNTY, DESK, STATE}
 VIOLATION_HOLDERS = {PROVIDER, COUNTY, DESK, STATE}
+TIMESHEET_ROLES = frozenset(TIMESHEET_HOLDERS)  # the API refuses the others (403)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,10 @@ def role_page(role: str) -> Rule:
 
 def timesheet_step(role: str, *methods: str) -> Rule:
     return Rule(record="timesheet", roles=frozenset({role}), methods=methods)
+
+
+def api_timesheet_step(role: str, *methods: str, ok: Any = OK) -> Rule:
+    return Rule(record="timesheet", roles=frozenset({role}), methods=methods, api=True, ok=ok)
 
 
 IMPORT_JOB = Rule(record="import", others=frozenset({STATE}))
@@ -246,6 +251,27 @@ RULES: dict[str, Rule] = {
     "timesheets:county-decide": Rule(
         record="timesheet", roles=CASE_WRITERS, methods=("post",), others=frozenset({STATE})
     ),
+    # The same through the API (ihss/timesheets/tests/test_api.py walks the workflow). The
+    # world's timesheets were sent, so the provider's changes answer 409 and nothing moves;
+    # the recipient's and the county's steps are sent a body they refuse (422), so that no
+    # one is notified; submitting again is harmless.
+    "api-v1:timesheets": Rule(roles=TIMESHEET_ROLES, api=True),
+    "api-v1:open_timesheet": Rule(roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=404),
+    "api-v1:timesheet": Rule(record="timesheet", roles=TIMESHEET_ROLES, api=True, others=STATEWIDE),
+    "api-v1:save_week": api_timesheet_step(PROVIDER, "put", ok=409),
+    "api-v1:check_week": api_timesheet_step(PROVIDER, "post", ok=409),
+    "api-v1:submit_timesheet": api_timesheet_step(PROVIDER, "post"),
+    "api-v1:approve_timesheet": api_timesheet_step(RECIPIENT, "post", ok=422),
+    "api-v1:return_timesheet": api_timesheet_step(RECIPIENT, "post", ok=422),
+    "api-v1:county_review_queue": Rule(roles=CASE_ROLES, api=True),
+    "api-v1:decide_county_review": Rule(
+        record="timesheet",
+        roles=CASE_WRITERS,
+        api=True,
+        methods=("post",),
+        others=frozenset({STATE}),
+        ok=422,
+    ),
     # Home pages.
     "home": own(),
     "provider-home": role_page(PROVIDER),
@@ -272,6 +298,12 @@ BODIES: dict[str, Any] = {
         {"action": "resend"},
     ],
     "api-v1:set_preferences": {"choices": {OPTIONAL_EVENT.value: "none"}},
+    "api-v1:open_timesheet": {"case_number": "1999999", "program": "IHSS", "day": "2026-11-02"},
+    "api-v1:save_week": {"days": [{"day": "2026-11-02", "minutes": 60}]},
+    "api-v1:check_week": {"days": [{"day": "2026-11-02", "minutes": 60}]},
+    "api-v1:approve_timesheet": {"signature": "Probing the matrix", "attest": False},
+    "api-v1:return_timesheet": {"reason": " "},
+    "api-v1:decide_county_review": {"decision": "hold", "reason": " "},
 }
 CASE_CHANGE = {"reason": "Probing the matrix."}
 # Routes whose POST must change the person's own data: the proof that it was carried out
@@ -364,11 +396,12 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return {"provider_number": side.provider.provider_number, "pk": pk}
     if kind == "timesheet":
         if whose == "missing":
-            return {"pk": MISSING_PK, "week_start": "2026-11-01"}
-        if whose == "own" and role not in TIMESHEET_HOLDERS:
+            pk = MISSING_PK
+        elif whose == "own" and role not in TIMESHEET_HOLDERS:
             return None
-        side = world.la if whose == "own" else world.fresno
-        return {"pk": side.timesheet.pk, "week_start": "2026-11-01"}
+        else:
+            pk = (world.la if whose == "own" else world.fresno).timesheet.pk
+        return {"pk": pk, "timesheet_id": pk, "week_start": "2026-11-01"}
     if kind == "violation":
         if whose == "missing":
             return {"pk": MISSING_PK}
@@ -444,7 +477,8 @@ def expected(rule: Rule, role: str, whose: str | None) -> Any:
         return 403 if rule.writes and role not in CASE_WRITERS else OK
     if whose == "own":
         return rule.ok
-    return OK if role in rule.others else rule.refused
+    # Someone else's record, for the roles that reach anyone's: answered as their own.
+    return rule.ok if role in rule.others else rule.refused
 
 
 def check_answer(response: Any, expect: Any, where: str) -> None:
@@ -477,8 +511,9 @@ def bodies(name: str) -> list[Any]:
 def send(client: Any, method: str, path: str, body: Any) -> Any:
     if method == "get":
         return client.get(path)
-    if method == "put":
-        return client.put(path, data=json.dumps(body), content_type="application/json")
+    if method == "put" or path.startswith("/api/"):  # the API reads JSON, the pages forms
+        json_body = json.dumps(body)
+        return getattr(client, method)(path, data=json_body, content_type="application/json")
     return client.post(path, body)
 
 

@@ -32,6 +32,8 @@ from ihss.accounts.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REALM = 'Bearer realm="IHSS Portal API"'
+# Where TokenAuth leaves the token a call was authenticated with (never its text).
+TOKEN_ATTRIBUTE = "personal_access_token"  # noqa: S105 (an attribute name, not a secret)
 
 
 class InvalidToken(AuthenticationError):
@@ -83,9 +85,17 @@ class TokenAuth(HttpBearer):
         # The caller is the token's owner, whatever session cookie comes along; and
         # labels are in their language, as for their session.
         request.user = user
+        setattr(request, TOKEN_ATTRIBUTE, found)
         if user.preferred_language:
             translation.activate(user.preferred_language)
         return user
+
+
+def by_token(request: HttpRequest) -> bool:
+    """Whether the call was authenticated by a personal access token, not the session:
+    a step that asks a session to confirm it is the person again (a signature) takes the
+    token itself as that confirmation, since it was made with the password."""
+    return getattr(request, TOKEN_ATTRIBUTE, None) is not None
 
 
 def add_error_handlers(api: NinjaAPI) -> None:

@@ -335,6 +335,14 @@ class TokenScope(models.TextChoices):
     """
 
     CASES_READ = "cases:read", _("Read case records: recipients, providers and their histories")
+    TIMESHEETS_READ = (
+        "timesheets:read",
+        _("Read timesheets: your own, and those your work lets you see"),
+    )
+    TIMESHEETS_WRITE = (
+        "timesheets:write",
+        _("Fill in, send, approve, return and review timesheets, as your role allows"),
+    )
     MESSAGES_READ = "messages:read", _("Read your messages and notice settings")
     MESSAGES_WRITE = (
         "messages:write",

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from ihss.accounts.models import PersonalAccessToken, TokenScope, User
 from ihss.cases.access import can_use_case_records
+from ihss.timesheets.access import can_change_timesheets, can_read_timesheets
 
 TEXT_PREFIX = "ihss_pat_"
 PREFIX_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
@@ -84,11 +85,17 @@ def find_usable(text: str, *, now: dt.datetime | None = None) -> PersonalAccessT
 
 
 def allowed_scopes(user: User) -> list[TokenScope]:
-    """The scopes the person's roles allow now: case records only for those who use them."""
-    scopes = [TokenScope.MESSAGES_READ, TokenScope.MESSAGES_WRITE]
+    """The scopes the person's roles allow now: case records only for those who use them;
+    timesheets for providers, recipients, county staff, the service desk and state
+    administrators, but never timesheets:write for the desk, which only reads them."""
+    scopes = []
     if can_use_case_records(user):
-        scopes.insert(0, TokenScope.CASES_READ)
-    return scopes
+        scopes.append(TokenScope.CASES_READ)
+    if can_read_timesheets(user):
+        scopes.append(TokenScope.TIMESHEETS_READ)
+    if can_change_timesheets(user):
+        scopes.append(TokenScope.TIMESHEETS_WRITE)
+    return [*scopes, TokenScope.MESSAGES_READ, TokenScope.MESSAGES_WRITE]
 
 
 def note_use(token: PersonalAccessToken, *, now: dt.datetime | None = None) -> None:

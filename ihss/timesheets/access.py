@@ -6,7 +6,9 @@
 - County staff see the timesheets of their county's recipients and decide the county
   review; state administrators do so statewide; the service desk reads statewide.
 
-Anyone else gets 404, so that timesheet numbers cannot be probed.
+Anyone else gets 404, so that timesheet numbers cannot be probed. The role checks
+(`can_read_timesheets` and the like) come first, so that a role a step is not for is
+refused (403) whatever the timesheet named.
 """
 
 from __future__ import annotations
@@ -16,9 +18,50 @@ from django.http import Http404
 
 from ihss.accounts.models import Role, User
 from ihss.cases.access import is_statewide_reader, staff_county_ids
+from ihss.cases.models import Assignment
 from ihss.timesheets.models import Timesheet, Violation
 
 STATEWIDE_DECIDERS = {Role.STATE_ADMIN}
+# Roles that have timesheets to read: their own, their county's, or the state's.
+READERS = {
+    Role.PROVIDER,
+    Role.RECIPIENT,
+    Role.COUNTY_STAFF,
+    Role.SERVICE_DESK,
+    Role.STATE_ADMIN,
+}
+# Everyone who reads them but the service desk, which only reads.
+CHANGERS = READERS - {Role.SERVICE_DESK}
+QUEUE_READERS = {Role.COUNTY_STAFF, Role.SERVICE_DESK, Role.STATE_ADMIN}
+REVIEW_DECIDERS = {Role.COUNTY_STAFF, Role.STATE_ADMIN}
+
+
+def can_read_timesheets(user: User) -> bool:
+    return bool(user.roles() & READERS)
+
+
+def can_change_timesheets(user: User) -> bool:
+    """Whether any workflow step is the person's: filling in and sending (providers),
+    approving and returning (recipients), the county review (county staff, the state)."""
+    return bool(user.roles() & CHANGERS)
+
+
+def is_provider(user: User) -> bool:
+    return user.has_role(Role.PROVIDER)
+
+
+def is_recipient(user: User) -> bool:
+    return user.has_role(Role.RECIPIENT)
+
+
+def can_read_review_queue(user: User) -> bool:
+    return bool(user.roles() & QUEUE_READERS)
+
+
+def can_decide_reviews(user: User) -> bool:
+    """Whether the person's role decides county reviews at all (each timesheet is then
+    checked with `can_decide_county_review`)."""
+    return bool(user.roles() & REVIEW_DECIDERS)
 
 
 def provider_ids(user: User) -> list[int]:
@@ -45,6 +88,25 @@ def timesheet_for(user: User, pk: int) -> Timesheet:
         return visible_timesheets(user).select_related("provider", "recipient").get(pk=pk)
     except Timesheet.DoesNotExist:
         raise Http404 from None
+
+
+def own_assignment(user: User, case_number: str, program: str) -> Assignment:
+    """An assignment of one of the person's provider records to the recipient with this
+    case number, in this program (the latest); 404 when they have none."""
+    assignment = (
+        Assignment.objects.filter(
+            provider_id__in=provider_ids(user),
+            recipient__case_number=case_number,
+            program=program,
+        )
+        .select_related("provider", "recipient")
+        .defer("provider__ssn", "recipient__ssn")
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
 
 
 def is_provider_of(user: User, timesheet: Timesheet) -> bool:

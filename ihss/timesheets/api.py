@@ -1,0 +1,671 @@
+"""The timesheet workflow under /api/v1/timesheets/: for a phone app and a telephone system.
+
+The same rules as the pages (views.py), through the same modules: timesheets are loaded
+only through `access`, changed only through `services`, and a refusal is explained with
+`explain`, in the caller's language. Each step first checks the caller's role (403 for a
+role the step is not for, whatever the timesheet named), then finds the timesheet among
+those the caller may see (404 otherwise, exactly like one that does not exist), then
+checks that the caller is the one the step is for on that timesheet (403).
+
+- 403: a role or person the step is not for; a token without the scope; a session
+  signature without a recent confirmation.
+- 404: a timesheet (or workweek of it) the caller cannot see.
+- 409 `{"detail", "problems"}`: the step does not fit the timesheet as it is now (sent
+  already, hours that break a rule, not waiting for review). Nothing changed.
+- 422: what was sent is wrong; ninja's shape, `{"detail": [{"loc", "msg", ...}]}`, with
+  the message written for the person. Nothing changed.
+
+A personal access token needs timesheets:read for GET and timesheets:write for POST and
+PUT (ihss/api.py mounts this router with it); its owner's roles are checked at each call
+as a session's are. The token is also the recipient's fresh credential for a signature:
+it was made with their password. A session must have confirmed it is the person within
+SIGNATURE_REAUTH_SECONDS, as on the approval page.
+
+Lists run a fixed number of queries whatever their length: people, county and the total
+minutes come in the page's own query (tests pin it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, NoReturn, cast
+
+from django.conf import settings
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import P, QueryEx, Router, Status
+from ninja.errors import HttpError, ValidationError
+
+from ihss.accounts.api_auth import by_token
+from ihss.accounts.models import User
+from ihss.cases.schemas import ProviderRef, RecipientRef
+from ihss.core import stepup
+from ihss.timesheets import access, rules, services
+from ihss.timesheets.explain import explain
+from ihss.timesheets.models import Location, Timesheet
+from ihss.timesheets.schemas import (
+    MINUTES_A_DAY,
+    Action,
+    ApproveIn,
+    Checked,
+    Conflict,
+    DayIn,
+    DayOut,
+    DaysIn,
+    DecisionIn,
+    Flag,
+    OpenIn,
+    Problem,
+    QueueItem,
+    QueuePage,
+    RemainingOut,
+    ReturnIn,
+    TimesheetDetail,
+    TimesheetPage,
+    TimesheetSummary,
+    WeekRemaining,
+)
+from ihss.timesheets.views import FLAG_LABELS
+
+PAGE_SIZE = 50
+# Never loaded where timesheets are listed (a Fernet decryption per row, for nothing).
+SECRET_COLUMNS = tuple(
+    f"{person}__{column}" for person in ("provider", "recipient") for column in ("ssn", "ssn_index")
+)
+
+# The token (ihss/api.py) or the session authenticates; ninja's SessionAuth keeps its
+# CSRF check for session POST and PUT.
+router = Router(tags=["timesheets"])
+
+Page = QueryEx[int, P(ge=1, description=f"Page number, from 1; {PAGE_SIZE} results a page.")]
+StatusFilter = QueryEx[Timesheet.Status | None, P(description="Only timesheets in this status.")]
+PeriodFilter = QueryEx[
+    dt.date | None, P(description="Only the pay period starting on this day (the 1st or 16th).")
+]
+
+NO_TIMESHEETS = gettext_lazy(
+    "Timesheets are for providers, recipients, county staff, the service desk and state "
+    "administrators."
+)
+PROVIDERS_ONLY = gettext_lazy("Only the timesheet's provider can do this.")
+RECIPIENTS_ONLY = gettext_lazy(
+    "Only the timesheet's recipient, or their authorized representative, can do this."
+)
+QUEUE_ONLY = gettext_lazy(
+    "Only county staff, the service desk and state administrators see the county review queue."
+)
+DECIDERS_ONLY = gettext_lazy(
+    "Only the county staff of the recipient's county, or a state administrator, can decide "
+    "the county review."
+)
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+def _require(allowed: bool, message: Any) -> None:
+    if not allowed:
+        raise HttpError(403, str(message))
+
+
+def _invalid(field: str, message: str, *, at: Iterable[Any] = ()) -> dict[str, Any]:
+    """One 422 error in ninja's shape, at `data.<at...>.<field>` of the body."""
+    return {"type": "value_error", "loc": ["body", "data", *at, field], "msg": message}
+
+
+def _refuse(*errors: dict[str, Any]) -> NoReturn:
+    raise ValidationError(list(errors))
+
+
+def _day_name(day: dt.date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def _page(queryset: QuerySet[Timesheet], page: int) -> tuple[list[Timesheet], bool]:
+    """One page and whether another follows: one query, no COUNT over the whole table."""
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(queryset[offset : offset + PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _listed(queryset: QuerySet[Timesheet]) -> QuerySet[Timesheet]:
+    """People and county in the same query, SSNs left unread, the total summed there."""
+    return (
+        queryset.select_related("provider", "recipient__county")
+        .defer(*SECRET_COLUMNS)
+        .annotate(total=Coalesce(Sum("days__minutes"), 0))
+    )
+
+
+def _summary_fields(t: Timesheet, total: int) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "provider": ProviderRef(
+            provider_number=t.provider.provider_number, full_name=t.provider.full_name
+        ),
+        "recipient": RecipientRef(
+            case_number=t.recipient.case_number,
+            full_name=t.recipient.full_name,
+            county_code=t.recipient.county.code,
+        ),
+        "program": t.program,
+        "period_start": t.period_start,
+        "period_end": t.period_end,
+        "status": t.status,
+        "status_label": str(t.get_status_display()),
+        "total_minutes": total,
+        "county_review": t.county_review,
+        "county_review_label": str(t.get_county_review_display()),
+        "rejection_reason": t.rejection_reason,
+    }
+
+
+def _summary(t: Timesheet) -> TimesheetSummary:
+    return TimesheetSummary(**_summary_fields(t, t.total))  # type: ignore[attr-defined]
+
+
+def _problems(refusals: Iterable[rules.Refusal]) -> list[Problem]:
+    return [
+        Problem(
+            rule=r.rule,
+            when=r.when,
+            total_minutes=r.total,
+            limit_minutes=r.limit,
+            message=explain(r),
+        )
+        for r in dict.fromkeys(refusals)  # the same refusal once, in order
+    ]
+
+
+def _remaining(summary: services.Remaining) -> RemainingOut:
+    return RemainingOut(
+        month=summary.month,
+        authorized_minutes=summary.authorized,
+        used_minutes=summary.used,
+        remaining_minutes=summary.remaining,
+        assigned_minutes=summary.assigned,
+        assigned_used_minutes=summary.assigned_used,
+        assigned_remaining_minutes=summary.assigned_remaining,
+        timesheet_minutes=summary.timesheet_total,
+        weeks=[
+            WeekRemaining(
+                week_start=w.week.start,
+                week_end=w.week.end,
+                weekly_maximum_minutes=w.weekly_maximum,
+                recipient_total_minutes=w.recipient_total,
+                recipient_remaining_minutes=w.recipient_remaining,
+                provider_total_minutes=w.provider_total,
+                provider_cap_minutes=w.provider_cap,
+                provider_remaining_minutes=w.provider_remaining,
+            )
+            for w in summary.weeks
+        ],
+    )
+
+
+def _time(value: dt.time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def _detail(user: User, t: Timesheet) -> TimesheetDetail:
+    """The timesheet as the caller sees it: the hours left and the rules broken only for
+    its provider (they count the provider's work for other recipients)."""
+    days = list(t.days.order_by("day"))
+    is_provider = access.is_provider_of(user, t)
+    remaining = None
+    problems: list[Problem] = []
+    if is_provider:
+        refusals, summary = services.check(t)
+        remaining = _remaining(summary)
+        if t.editable:
+            problems = _problems(refusals)
+    actions: list[Action] = []
+    if is_provider and t.editable:
+        actions.append("save")
+        if days:
+            actions.append("submit")
+    if t.status == Timesheet.Status.SUBMITTED and access.is_recipient_of(user, t):
+        actions += ["approve", "return"]
+    if (
+        t.status == Timesheet.Status.APPROVED
+        and t.county_review in (Timesheet.Review.WAITING, Timesheet.Review.HELD)
+        and access.can_decide_reviews(user)
+        and access.can_decide_county_review(user, t)
+    ):
+        actions.append("county_review")
+    return TimesheetDetail(
+        **_summary_fields(t, sum(d.minutes for d in days)),
+        submitted_at=t.submitted_at,
+        decided_at=t.decided_at,
+        signature=t.signature,
+        signed_as_representative=t.signed_as_representative,
+        days=[
+            DayOut(
+                day=d.day,
+                minutes=d.minutes,
+                start=_time(d.start),
+                end=_time(d.end),
+                location=d.location,
+            )
+            for d in days
+        ],
+        remaining=remaining,
+        problems=problems,
+        actions=actions,
+    )
+
+
+def _conflict(error: services.TimesheetError) -> Status[Conflict]:
+    return Status(409, Conflict(detail=error.message, problems=_problems(error.refusals)))
+
+
+def _own(request: HttpRequest, timesheet_id: int) -> tuple[User, Timesheet]:
+    """The caller's own timesheet, as its provider."""
+    user = _user(request)
+    _require(access.is_provider(user), PROVIDERS_ONLY)
+    timesheet = access.timesheet_for(user, timesheet_id)
+    _require(access.is_provider_of(user, timesheet), PROVIDERS_ONLY)
+    return user, timesheet
+
+
+def _reviewable(request: HttpRequest, timesheet_id: int) -> tuple[User, Timesheet]:
+    """A timesheet sent to the caller, as its recipient or their representative."""
+    user = _user(request)
+    _require(access.is_recipient(user), RECIPIENTS_ONLY)
+    timesheet = access.timesheet_for(user, timesheet_id)
+    _require(access.is_recipient_of(user, timesheet), RECIPIENTS_ONLY)
+    return user, timesheet
+
+
+def _not_editable() -> Status[Conflict]:
+    return Status(
+        409,
+        Conflict(detail=_("This timesheet was sent and can no longer be changed."), problems=[]),
+    )
+
+
+def _typed_days(
+    timesheet: Timesheet, days: list[DayIn], *, week: rules.Workweek | None = None
+) -> dict[dt.date, DayIn]:
+    """The days sent, by date, or 422 naming each wrong one (nothing is saved then).
+
+    Every day must be in the timesheet's pay period (and in `week`, when given: saving).
+    Saving also checks each day as the week page's form does; checking takes the
+    minutes alone, as they are typed."""
+    saving = week is not None
+    today = timezone.localdate()
+    errors: list[dict[str, Any]] = []
+    found: dict[dt.date, DayIn] = {}
+    for i, typed in enumerate(days):
+        day = typed.day
+
+        def wrong(field: str, message: str, i: int = i, day: dt.date = day) -> None:
+            errors.append({**_invalid(field, message, at=("days", i)), "day": day.isoformat()})
+
+        numbers = {"day": _day_name(day)}
+        if day in found:
+            wrong("day", _("%(day)s is listed more than once.") % numbers)
+            continue
+        found[day] = typed
+        if week is not None and day not in week:
+            wrong(
+                "day",
+                _("%(day)s is not in the workweek starting %(week)s.")
+                % {**numbers, "week": _day_name(week.start)},
+            )
+            continue
+        if not timesheet.period_start <= day <= timesheet.period_end:
+            wrong(
+                "day",
+                _("%(day)s is in another pay period: enter it on that period's timesheet.")
+                % numbers,
+            )
+            continue
+        if typed.minutes < 0:
+            wrong("minutes", _("The minutes worked cannot be less than 0."))
+            continue
+        if typed.minutes > MINUTES_A_DAY:
+            wrong("minutes", _("A day has only 24 hours."))
+            continue
+        if not saving:
+            continue
+        if typed.location and typed.location not in Location.values:
+            wrong("location", _("Choose where you worked."))
+        if typed.minutes == 0:
+            if typed.start is not None or typed.end is not None:
+                wrong("start", _("Enter the hours worked, or clear the start and end times."))
+            continue
+        if day > today:
+            wrong("day", explain(rules.Refusal(rules.FUTURE_DAY, day, typed.minutes, 0)))
+            continue
+        if typed.start is None:
+            wrong("start", _("Enter the time you started."))
+        if typed.end is None:
+            wrong("end", _("Enter the time you finished."))
+        if not typed.location:
+            wrong("location", _("Choose where you worked."))
+        if (
+            typed.start is not None
+            and typed.end is not None
+            and typed.minutes > rules.span_minutes(typed.start, typed.end)
+        ):
+            wrong("end", _("You worked more hours than there are between the start and end times."))
+    if errors:
+        _refuse(*errors)
+    return found
+
+
+def _workweek(timesheet: Timesheet, week_start: dt.date) -> rules.Workweek:
+    week = rules.workweek_containing(week_start)
+    if (
+        week.start != week_start
+        or week.end < timesheet.period_start
+        or week.start > timesheet.period_end
+    ):
+        raise HttpError(
+            404,
+            _(
+                "No workweek of this timesheet starts on %(day)s: a workweek starts on a "
+                "Sunday and shares days with the pay period."
+            )
+            % {"day": _day_name(week_start)},
+        )
+    return week
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/",
+    response=TimesheetPage,
+    summary="The timesheets the caller can see",
+    description="A provider's own, a recipient's sent to them (never a draft), the county's "
+    "for county staff, every one for the service desk and state administrators. Newest pay "
+    "period first.",
+)
+def timesheets(
+    request: HttpRequest,
+    status: StatusFilter = None,
+    period_start: PeriodFilter = None,
+    page: Page = 1,
+) -> TimesheetPage:
+    user = _user(request)
+    _require(access.can_read_timesheets(user), NO_TIMESHEETS)
+    queryset = access.visible_timesheets(user)
+    if status:
+        queryset = queryset.filter(status=status)
+    if period_start:
+        queryset = queryset.filter(period_start=period_start)
+    rows, has_next = _page(_listed(queryset).order_by("-period_start", "-pk"), page)
+    return TimesheetPage(
+        page=page, page_size=PAGE_SIZE, has_next=has_next, results=[_summary(t) for t in rows]
+    )
+
+
+@router.get(
+    "/county-review",
+    response=QueuePage,
+    summary="Approved timesheets waiting for the county before payroll",
+    description="County staff see their county's; the service desk and state administrators "
+    "every county's. Waiting before held, oldest pay period first.",
+)
+def county_review_queue(request: HttpRequest, page: Page = 1) -> QueuePage:
+    user = _user(request)
+    _require(access.can_read_review_queue(user), QUEUE_ONLY)
+    queryset = _listed(access.review_queue(user)).order_by("county_review", "period_start", "pk")
+    rows, has_next = _page(queryset, page)
+    return QueuePage(
+        page=page,
+        page_size=PAGE_SIZE,
+        has_next=has_next,
+        results=[
+            QueueItem(
+                **_summary_fields(t, t.total),  # type: ignore[attr-defined]
+                review_flags=[
+                    Flag(code=code, label=str(FLAG_LABELS.get(code, code)))
+                    for code in t.review_flags
+                ],
+                review_note=t.review_note,
+            )
+            for t in rows
+        ],
+    )
+
+
+@router.get(
+    "/{timesheet_id}",
+    response=TimesheetDetail,
+    summary="One timesheet, with its days",
+    description="Its provider also gets the hours left (`remaining`) and, while it can be "
+    "changed, the rules its hours break (`problems`). `actions` lists the steps the caller "
+    "may take now.",
+)
+def timesheet(request: HttpRequest, timesheet_id: int) -> TimesheetDetail:
+    user = _user(request)
+    _require(access.can_read_timesheets(user), NO_TIMESHEETS)
+    return _detail(user, access.timesheet_for(user, timesheet_id))
+
+
+# --- The provider ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/",
+    response={200: TimesheetDetail, 201: TimesheetDetail},
+    summary="Open the timesheet of a pay period",
+    description="The caller's timesheet for a recipient they are assigned to, a program and "
+    "the pay period of `day` (today when left out): 201 when it is made now, 200 when it "
+    "existed. A recipient the caller is not assigned to answers 404.",
+)
+def open_timesheet(request: HttpRequest, data: OpenIn) -> Status[TimesheetDetail]:
+    user = _user(request)
+    _require(access.is_provider(user), PROVIDERS_ONLY)
+    assignment = access.own_assignment(user, data.case_number, data.program)
+    today = timezone.localdate()
+    period = rules.pay_period_containing(data.day or today)
+    if period.start > today:
+        _refuse(_invalid("day", _("That pay period has not started yet.")))
+    existed = (
+        access.visible_timesheets(user)
+        .filter(
+            provider=assignment.provider,
+            recipient=assignment.recipient,
+            program=assignment.program,
+            period_start=period.start,
+        )
+        .exists()
+    )
+    try:
+        timesheet = services.open_timesheet(
+            provider=assignment.provider,
+            recipient=assignment.recipient,
+            program=assignment.program,
+            day=period.start,
+            by=user,
+        )
+    except services.TimesheetError as error:
+        _refuse(_invalid("day", error.message))
+    return Status(200 if existed else 201, _detail(user, timesheet))
+
+
+@router.put(
+    "/{timesheet_id}/weeks/{week_start}",
+    response={200: TimesheetDetail, 409: Conflict},
+    summary="Save days of one workweek",
+    description="`week_start` is the workweek's Sunday. Each day sent replaces what was saved "
+    "for it (minutes 0 clears it); days not sent keep theirs. A wrong day answers 422 naming "
+    "it, and nothing is saved. Hours that break a rule are saved and listed in `problems`: "
+    "they only stop the timesheet from being sent.",
+)
+def save_week(
+    request: HttpRequest, timesheet_id: int, week_start: dt.date, data: DaysIn
+) -> Status[TimesheetDetail] | Status[Conflict]:
+    user, timesheet = _own(request, timesheet_id)
+    week = _workweek(timesheet, week_start)
+    if not timesheet.editable:
+        return _not_editable()
+    typed = _typed_days(timesheet, data.days, week=week)
+    try:
+        services.save_week(
+            timesheet=timesheet,
+            days={
+                day: services.DayInput(d.minutes, d.start, d.end, d.location)
+                if d.minutes
+                else services.DayInput(0)
+                for day, d in typed.items()
+            },
+            by=user,
+        )
+    except services.TimesheetError as error:
+        return _conflict(error)
+    return Status(200, _detail(user, timesheet))
+
+
+@router.post(
+    "/{timesheet_id}/check",
+    response={200: Checked, 409: Conflict},
+    summary="Check typed minutes without saving them",
+    description="The rules the timesheet would break and the hours it would leave with these "
+    "minutes in place of the saved ones (days of its pay period; only `day` and `minutes` "
+    "count). Nothing is saved; sending the timesheet checks again.",
+)
+def check_week(
+    request: HttpRequest, timesheet_id: int, data: DaysIn
+) -> Status[Checked] | Status[Conflict]:
+    _caller, timesheet = _own(request, timesheet_id)
+    if not timesheet.editable:
+        return _not_editable()
+    typed = _typed_days(timesheet, data.days)
+    refusals, summary = services.check(
+        timesheet, replace={day: d.minutes for day, d in typed.items()}
+    )
+    return Status(200, Checked(problems=_problems(refusals), remaining=_remaining(summary)))
+
+
+@router.post(
+    "/{timesheet_id}/submit",
+    response={200: TimesheetDetail, 409: Conflict},
+    summary="Send the timesheet to the recipient",
+    description="Checks every hour rule again first. Sending one already sent changes "
+    "nothing and answers 200. Refused: 409 with `detail` and the rules broken.",
+)
+def submit_timesheet(
+    request: HttpRequest, timesheet_id: int
+) -> Status[TimesheetDetail] | Status[Conflict]:
+    user, timesheet = _own(request, timesheet_id)
+    try:
+        sent = services.submit(timesheet=timesheet, by=user)
+    except services.TimesheetError as error:
+        return _conflict(error)
+    return Status(200, _detail(user, sent))
+
+
+# --- The recipient --------------------------------------------------------------------------
+
+
+@router.post(
+    "/{timesheet_id}/approve",
+    response={200: TimesheetDetail, 409: Conflict},
+    summary="Approve and sign the timesheet",
+    description="The recipient's (or representative's) electronic signature: `attest` true "
+    "and the typed name. With a session, the person must have signed in or confirmed it is "
+    "them within the last minutes (403 otherwise: confirm at /accounts/confirm/); a token "
+    "is that confirmation itself. Approving twice answers 200.",
+)
+def approve_timesheet(
+    request: HttpRequest, timesheet_id: int, data: ApproveIn
+) -> Status[TimesheetDetail] | Status[Conflict]:
+    user, timesheet = _reviewable(request, timesheet_id)
+    if not by_token(request) and not stepup.is_recent(
+        request, max_age=settings.SIGNATURE_REAUTH_SECONDS
+    ):
+        raise HttpError(
+            403,
+            _(
+                "Confirm it is you before signing: open %(url)s, type your password or a "
+                "code, then approve again."
+            )
+            % {"url": reverse("accounts:confirm")},
+        )
+    errors = []
+    if not data.attest:
+        errors.append(
+            _invalid("attest", _("Confirm that the hours on this timesheet are true and correct."))
+        )
+    if not data.signature.split():
+        errors.append(_invalid("signature", _("Type your full name to sign.")))
+    if errors:
+        _refuse(*errors)
+    try:
+        approved = services.approve(
+            timesheet=timesheet,
+            by=user,
+            signature=data.signature,
+            as_representative=access.acts_as_representative(user, timesheet),
+        )
+    except services.TimesheetError as error:
+        return _conflict(error)
+    return Status(200, _detail(user, approved))
+
+
+@router.post(
+    "/{timesheet_id}/return",
+    response={200: TimesheetDetail, 409: Conflict},
+    summary="Return the timesheet to the provider",
+    description="With the reason, which the provider sees; they can correct the timesheet "
+    "and send it again. Returning it twice answers 200.",
+)
+def return_timesheet(
+    request: HttpRequest, timesheet_id: int, data: ReturnIn
+) -> Status[TimesheetDetail] | Status[Conflict]:
+    user, timesheet = _reviewable(request, timesheet_id)
+    if not data.reason.strip():
+        _refuse(_invalid("reason", _("Say what is wrong, so the provider can correct it.")))
+    try:
+        returned = services.reject(timesheet=timesheet, by=user, reason=data.reason)
+    except services.TimesheetError as error:
+        return _conflict(error)
+    return Status(200, _detail(user, returned))
+
+
+# --- The county -----------------------------------------------------------------------------
+
+
+@router.post(
+    "/{timesheet_id}/county-review",
+    response={200: TimesheetDetail, 409: Conflict},
+    summary="Decide the county review of an approved timesheet",
+    description="release (for payment), hold, or void (its hours stop counting), with the "
+    "reason, kept in its history. County staff decide their county's; state administrators "
+    "any. Deciding what is already decided answers 200.",
+)
+def decide_county_review(
+    request: HttpRequest, timesheet_id: int, data: DecisionIn
+) -> Status[TimesheetDetail] | Status[Conflict]:
+    user = _user(request)
+    _require(access.can_decide_reviews(user), DECIDERS_ONLY)
+    timesheet = access.timesheet_for(user, timesheet_id)
+    _require(access.can_decide_county_review(user, timesheet), DECIDERS_ONLY)
+    if not data.reason.strip():
+        _refuse(
+            _invalid("reason", _("Give the reason for the decision; it is kept in the history."))
+        )
+    try:
+        decided = services.decide_review(
+            timesheet=timesheet, by=user, decision=data.decision, reason=data.reason
+        )
+    except services.TimesheetError as error:
+        return _conflict(error)
+    return Status(200, _detail(user, access.timesheet_for(user, decided.pk)))

@@ -1,0 +1,187 @@
+"""JSON shapes of the timesheet API.
+
+Durations are integer minutes (names end in `_minutes`, or `minutes`), never hours or
+fractions; dates are ISO 8601, times of day "HH:MM". Labels and messages are in the
+caller's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from ihss.cases.models import Program
+from ihss.cases.schemas import ProviderRef, RecipientRef
+from ihss.core.schemas import Page
+
+MINUTES_A_DAY = 24 * 60
+
+
+class TimesheetSummary(Schema):
+    id: int
+    provider: ProviderRef
+    recipient: RecipientRef
+    program: str = Field(description="IHSS or WPCS.")
+    period_start: dt.date = Field(description="First day of the pay period: the 1st or 16th.")
+    period_end: dt.date = Field(description="Last day: the 15th or the month's last.")
+    status: str = Field(description="draft, submitted, rejected, approved or voided.")
+    status_label: str = Field(description="The status in words, in the caller's language.")
+    total_minutes: int = Field(description="The minutes of every day on the timesheet.")
+    county_review: str = Field(
+        description='"" (none), waiting, held or released: the county\'s look at an '
+        "approved timesheet before payroll."
+    )
+    county_review_label: str
+    rejection_reason: str = Field(
+        description="Why the recipient returned it; empty unless it was returned."
+    )
+
+
+class TimesheetPage(Page):
+    results: list[TimesheetSummary] = Field(description="Newest pay period first.")
+
+
+class Flag(Schema):
+    code: str = Field(description="over_first_half_share, late, random_hold or manual_hold.")
+    label: str
+
+
+class QueueItem(TimesheetSummary):
+    review_flags: list[Flag] = Field(description="Why it waits for the county.")
+    review_note: str = Field(description="The county's last reason, if any.")
+
+
+class QueuePage(Page):
+    results: list[QueueItem] = Field(description="Waiting before held, oldest period first.")
+
+
+class DayOut(Schema):
+    day: dt.date
+    minutes: int
+    start: str = Field(description='"HH:MM"; empty when not recorded.')
+    end: str = Field(description='"HH:MM"; the next day when at or before `start`.')
+    location: str = Field(description="home, community or both.")
+
+
+class WeekRemaining(Schema):
+    """One workweek (Sunday to Saturday) the pay period has days in."""
+
+    week_start: dt.date
+    week_end: dt.date
+    weekly_maximum_minutes: int = Field(description="The recipient's: monthly minutes / 4.")
+    recipient_total_minutes: int = Field(
+        description="The recipient's minutes this week, from every provider."
+    )
+    recipient_remaining_minutes: int
+    provider_total_minutes: int = Field(
+        description="Your IHSS minutes this week, for every recipient."
+    )
+    provider_cap_minutes: int | None = Field(
+        description="Your weekly cap (66 h, or 90 h with an exemption); null when only the "
+        "recipient's weekly maximum holds."
+    )
+    provider_remaining_minutes: int | None
+
+
+class RemainingOut(Schema):
+    """The recipient's authorized minutes left in the month of the pay period, and yours."""
+
+    month: dt.date = Field(description="The first day of the month.")
+    authorized_minutes: int
+    used_minutes: int = Field(description="By every provider, this timesheet included.")
+    remaining_minutes: int
+    assigned_minutes: int = Field(description="Your assigned minutes for this recipient.")
+    assigned_used_minutes: int
+    assigned_remaining_minutes: int
+    timesheet_minutes: int
+    weeks: list[WeekRemaining]
+
+
+class Problem(Schema):
+    """A rule the hours break: `total_minutes` where the rule allows `limit_minutes`."""
+
+    rule: str = Field(description="The rule's code, such as multi_recipient_weekly_cap.")
+    when: dt.date = Field(description="The day, the workweek's Sunday or the month's first.")
+    total_minutes: int
+    limit_minutes: int
+    message: str = Field(description="The rule in plain words, in the caller's language.")
+
+
+Action = Literal["save", "submit", "approve", "return", "county_review"]
+
+
+class TimesheetDetail(TimesheetSummary):
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None = Field(description="When the recipient approved or returned.")
+    signature: str = Field(description="The name the recipient typed to approve it.")
+    signed_as_representative: bool
+    days: list[DayOut] = Field(description="Days worked, in order.")
+    remaining: RemainingOut | None = Field(
+        description="For the timesheet's provider only; null for everyone else."
+    )
+    problems: list[Problem] = Field(
+        description="For its provider while it can be changed: the rules its hours break."
+    )
+    actions: list[Action] = Field(description="The steps the caller may take on it now.")
+
+
+class Conflict(Schema):
+    detail: str = Field(description="Why the step was refused, written for the person.")
+    problems: list[Problem] = Field(description="The rules the hours break, if that is why.")
+
+
+class Checked(Schema):
+    problems: list[Problem]
+    remaining: RemainingOut
+
+
+# --- What callers send ----------------------------------------------------------------------
+
+
+class OpenIn(Schema):
+    case_number: str = Field(pattern=r"^\d{7}$", description="The recipient's case number.")
+    program: Program = Program.IHSS
+    day: dt.date | None = Field(
+        default=None, description="Any day of the pay period; today when left out."
+    )
+
+
+class DayIn(Schema):
+    day: dt.date
+    minutes: int = Field(
+        description=f"Minutes worked, 0 to {MINUTES_A_DAY}; 0 clears the day.",
+        json_schema_extra={"minimum": 0, "maximum": MINUTES_A_DAY},
+    )
+    start: dt.time | None = Field(default=None, description='"HH:MM"; needed when minutes > 0.')
+    end: dt.time | None = Field(
+        default=None, description='"HH:MM"; at or before `start` means the next day.'
+    )
+    location: str = Field(
+        default="",
+        description="home, community or both; needed when minutes > 0.",
+        json_schema_extra={"enum": ["", "home", "community", "both"]},
+    )
+
+
+class DaysIn(Schema):
+    days: list[DayIn] = Field(max_length=16, description="Days not listed keep what was saved.")
+
+
+class ApproveIn(Schema):
+    signature: str = Field(max_length=120, description="Your full name, typed.")
+    attest: bool = Field(
+        description="true: the hours are true and correct, and the services were provided "
+        "as entered."
+    )
+
+
+class ReturnIn(Schema):
+    reason: str = Field(max_length=1000, description="What is wrong; the provider sees it.")
+
+
+class DecisionIn(Schema):
+    decision: Literal["release", "hold", "void"]
+    reason: str = Field(max_length=1000, description="Kept in the timesheet's history.")
