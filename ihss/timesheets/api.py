@@ -473,10 +473,7 @@ def open_timesheet(request: HttpRequest, data: OpenIn) -> Status[TimesheetDetail
     user = _user(request)
     _require(access.is_provider(user), PROVIDERS_ONLY)
     assignment = access.own_assignment(user, data.case_number, data.program)
-    today = timezone.localdate()
-    period = rules.pay_period_containing(data.day or today)
-    if period.start > today:
-        _refuse(_invalid("day", _("That pay period has not started yet.")))
+    period = rules.pay_period_containing(data.day or timezone.localdate())
     existed = (
         access.visible_timesheets(user)
         .filter(

@@ -425,11 +425,20 @@ def _snapshot(days: Iterable[DayEntry]) -> dict[str, dict[str, Any]]:
 
 
 def open_timesheet(
-    *, provider: Provider, recipient: Recipient, program: str, day: dt.date, by: User
+    *,
+    provider: Provider,
+    recipient: Recipient,
+    program: str,
+    day: dt.date,
+    by: User,
+    today: dt.date | None = None,
 ) -> Timesheet:
     """The provider's timesheet for a recipient, program and the pay period of `day`,
-    created as a draft the first time. Needs an assignment covering part of the period."""
+    created as a draft the first time. Needs an assignment covering part of the period,
+    and a period that has started."""
     period = rules.pay_period_containing(day)
+    if period.start > (today or timezone.localdate()):
+        raise TimesheetError(_("That pay period has not started yet."))
     covered = (
         Assignment.objects.filter(
             provider=provider, recipient=recipient, program=program, start_date__lte=period.end

@@ -122,11 +122,8 @@ def _days(timesheet: Timesheet) -> dict[dt.date, DayEntry]:
     return {d.day: d for d in timesheet.days.all()}
 
 
-def _week_rows(
-    timesheet: Timesheet, days: dict[dt.date, DayEntry], summary: services.Remaining
-) -> list[dict[str, Any]]:
+def _week_rows(timesheet: Timesheet, days: dict[dt.date, DayEntry]) -> list[dict[str, Any]]:
     weeks = []
-    by_week = {w.week.start: w for w in summary.weeks}
     for week in rules.workweeks_touching(
         rules.PayPeriod(timesheet.period_start, timesheet.period_end)
     ):
@@ -137,7 +134,6 @@ def _week_rows(
                 "week": week,
                 "days": [(d, days.get(d)) for d in inside],
                 "total": sum(days[d].minutes for d in inside if d in days),
-                "summary": by_week[week.start],
             }
         )
     return weeks
@@ -164,15 +160,13 @@ def _detail_page(
     user = request.user
     is_provider = access.is_provider_of(user, timesheet)
     is_recipient = access.is_recipient_of(user, timesheet)
-    found, summary = services.check(timesheet)
     if refusals is None and is_provider and timesheet.editable:
-        refusals = found
+        refusals, _left = services.check(timesheet)
     days = _days(timesheet)
     history = audit.trail(timesheet).order_by("-occurred_at", "-id")[:50]
     context = {
         "timesheet": timesheet,
-        "weeks": _week_rows(timesheet, days, summary),
-        "summary": summary,
+        "weeks": _week_rows(timesheet, days),
         "total": sum(d.minutes for d in days.values()),
         "is_provider": is_provider,
         "is_recipient": is_recipient,

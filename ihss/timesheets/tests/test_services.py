@@ -323,3 +323,8 @@ def test_the_submit_path_costs_the_same_whatever_the_size_of_the_database(
 # the recipient's sign-ins, and one notice (its lookup, insert, contact settings,
 # preference, deliveries).
 SUBMIT_QUERIES = 25
+
+
+def test_a_pay_period_that_has_not_started_cannot_be_opened(world):
+    with pytest.raises(services.TimesheetError, match="has not started yet"):
+        world.open(0, dt.date(2026, 12, 1))
