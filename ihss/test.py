@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from ihss.accounts.models import Membership, Role, User
@@ -103,3 +105,29 @@ def make_user(username: str, role: str | None = None, **scope: Any) -> User:
 
 
 ALL_ROLES = [r.value for r in Role]
+
+
+def at_once(calls: list[Callable[[], Any]]) -> list[BaseException | None]:
+    """Run the calls in threads that start together (two people, or one double click, at
+    the same moment); return what each raised, if anything. Each thread closes its own
+    database connection at the end."""
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    errors: list[BaseException | None] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            call()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            errors[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return errors

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from ihss import test as cast
 from ihss.cases import services
@@ -17,28 +16,6 @@ pytestmark = [
     pytest.mark.postgres_only,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _at_once(calls):
-    """Run the calls in threads that start together; return what each raised, if anything."""
-    barrier = threading.Barrier(len(calls))
-    errors: list[BaseException | None] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            call()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
 
 
 def test_a_change_of_hours_sent_twice_at_once_is_recorded_once(la_staff):
@@ -56,7 +33,7 @@ def test_a_change_of_hours_sent_twice_at_once_is_recorded_once(la_staff):
             reason="Reassessment",
         )
 
-    assert _at_once([change, change]) == [None, None]
+    assert cast.at_once([change, change]) == [None, None]
     rows = AuthorizedHours.objects.filter(recipient=recipient).order_by("effective_from")
     assert [(r.monthly_minutes, r.effective_to) for r in rows] == [
         (100 * 60, dt.date(2026, 10, 31)),
@@ -80,7 +57,7 @@ def test_two_different_changes_at_once_leave_one_consistent_history(la_staff):
             reason=f"Set to {minutes}",
         )
 
-    assert _at_once([change_to(150 * 60), change_to(160 * 60)]) == [None, None]
+    assert cast.at_once([change_to(150 * 60), change_to(160 * 60)]) == [None, None]
     rows = list(AuthorizedHours.objects.filter(recipient=recipient).order_by("effective_from"))
     # One open row: whichever change came second replaced the first on the same day.
     assert len(rows) == 2

@@ -4,11 +4,10 @@ one submission."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from ihss import test as cast
 from ihss.accounts.models import Role
@@ -22,27 +21,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 NOV_8 = dt.date(2026, 11, 8)
-
-
-def _at_once(calls):
-    barrier = threading.Barrier(len(calls))
-    errors: list[BaseException | None] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            call()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
 
 
 @pytest.fixture
@@ -78,7 +56,7 @@ def test_two_providers_sending_at_once_cannot_both_pass_the_recipients_month(wor
         by=other_user,
     )
 
-    errors = _at_once(
+    errors = cast.at_once(
         [
             lambda: services.submit(timesheet=mine, by=world.provider_user),
             lambda: services.submit(timesheet=theirs, by=other_user),
@@ -98,7 +76,7 @@ def test_a_double_click_on_send_is_one_submission(world, slow_check):
     def send():
         services.submit(timesheet=sheet, by=world.provider_user)
 
-    assert _at_once([send, send]) == [None, None]
+    assert cast.at_once([send, send]) == [None, None]
     sheet.refresh_from_db()
     assert (sheet.status, sheet.submissions) == ("submitted", 1)
     assert Notification.objects.filter(event="timesheet_ready_for_review").count() == 1
