@@ -240,6 +240,10 @@ RULES: dict[str, Rule] = {
     "timesheets:county-decide": Rule(
         record="timesheet", roles=CASE_WRITERS, methods=("post",), others=frozenset({STATE})
     ),
+    # Travel on a timesheet: the provider's, while it can change (the world's was sent, so
+    # both answer with the timesheet's page and change nothing).
+    "timesheets:travel-add": timesheet_step(PROVIDER, "post"),
+    "timesheets:travel-remove": timesheet_step(PROVIDER, "post"),
     # Home pages.
     "home": own(),
     "provider-home": role_page(PROVIDER),

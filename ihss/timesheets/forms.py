@@ -1,4 +1,5 @@
-"""Forms of the timesheet pages: a workweek of days, the signature, the return reason."""
+"""Forms of the timesheet pages: a workweek of days, the signature, the return reason;
+travel on a timesheet."""
 
 from __future__ import annotations
 
@@ -134,3 +135,58 @@ class RejectForm(forms.Form):
             "required": gettext_lazy("Say what is wrong, so the provider can correct it.")
         },
     )
+
+
+def _hours_and_minutes(form: forms.Form, *, max_hours: int) -> None:
+    form.fields["hours"] = forms.IntegerField(
+        label=gettext_lazy("Hours"), min_value=0, max_value=max_hours, required=False
+    )
+    form.fields["minutes"] = forms.IntegerField(
+        label=gettext_lazy("Minutes"), min_value=0, max_value=59, required=False
+    )
+    for name in ("hours", "minutes"):
+        form.fields[name].widget.attrs.update({"inputmode": "numeric"})
+
+
+def _total(data: dict[str, Any]) -> int:
+    return (data.get("hours") or 0) * 60 + (data.get("minutes") or 0)
+
+
+# --- Travel time ----------------------------------------------------------------------------
+
+
+class TravelForm(forms.Form):
+    """Travel on one day of the timesheet, from one of the recipients a travel agreement
+    allows, in hours and minutes."""
+
+    day = forms.TypedChoiceField(label=gettext_lazy("Day"), coerce=dt.date.fromisoformat)
+    from_recipient = forms.TypedChoiceField(label=gettext_lazy("Travelled from"), coerce=int)
+
+    def __init__(
+        self,
+        *args: Any,
+        days: list[dt.date],
+        origins: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", "travel")
+        super().__init__(*args, **kwargs)
+        day_field = self.fields["day"]
+        assert isinstance(day_field, forms.TypedChoiceField)
+        day_field.choices = [
+            ("", _("- Select -")),
+            *((d.isoformat(), date_format(d, "D N j")) for d in days),
+        ]
+        origin_field = self.fields["from_recipient"]
+        assert isinstance(origin_field, forms.TypedChoiceField)
+        origin_field.choices = [("", _("- Select -")), *origins]
+        _hours_and_minutes(self, max_hours=24)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        data["total"] = _total(data)
+        if not self.errors and data["total"] == 0:
+            self.add_error("hours", _("Enter the travel time."))
+        elif data["total"] > 24 * 60:
+            self.add_error("hours", _("A day has only 24 hours."))
+        return data

@@ -130,3 +130,35 @@ class DayEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d}: {self.minutes} min"
+
+
+# --- Travel time ----------------------------------------------------------------------------
+
+
+class TravelEntry(models.Model):
+    """Minutes of travel claimed on one day, directly from another recipient to the
+    recipient of the timesheet: travel is recorded against the recipient travelled to
+    (ihss-facts §2.1). Paid only as a SOC 2255 travel agreement allows, at most 7 hours a
+    workweek for all travel together, and never counted toward the hour caps (§3.3);
+    `services.submit` checks it with rules.check_travel."""
+
+    timesheet = models.ForeignKey(Timesheet, on_delete=models.CASCADE, related_name="travel")
+    day = models.DateField(_("day"))
+    from_recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, related_name="+", verbose_name=_("from recipient")
+    )
+    minutes = models.PositiveIntegerField(_("travel minutes"))
+
+    class Meta:
+        ordering = ["day", "from_recipient_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["timesheet", "day", "from_recipient"], name="travel_once_per_day_and_origin"
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0, minutes__lte=24 * 60), name="travel_minutes_in_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.minutes} min of travel"

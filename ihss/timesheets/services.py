@@ -1,4 +1,5 @@
-"""Timesheet workflows: open, save a week, check, submit, approve, reject.
+"""Timesheet workflows: open, save a week, check, submit, approve, reject; travel claims
+on a timesheet.
 
 Views, the API, commands and tasks call these; nothing else writes timesheets. Each runs
 in one transaction and writes its audit event (the timesheet's history) and its notices
@@ -7,7 +8,8 @@ inside it.
 Hours are checked in two places with the same rules: `check` while the person types
 (nothing is locked; the answer may be out of date a moment later), and `submit`, which
 locks the provider and the recipient first so that two submissions at the same moment
-cannot both pass a cap.
+cannot both pass a cap. Travel is checked with the hours, by its own rules: it counts
+toward no hour cap.
 """
 
 from __future__ import annotations
@@ -26,13 +28,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ihss.accounts.models import Membership, Role, User
-from ihss.cases.models import Assignment, AuthorizedHours, OvertimeExemption, Provider, Recipient
+from ihss.cases.models import (
+    Assignment,
+    AuthorizedHours,
+    OvertimeExemption,
+    Provider,
+    Recipient,
+    TravelAgreement,
+)
 from ihss.core import audit
 from ihss.core.models import ProgramParameter
 from ihss.notifications.events import Event
 from ihss.notifications.services import notify
 from ihss.timesheets import rules
-from ihss.timesheets.models import DayEntry, Timesheet
+from ihss.timesheets.models import DayEntry, Timesheet, TravelEntry
 
 # Program parameters (minutes, basis points, days) the hour rules read, by HourLimits field.
 LIMIT_PARAMETERS = {
@@ -385,7 +394,8 @@ def check(
     """The refusals the timesheet (with typed minutes in place) would meet, and what is
     left. Read-only: the authoritative check is the one `submit` makes under locks."""
     pic = picture(timesheet, replace=replace)
-    return pic.check(today or timezone.localdate()), remaining(pic)
+    today = today or timezone.localdate()
+    return pic.check(today) + travel_picture(pic).check(today), remaining(pic)
 
 
 # --- Workflow steps -------------------------------------------------------------------------
@@ -531,10 +541,16 @@ def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> T
         ):
             raise TimesheetError(_("Enter the hours you worked before sending the timesheet."))
         refusals = pic.check(today)
-        if refusals:
+        travel = travel_picture(pic)  # travel is checked apart: it counts toward no hour cap
+        travel_refusals = travel.check(today)
+        if refusals or travel_refusals:
             raise TimesheetError(
-                _("The timesheet was not sent: some hours break a rule. Nothing was lost."),
-                refusals,
+                _("The timesheet was not sent: some hours break a rule. Nothing was lost.")
+                if refusals
+                else _(
+                    "The timesheet was not sent: some travel time breaks a rule. Nothing was lost."
+                ),
+                refusals + travel_refusals,
             )
         now = timezone.now()
         locked.status = Timesheet.Status.SUBMITTED
@@ -556,7 +572,12 @@ def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> T
             actor=by,
             action="timesheet.submitted",
             subject=locked,
-            after={"status": locked.status, "minutes": total, "submission": locked.submissions},
+            after={
+                "status": locked.status,
+                "minutes": total,
+                "travel_minutes": sum(leg.minutes for leg in travel.mine),
+                "submission": locked.submissions,
+            },
         )
         link = reverse("timesheets:detail", args=[locked.pk])
         for user in _recipient_users(locked.recipient_id):
@@ -848,3 +869,220 @@ def recipient_hours(recipients: list[Recipient], month: dt.date) -> list[HoursTa
                 )
             )
     return tables
+
+
+# --- Travel time ----------------------------------------------------------------------------
+
+
+@dataclass
+class TravelPicture:
+    """The provider's claimed travel in every workweek a timesheet touches (drafts too,
+    voided timesheets not), the travel agreements (SOC 2255) in force then, and the days
+    worked for each recipient, as rules.check_travel needs them."""
+
+    timesheet: Timesheet
+    weeks: list[rules.Workweek]
+    legs: list[rules.TravelLeg]
+    mine: list[rules.TravelLeg]  # the legs of this timesheet
+    agreements: list[dict[str, Any]]  # TravelAgreement rows of the provider
+    worked: set[tuple[dt.date, int]]
+    limits: rules.HourLimits
+
+    def _agreements_on(self, start: dt.date, end: dt.date) -> dict[tuple[int, int], int]:
+        """(from, to) -> weekly minutes of the agreement in force from start to end (the
+        latest, when one replaced another)."""
+        by_pair: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        for row in self.agreements:
+            by_pair.setdefault((row["from_recipient_id"], row["to_recipient_id"]), []).append(row)
+        found = {}
+        for pair, rows in by_pair.items():
+            row = _in_force(rows, start, end, key="effective_from")
+            if row is not None:
+                found[pair] = row["weekly_minutes"]
+        return found
+
+    def check(self, today: dt.date) -> list[rules.Refusal]:
+        """The travel refusals about this timesheet's own travel, week by week, each week
+        with the agreements in force in it. A day outside every agreement of its pair is
+        refused as without agreement even when an agreement starts or ends that week."""
+        refusals: list[rules.Refusal] = []
+        for week in self.weeks:
+            if not any(leg.day in week for leg in self.mine):
+                continue
+            legs = [leg for leg in self.legs if leg.day in week]
+            agreements = self._agreements_on(week.start, week.end)
+            found = rules.check_travel(
+                legs, agreements=agreements, worked=self.worked, limits=self.limits, today=today
+            )
+            refused_days = {
+                (r.when, r.recipient) for r in found if r.rule == rules.TRAVEL_NO_AGREEMENT
+            }
+            outside: dict[tuple[dt.date, int, int], int] = {}
+            for leg in legs:
+                pair = (leg.from_recipient, leg.to_recipient)
+                if pair in agreements and pair not in self._agreements_on(leg.day, leg.day):
+                    key = (leg.day, *pair)
+                    outside[key] = outside.get(key, 0) + leg.minutes
+            for (day, _origin, destination), total in sorted(outside.items()):
+                if (day, destination) not in refused_days:
+                    found.append(
+                        rules.Refusal(rules.TRAVEL_NO_AGREEMENT, day, total, 0, destination)
+                    )
+            refusals += [r for r in found if self._concerns_timesheet(r)]
+        return refusals
+
+    def _concerns_timesheet(self, refusal: rules.Refusal) -> bool:
+        """A refusal of this timesheet's travel: on a day (or in a week) it claims travel,
+        about its recipient, or the week's 7 hours for all recipients."""
+        if refusal.recipient is not None and refusal.recipient != self.timesheet.recipient_id:
+            return False
+        if refusal.rule in (rules.TRAVEL_AGREEMENT_WEEK, rules.TRAVEL_WEEK):
+            week = rules.workweek_containing(refusal.when)
+            return any(leg.day in week for leg in self.mine)
+        return any(leg.day == refusal.when for leg in self.mine)
+
+
+def travel_picture(pic: HourPicture) -> TravelPicture:
+    """The travel around the hour picture's timesheet: two queries, whatever the size of
+    the database. The days worked come from the hour picture (typed minutes included)."""
+    ts = pic.timesheet
+    first, last = pic.weeks[0].start, pic.weeks[-1].end
+    legs: list[rules.TravelLeg] = []
+    mine: list[rules.TravelLeg] = []
+    for sheet_id, day, origin, destination, minutes in (
+        TravelEntry.objects.filter(timesheet__provider_id=ts.provider_id, day__range=(first, last))
+        .exclude(timesheet__status=Timesheet.Status.VOIDED)
+        .values_list(
+            "timesheet_id", "day", "from_recipient_id", "timesheet__recipient_id", "minutes"
+        )
+    ):
+        leg = rules.TravelLeg(day, origin, destination, minutes)
+        legs.append(leg)
+        if sheet_id == ts.pk:
+            mine.append(leg)
+    agreements = [
+        dict(row)
+        for row in TravelAgreement.objects.filter(
+            provider_id=ts.provider_id, effective_from__lte=last
+        )
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
+        .values(
+            "from_recipient_id",
+            "to_recipient_id",
+            "weekly_minutes",
+            "effective_from",
+            "effective_to",
+        )
+    ]
+    return TravelPicture(
+        timesheet=ts,
+        weeks=pic.weeks,
+        legs=legs,
+        mine=mine,
+        agreements=agreements,
+        worked={(e.day, e.recipient) for e in pic.entries if e.minutes > 0},
+        limits=pic.limits,
+    )
+
+
+def travel_origins(timesheet: Timesheet) -> list[Recipient]:
+    """The recipients the provider may claim travel from to this timesheet's recipient:
+    those of their travel agreements ending at it and in force during the pay period."""
+    agreements = (
+        TravelAgreement.objects.filter(
+            provider_id=timesheet.provider_id,
+            to_recipient_id=timesheet.recipient_id,
+            effective_from__lte=timesheet.period_end,
+        )
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=timesheet.period_start))
+        .select_related("from_recipient")
+        .defer("from_recipient__ssn")
+        .order_by("from_recipient__last_name", "from_recipient__first_name", "from_recipient_id")
+    )
+    origins: dict[int, Recipient] = {}
+    for agreement in agreements:
+        origins.setdefault(agreement.from_recipient_id, agreement.from_recipient)
+    return list(origins.values())
+
+
+def _travel_snapshot(entry: TravelEntry | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {
+        "day": entry.day.isoformat(),
+        "from_recipient": entry.from_recipient.case_number,
+        "minutes": entry.minutes,
+    }
+
+
+def save_travel(
+    *, timesheet: Timesheet, day: dt.date, from_recipient: Recipient, minutes: int, by: User
+) -> TravelEntry:
+    """Claim `minutes` of travel on `day` from `from_recipient` to the timesheet's
+    recipient; claiming the same day and recipient again replaces the minutes. Needs a
+    travel agreement between them touching the pay period; the rules (7 hours a week,
+    the agreement's minutes, work at both ends that day) are checked by `submit`."""
+    if not timesheet.period_start <= day <= timesheet.period_end:
+        raise TimesheetError(_("Choose a day of this timesheet's pay period."))
+    if minutes <= 0 or minutes > 24 * 60:
+        raise TimesheetError(_("Enter the travel time, up to 24 hours."))
+    if from_recipient.pk not in {r.pk for r in travel_origins(timesheet)}:
+        raise TimesheetError(
+            _("No travel agreement (SOC 2255) covers travel to this recipient from that one.")
+        )
+    with transaction.atomic():
+        locked = (
+            Timesheet.objects.select_for_update(of=("self",))
+            .select_related("provider", "recipient")
+            .get(pk=timesheet.pk)
+        )
+        if not locked.editable:
+            raise TimesheetError(_("This timesheet was sent and can no longer be changed."))
+        entry = (
+            TravelEntry.objects.filter(timesheet=locked, day=day, from_recipient=from_recipient)
+            .select_related("from_recipient")
+            .first()
+        )
+        before = _travel_snapshot(entry)
+        if entry is None:
+            entry = TravelEntry.objects.create(
+                timesheet=locked, day=day, from_recipient=from_recipient, minutes=minutes
+            )
+        elif entry.minutes != minutes:
+            entry.minutes = minutes
+            entry.save(update_fields=["minutes"])
+        else:
+            return entry
+        audit.record(
+            actor=by,
+            action="timesheet.travel_saved",
+            subject=locked,
+            before=before,
+            after=_travel_snapshot(entry),
+        )
+    return entry
+
+
+def remove_travel(*, timesheet: Timesheet, entry_id: int, by: User) -> None:
+    """Take a travel claim off the timesheet while it can be changed. Removing one already
+    gone changes nothing."""
+    with transaction.atomic():
+        locked = (
+            Timesheet.objects.select_for_update(of=("self",))
+            .select_related("provider", "recipient")
+            .get(pk=timesheet.pk)
+        )
+        if not locked.editable:
+            raise TimesheetError(_("This timesheet was sent and can no longer be changed."))
+        entry = (
+            TravelEntry.objects.filter(timesheet=locked, pk=entry_id)
+            .select_related("from_recipient")
+            .first()
+        )
+        if entry is None:
+            return
+        before = _travel_snapshot(entry)
+        entry.delete()
+        audit.record(
+            actor=by, action="timesheet.travel_removed", subject=locked, before=before, after=None
+        )

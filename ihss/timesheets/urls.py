@@ -17,4 +17,7 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/return/", views.reject, name="reject"),
     path("<int:pk>/county-review/", views.county_decide, name="county-decide"),
+    # --- Travel time ---
+    path("<int:pk>/travel/", views.travel_add, name="travel-add"),
+    path("<int:pk>/travel/remove/", views.travel_remove, name="travel-remove"),
 ]

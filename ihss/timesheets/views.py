@@ -1,5 +1,5 @@
 """Timesheet pages: the provider's list and workweeks, the recipient's review, the
-county's review before payroll.
+county's review before payroll; travel on a timesheet.
 
 Timesheets are loaded only through `access`, changed only through `services`. A step a
 service refuses comes back on the page with its reason, and what was typed is kept.
@@ -27,12 +27,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
-from ihss.cases.models import Assignment
+from ihss.cases.access import is_statewide_reader, staff_county_ids
+from ihss.cases.models import Assignment, Recipient
 from ihss.core import audit, stepup
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.explain import explain
-from ihss.timesheets.forms import DayForm, RejectForm, SignatureForm
-from ihss.timesheets.models import DayEntry, Timesheet
+from ihss.timesheets.forms import DayForm, RejectForm, SignatureForm, TravelForm
+from ihss.timesheets.models import DayEntry, Timesheet, TravelEntry
 
 RECENT = 24  # timesheets listed on the provider's page
 
@@ -158,6 +159,7 @@ def _detail_page(
     *,
     refusals: list[rules.Refusal] | None = None,
     reject_form: RejectForm | None = None,
+    travel_form: TravelForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -184,6 +186,7 @@ def _detail_page(
         "reject_form": reject_form or RejectForm(),
         "history": history,
         "flag_labels": FLAG_LABELS,
+        **_travel_context(request, timesheet, is_provider=is_provider, form=travel_form),
     }
     return render(request, "timesheets/detail.html", context, status=status)
 
@@ -354,6 +357,9 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "days": sorted(days.values(), key=lambda d: d.day),
             "total": sum(d.minutes for d in days.values()),
+            **_travel_context(
+                request, timesheet, is_provider=access.is_provider_of(request.user, timesheet)
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -465,3 +471,117 @@ def hours(request: AuthenticatedHttpRequest) -> HttpResponse:
             "following": following if following <= today else None,
         },
     )
+
+
+# --- Travel time ----------------------------------------------------------------------------
+
+
+@dataclass
+class TravelRow:
+    entry: TravelEntry
+    origin: str  # the recipient travelled from, or "" when the viewer may not know them
+
+
+def _names_recipient(user: Any, recipient: Recipient, *, is_provider: bool) -> bool:
+    """Whether the viewer may read the name of the recipient travelled from: the provider,
+    staff who see that recipient's case. The recipient travelled to sees "another
+    recipient": who else receives care is not theirs to know."""
+    return is_provider or is_statewide_reader(user) or recipient.county_id in staff_county_ids(user)
+
+
+def _travel_days(timesheet: Timesheet) -> list[dt.date]:
+    """The days of the pay period travel can be claimed for: those already past."""
+    today = timezone.localdate()
+    last = min(timesheet.period_end, today)
+    count = (last - timesheet.period_start).days + 1
+    return [timesheet.period_start + dt.timedelta(days=i) for i in range(max(count, 0))]
+
+
+def _travel_form(timesheet: Timesheet, origins: list[Recipient], data: Any = None) -> TravelForm:
+    return TravelForm(
+        data,
+        days=_travel_days(timesheet),
+        origins=[(r.pk, r.full_name) for r in origins],
+    )
+
+
+def _travel_context(
+    request: AuthenticatedHttpRequest,
+    timesheet: Timesheet,
+    *,
+    is_provider: bool,
+    form: TravelForm | None = None,
+) -> dict[str, Any]:
+    """The timesheet's travel for its pages, and the provider's form while it can change."""
+    user = request.user
+    entries = list(timesheet.travel.select_related("from_recipient").defer("from_recipient__ssn"))
+    rows = [
+        TravelRow(
+            e,
+            e.from_recipient.full_name
+            if _names_recipient(user, e.from_recipient, is_provider=is_provider)
+            else "",
+        )
+        for e in entries
+    ]
+    editing = is_provider and timesheet.editable
+    context: dict[str, Any] = {
+        "travel": rows,
+        "travel_total": sum(e.minutes for e in entries),
+        "travel_editable": editing,
+        "travel_form": None,
+    }
+    if editing:
+        origins = services.travel_origins(timesheet)
+        context["travel_cap"] = services.parameters(
+            ["travel_weekly_cap"], on=timesheet.period_start
+        )["travel_weekly_cap"]
+        if origins:
+            context["travel_form"] = form or _travel_form(timesheet, origins)
+    return context
+
+
+@require_POST
+@role_required(Role.PROVIDER)
+def travel_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Claim travel on the timesheet: the small form on its page."""
+    timesheet = _own_editable(request, pk)
+    if not timesheet.editable:
+        messages.info(request, _("This timesheet was sent and can no longer be changed."))
+        return redirect("timesheets:detail", timesheet.pk)
+    origins = services.travel_origins(timesheet)
+    form = _travel_form(timesheet, origins, request.POST)
+    if form.is_valid():
+        origin = next(r for r in origins if r.pk == form.cleaned_data["from_recipient"])
+        try:
+            services.save_travel(
+                timesheet=timesheet,
+                day=form.cleaned_data["day"],
+                from_recipient=origin,
+                minutes=form.cleaned_data["total"],
+                by=request.user,
+            )
+        except services.TimesheetError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The travel time is saved."))
+            return redirect(reverse("timesheets:detail", args=[timesheet.pk]) + "#travel")
+    return _detail_page(request, timesheet, travel_form=form, status=400)
+
+
+@require_POST
+@role_required(Role.PROVIDER)
+def travel_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Take a travel claim off the timesheet (the Remove button beside it)."""
+    timesheet = _own_editable(request, pk)
+    try:
+        entry_id = int(request.POST.get("entry", ""))
+    except ValueError:
+        entry_id = 0
+    try:
+        services.remove_travel(timesheet=timesheet, entry_id=entry_id, by=request.user)
+    except services.TimesheetError as error:
+        messages.error(request, error.message)
+        return redirect("timesheets:detail", timesheet.pk)
+    messages.success(request, _("The travel time was removed."))
+    return redirect(reverse("timesheets:detail", args=[timesheet.pk]) + "#travel")

@@ -37,7 +37,7 @@ from ihss.notifications import services
 from ihss.notifications.events import SPECS, Event
 from ihss.notifications.models import Delivery, MobileVerification, Notification
 from ihss.notifications.services import notify
-from ihss.timesheets.models import DayEntry, Location, Timesheet
+from ihss.timesheets.models import DayEntry, Location, Timesheet, TravelEntry
 from ihss.timesheets.rules import pay_period_containing
 from tests.browser.support import CHROMIUM_ARGS, DESKTOP, chromium_path, chromium_skip_reason
 
@@ -181,7 +181,7 @@ def cast(live_server) -> Cast:
     """Two Los Angeles recipients (Rosa Delgado has 120 h a month of IHSS), a provider
     assigned to both with an exemption and a travel agreement between them, one person
     per role (county staff: Lupe Ortiz, with a failed CSV import), plus one who holds
-    every role (with an API token)."""
+    every role (with an API token); timesheets with travel."""
     rosa = cast_builders.make_recipient(
         county_code="19", first_name="Rosa", last_name="Delgado", case_number="1900001"
     )
@@ -311,6 +311,17 @@ def cast(live_server) -> Cast:
             location=Location.HOME,
         )
     Membership.objects.create(user=every_role, role=Role.RECIPIENT, recipient=harold)
+    # Travel: an agreement back from Harold to Rosa (so Rosa's timesheet offers the travel
+    # form), and travel from Rosa claimed on the timesheet sent to Harold.
+    TravelAgreement.objects.create(
+        provider=ana,
+        from_recipient=harold,
+        to_recipient=rosa,
+        weekly_minutes=90,
+        signed_on=dt.date(2025, 1, 2),
+        effective_from=dt.date(2025, 1, 1),
+    )
+    TravelEntry.objects.create(timesheet=sent, day=period.start, from_recipient=rosa, minutes=45)
     return Cast(
         recipient=rosa,
         other_recipient=harold,
