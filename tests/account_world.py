@@ -48,7 +48,7 @@ from ihss.notifications.models import (
     Notification,
     Preference,
 )
-from ihss.timesheets.models import DayEntry, Timesheet
+from ihss.timesheets.models import DayEntry, SickLeaveClaim, Timesheet
 
 ANONYMOUS = "anonymous"
 OPTIONAL_EVENT = Event.TIMESHEET_APPROVED  # a notice a person may switch off
@@ -86,6 +86,7 @@ class Side:
     exemption: Any
     travel: Any
     timesheet: Any  # sent to the recipient, waiting for review
+    sick_leave: Any  # a paid sick leave claim the recipient approved
     names: list[str]
 
 
@@ -136,7 +137,17 @@ def _side(code: str, names: tuple[str, str, str]) -> Side:
     DayEntry.objects.create(
         timesheet=timesheet, day=dt.date(2026, 11, 2), minutes=120, location="home"
     )
-    return Side(recipient, provider, assignment, exemption, travel, timesheet, list(names))
+    sick_leave = SickLeaveClaim.objects.create(
+        provider=provider,
+        recipient=recipient,
+        program="IHSS",
+        day=dt.date(2026, 11, 3),
+        minutes=120,
+        status=SickLeaveClaim.Status.APPROVED,
+    )
+    return Side(
+        recipient, provider, assignment, exemption, travel, timesheet, sick_leave, list(names)
+    )
 
 
 def _scope(role: str, side: Side, code: str) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Forms of the timesheet pages: a workweek of days, the signature, the return reason;
-travel on a timesheet."""
+travel on a timesheet, and paid sick leave claims."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from ihss.timesheets import rules
 from ihss.timesheets.models import DayEntry, Location
 from ihss.timesheets.services import DayInput
+from ihss.web.forms import DateInput
 
 
 class DayForm(forms.Form):
@@ -190,3 +191,49 @@ class TravelForm(forms.Form):
         elif data["total"] > 24 * 60:
             self.add_error("hours", _("A day has only 24 hours."))
         return data
+
+
+# --- Paid sick leave ------------------------------------------------------------------------
+
+
+class SickLeaveClaimForm(forms.Form):
+    """A claim of paid sick leave: whose care was missed (one of the provider's
+    assignments, as "recipient id:program"), the day, and hours and minutes."""
+
+    assignment = forms.ChoiceField(label=gettext_lazy("Whose care did you miss?"))
+    day = forms.DateField(label=gettext_lazy("Day of leave"), widget=DateInput())
+
+    def __init__(
+        self, *args: Any, assignments: list[tuple[str, str]], today: dt.date, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        assignment = self.fields["assignment"]
+        assert isinstance(assignment, forms.ChoiceField)
+        assignment.choices = [("", _("- Select -")), *assignments]
+        self.fields["day"].widget.attrs["max"] = today.isoformat()
+        _hours_and_minutes(self, max_hours=24)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        data["total"] = _total(data)
+        if not self.errors and data["total"] == 0:
+            self.add_error("hours", _("Enter the hours of sick leave."))
+        elif data["total"] > 24 * 60:
+            self.add_error("hours", _("A day has only 24 hours."))
+        return data
+
+    def recipient_and_program(self) -> tuple[int, str]:
+        recipient, program = self.cleaned_data["assignment"].split(":", 1)
+        return int(recipient), program
+
+
+class SickLeaveRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you not approve it?"),
+        help_text=gettext_lazy("The provider sees this."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": gettext_lazy("Say why you do not approve it, so the provider knows.")
+        },
+    )

@@ -162,3 +162,65 @@ class TravelEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d}: {self.minutes} min of travel"
+
+
+# --- Paid sick leave ------------------------------------------------------------------------
+
+
+class SickLeaveClaim(models.Model):
+    """Paid sick leave a provider claims for a day they missed (SOC 2302, ihss-facts
+    §3.6), for the recipient whose care was missed, who approves or rejects it. A claim
+    waiting or approved counts against the provider's balance of its fiscal year; a
+    rejected one gives the hours back. Every step is an audit event (`services`)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for the recipient")
+        APPROVED = "approved", _("Approved by the recipient")
+        REJECTED = "rejected", _("Not approved")
+
+    # Claims that use up the balance.
+    USED = (Status.SUBMITTED, Status.APPROVED)
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="sick_leave_claims"
+    )
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, related_name="sick_leave_claims"
+    )
+    program = models.CharField(_("program"), max_length=4, choices=Program.choices)
+    day = models.DateField(_("day of leave"))
+    minutes = models.PositiveIntegerField(_("minutes of leave"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    rejection_reason = models.TextField(_("reason for not approving"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(_("reviewed by the recipient"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0, minutes__lte=24 * 60),
+                name="sick_leave_minutes_in_a_day",
+            ),
+            # One claim waiting or approved per provider, recipient, program and day.
+            models.UniqueConstraint(
+                fields=["provider", "recipient", "program", "day"],
+                condition=Q(status__in=["submitted", "approved"]),
+                name="sick_leave_once_per_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "day"], name="sick_leave_provider_idx"),
+            models.Index(fields=["recipient", "status"], name="sick_leave_recipient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.provider.provider_number} → {self.recipient.case_number} "
+            f"{self.day:%Y-%m-%d}: {self.minutes} min of sick leave"
+        )

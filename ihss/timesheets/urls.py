@@ -20,4 +20,10 @@ urlpatterns = [
     # --- Travel time ---
     path("<int:pk>/travel/", views.travel_add, name="travel-add"),
     path("<int:pk>/travel/remove/", views.travel_remove, name="travel-remove"),
+    # --- Paid sick leave ---
+    path("sick-leave/", views.sick_leave, name="sick-leave"),
+    path("sick-leave/review/", views.sick_leave_review, name="sick-leave-review"),
+    path("sick-leave/<int:pk>/", views.sick_leave_claim, name="sick-leave-claim"),
+    path("sick-leave/<int:pk>/approve/", views.sick_leave_approve, name="sick-leave-approve"),
+    path("sick-leave/<int:pk>/return/", views.sick_leave_reject, name="sick-leave-reject"),
 ]

@@ -37,7 +37,7 @@ from ihss.notifications import services
 from ihss.notifications.events import SPECS, Event
 from ihss.notifications.models import Delivery, MobileVerification, Notification
 from ihss.notifications.services import notify
-from ihss.timesheets.models import DayEntry, Location, Timesheet, TravelEntry
+from ihss.timesheets.models import DayEntry, Location, SickLeaveClaim, Timesheet, TravelEntry
 from ihss.timesheets.rules import pay_period_containing
 from tests.browser.support import CHROMIUM_ARGS, DESKTOP, chromium_path, chromium_skip_reason
 
@@ -174,6 +174,7 @@ class Cast:
     waiting: User  # registered, email not confirmed yet
     timesheet: Timesheet  # Ana's for Rosa, last pay period, being filled in
     sent_timesheet: Timesheet  # Ana's for Harold, last pay period, waiting for Harold
+    sick_leave_claim: SickLeaveClaim  # Ana's, for Rosa's care, waiting for Rosa
 
 
 @pytest.fixture
@@ -181,7 +182,7 @@ def cast(live_server) -> Cast:
     """Two Los Angeles recipients (Rosa Delgado has 120 h a month of IHSS), a provider
     assigned to both with an exemption and a travel agreement between them, one person
     per role (county staff: Lupe Ortiz, with a failed CSV import), plus one who holds
-    every role (with an API token); timesheets with travel."""
+    every role (with an API token); timesheets with travel, and a sick leave claim."""
     rosa = cast_builders.make_recipient(
         county_code="19", first_name="Rosa", last_name="Delgado", case_number="1900001"
     )
@@ -322,6 +323,10 @@ def cast(live_server) -> Cast:
         effective_from=dt.date(2025, 1, 1),
     )
     TravelEntry.objects.create(timesheet=sent, day=period.start, from_recipient=rosa, minutes=45)
+    # A paid sick leave claim of Ana's, for Rosa's care, waiting for Rosa.
+    sick_leave_claim = SickLeaveClaim.objects.create(
+        provider=ana, recipient=rosa, program="IHSS", day=period.start, minutes=90
+    )
     return Cast(
         recipient=rosa,
         other_recipient=harold,
@@ -342,4 +347,5 @@ def cast(live_server) -> Cast:
         waiting=waiting,
         timesheet=draft,
         sent_timesheet=sent,
+        sick_leave_claim=sick_leave_claim,
     )

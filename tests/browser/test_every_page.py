@@ -69,6 +69,8 @@ SKIP_NAMES = {
     "timesheets:travel-add": "POST only: the travel form on a timesheet (seen in timesheets:detail"
     "+travel-errors)",
     "timesheets:travel-remove": "POST only: the Remove button beside a travel claim",
+    "timesheets:sick-leave-approve": "POST only: the Approve button on a sick leave claim",
+    "timesheets:sick-leave-reject": "POST only: the form on a sick leave claim that returns it",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -139,6 +141,7 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "desk-account": lambda c: c.by_role[Role.PROVIDER].pk,
     "token": lambda c: c.token.pk,
     "message": lambda c: c.message.pk,
+    "sick-leave": lambda c: c.sick_leave_claim.pk,  # before "timesheet" (timesheets:sick-...)
     "approve": lambda c: c.sent_timesheet.pk,  # before "timesheet": only a sent one is signed
     "timesheet": lambda c: c.timesheet.pk,
 }
@@ -320,6 +323,9 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
         reverse("timesheets:detail", args=[c.timesheet.pk]),
         then=_submit_the_travel_form_empty,
         lands=reverse("timesheets:travel-add", args=[c.timesheet.pk]),
+    ),
+    "timesheets:sick-leave+errors": lambda c: Visit(
+        EVERYONE, reverse("timesheets:sick-leave"), then=_submit_the_form_as_it_is
     ),
     # The phone menu: the navigation and the language selector, hidden until opened.
     "county-home+menu": lambda c: Visit(
