@@ -48,7 +48,7 @@ from ihss.notifications.models import (
     Notification,
     Preference,
 )
-from ihss.timesheets.models import DayEntry, Timesheet, Violation
+from ihss.timesheets.models import DayEntry, SickLeaveClaim, Timesheet, Violation
 
 ANONYMOUS = "anonymous"
 OPTIONAL_EVENT = Event.TIMESHEET_APPROVED  # a notice a person may switch off
@@ -87,6 +87,7 @@ class Side:
     travel: Any
     timesheet: Any  # sent to the recipient, waiting for review
     violation: Any  # a first violation of the provider
+    sick_leave: Any  # a paid sick leave claim the recipient approved
     names: list[str]
 
 
@@ -147,8 +148,24 @@ def _side(code: str, names: tuple[str, str, str]) -> Side:
         consequence="notice",
         dispute_by=dt.date(2026, 10, 30),
     )
+    sick_leave = SickLeaveClaim.objects.create(
+        provider=provider,
+        recipient=recipient,
+        program="IHSS",
+        day=dt.date(2026, 11, 3),
+        minutes=120,
+        status=SickLeaveClaim.Status.APPROVED,
+    )
     return Side(
-        recipient, provider, assignment, exemption, travel, timesheet, violation, list(names)
+        recipient,
+        provider,
+        assignment,
+        exemption,
+        travel,
+        timesheet,
+        violation,
+        sick_leave,
+        list(names),
     )
 
 

@@ -74,8 +74,8 @@ SIGN_IN = "sent to sign in"
 INVALID_LINK = "the invalid-link page"  # 200 with state "invalid"
 
 MISSING_PK = 10**9
-# Roles with a timesheet of their own to ask for (the provider's, the recipient's, the
-# county's); the desk and the state read any.
+# Roles with a timesheet (or sick leave claim) of their own to ask for (the provider's,
+# the recipient's, the county's); the desk and the state read any.
 TIMESHEET_HOLDERS = {PROVIDER, RECIPIENT, COUNTY, DESK, STATE}
 VIOLATION_HOLDERS = {PROVIDER, COUNTY, DESK, STATE}
 TIMESHEET_ROLES = frozenset(TIMESHEET_HOLDERS)  # the API refuses the others (403)
@@ -272,6 +272,24 @@ RULES: dict[str, Rule] = {
         others=frozenset({STATE}),
         ok=422,
     ),
+    # Travel on a timesheet: the provider's, while it can change (the world's was sent, so
+    # both answer with the timesheet's page and change nothing).
+    "timesheets:travel-add": timesheet_step(PROVIDER, "post"),
+    "timesheets:travel-remove": timesheet_step(PROVIDER, "post"),
+    # Paid sick leave: the provider's page (its POST, a claim, is tested with a body in
+    # ihss/timesheets/tests) and the recipient's; a claim is the provider's and the
+    # recipient's, their county's, the desk's and the state's to read.
+    "timesheets:sick-leave": role_page(PROVIDER),
+    "timesheets:sick-leave-review": role_page(RECIPIENT),
+    "timesheets:sick-leave-claim": Rule(record="sick-leave", others=STATEWIDE),
+    # The world's claim is approved already: approving again changes nothing.
+    "timesheets:sick-leave-approve": Rule(
+        record="sick-leave", roles=frozenset({RECIPIENT}), methods=("post",)
+    ),
+    # Returning with no reason is refused (400) and changes nothing.
+    "timesheets:sick-leave-reject": Rule(
+        record="sick-leave", roles=frozenset({RECIPIENT}), methods=("post",), ok=400
+    ),
     # Home pages.
     "home": own(),
     "provider-home": role_page(PROVIDER),
@@ -408,6 +426,13 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         if whose == "own" and role not in VIOLATION_HOLDERS:
             return None
         return {"pk": (world.la if whose == "own" else world.fresno).violation.pk}
+    if kind == "sick-leave":
+        if whose == "missing":
+            return {"pk": MISSING_PK}
+        if whose == "own" and role not in TIMESHEET_HOLDERS:
+            return None
+        side = world.la if whose == "own" else world.fresno
+        return {"pk": side.sick_leave.pk}
     if kind == "unsubscribe":
         mine = (me or world.mine[PROVIDER]).unsubscribe_token()
         token = {"own": mine, "twin": _forged(mine, twin.unsubscribe_token())}.get(whose)

@@ -6,7 +6,11 @@
 - County staff see the timesheets of their county's recipients and decide the county
   review; state administrators do so statewide; the service desk reads statewide.
 
-Anyone else gets 404, so that timesheet numbers cannot be probed. The role checks
+Paid sick leave claims follow the same lines: the provider's own; the recipient's whose
+care was missed, who approves or rejects them; county staff of that recipient's county,
+state administrators and the service desk read them.
+
+Anyone else gets 404, so that timesheet and claim numbers cannot be probed. The role checks
 (`can_read_timesheets` and the like) come first, so that a role a step is not for is
 refused (403) whatever the timesheet named.
 """
@@ -19,7 +23,7 @@ from django.http import Http404
 from ihss.accounts.models import Role, User
 from ihss.cases.access import is_statewide_reader, staff_county_ids
 from ihss.cases.models import Assignment
-from ihss.timesheets.models import Timesheet, Violation
+from ihss.timesheets.models import SickLeaveClaim, Timesheet, Violation
 
 STATEWIDE_DECIDERS = {Role.STATE_ADMIN}
 # Roles that have timesheets to read: their own, their county's, or the state's.
@@ -164,3 +168,38 @@ def can_decide_violation(user: User, violation: Violation) -> bool:
     if user.roles() & STATEWIDE_DECIDERS:
         return True
     return violation.provider.county_id in staff_county_ids(user)
+
+
+# --- Paid sick leave ------------------------------------------------------------------------
+
+
+def visible_sick_leave_claims(user: User) -> QuerySet[SickLeaveClaim]:
+    """The provider's own claims, those for the recipient's care, those of the staff's
+    county's recipients, and every claim for the state and the service desk."""
+    shown = Q(provider_id__in=provider_ids(user)) | Q(recipient_id__in=recipient_ids(user))
+    if is_statewide_reader(user):
+        shown |= Q(pk__isnull=False)
+    elif counties := staff_county_ids(user):
+        shown |= Q(recipient__county_id__in=counties)
+    return SickLeaveClaim.objects.filter(shown)
+
+
+def sick_leave_claim_for(user: User, pk: int) -> SickLeaveClaim:
+    try:
+        return (
+            visible_sick_leave_claims(user)
+            .select_related("provider", "recipient", "decided_by")
+            .defer("provider__ssn", "recipient__ssn")
+            .get(pk=pk)
+        )
+    except SickLeaveClaim.DoesNotExist:
+        raise Http404 from None
+
+
+def is_claimant(user: User, claim: SickLeaveClaim) -> bool:
+    return claim.provider_id in provider_ids(user)
+
+
+def decides_sick_leave(user: User, claim: SickLeaveClaim) -> bool:
+    """The recipient whose care was missed (or their representative) approves or rejects."""
+    return claim.recipient_id in recipient_ids(user)

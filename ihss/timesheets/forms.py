@@ -1,4 +1,5 @@
-"""Forms of the timesheet pages: a workweek of days, the signature, the return reason."""
+"""Forms of the timesheet pages: a workweek of days, the signature, the return reason;
+travel on a timesheet, and paid sick leave claims."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ihss.cases.models import Program
 from ihss.timesheets import rules
 from ihss.timesheets.models import DayEntry, Location
 from ihss.timesheets.services import DayInput
+from ihss.web.forms import DateInput
 
 
 class DayForm(forms.Form):
@@ -159,4 +161,105 @@ class ExceptionForm(forms.Form):
         label=gettext_lazy("Reason (kept in the history)"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _hours_and_minutes(form: forms.Form, *, max_hours: int) -> None:
+    form.fields["hours"] = forms.IntegerField(
+        label=gettext_lazy("Hours"), min_value=0, max_value=max_hours, required=False
+    )
+    form.fields["minutes"] = forms.IntegerField(
+        label=gettext_lazy("Minutes"), min_value=0, max_value=59, required=False
+    )
+    for name in ("hours", "minutes"):
+        form.fields[name].widget.attrs.update({"inputmode": "numeric"})
+
+
+def _total(data: dict[str, Any]) -> int:
+    return (data.get("hours") or 0) * 60 + (data.get("minutes") or 0)
+
+
+# --- Travel time ----------------------------------------------------------------------------
+
+
+class TravelForm(forms.Form):
+    """Travel on one day of the timesheet, from one of the recipients a travel agreement
+    allows, in hours and minutes."""
+
+    day = forms.TypedChoiceField(label=gettext_lazy("Day"), coerce=dt.date.fromisoformat)
+    from_recipient = forms.TypedChoiceField(label=gettext_lazy("Travelled from"), coerce=int)
+
+    def __init__(
+        self,
+        *args: Any,
+        days: list[dt.date],
+        origins: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", "travel")
+        super().__init__(*args, **kwargs)
+        day_field = self.fields["day"]
+        assert isinstance(day_field, forms.TypedChoiceField)
+        day_field.choices = [
+            ("", _("- Select -")),
+            *((d.isoformat(), date_format(d, "D N j")) for d in days),
+        ]
+        origin_field = self.fields["from_recipient"]
+        assert isinstance(origin_field, forms.TypedChoiceField)
+        origin_field.choices = [("", _("- Select -")), *origins]
+        _hours_and_minutes(self, max_hours=24)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        data["total"] = _total(data)
+        if not self.errors and data["total"] == 0:
+            self.add_error("hours", _("Enter the travel time."))
+        elif data["total"] > 24 * 60:
+            self.add_error("hours", _("A day has only 24 hours."))
+        return data
+
+
+# --- Paid sick leave ------------------------------------------------------------------------
+
+
+class SickLeaveClaimForm(forms.Form):
+    """A claim of paid sick leave: whose care was missed (one of the provider's
+    assignments, as "recipient id:program"), the day, and hours and minutes."""
+
+    assignment = forms.ChoiceField(label=gettext_lazy("Whose care did you miss?"))
+    day = forms.DateField(label=gettext_lazy("Day of leave"), widget=DateInput())
+
+    def __init__(
+        self, *args: Any, assignments: list[tuple[str, str]], today: dt.date, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        assignment = self.fields["assignment"]
+        assert isinstance(assignment, forms.ChoiceField)
+        assignment.choices = [("", _("- Select -")), *assignments]
+        self.fields["day"].widget.attrs["max"] = today.isoformat()
+        _hours_and_minutes(self, max_hours=24)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        data["total"] = _total(data)
+        if not self.errors and data["total"] == 0:
+            self.add_error("hours", _("Enter the hours of sick leave."))
+        elif data["total"] > 24 * 60:
+            self.add_error("hours", _("A day has only 24 hours."))
+        return data
+
+    def recipient_and_program(self) -> tuple[int, str]:
+        recipient, program = self.cleaned_data["assignment"].split(":", 1)
+        return int(recipient), program
+
+
+class SickLeaveRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you not approve it?"),
+        help_text=gettext_lazy("The provider sees this."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": gettext_lazy("Say why you do not approve it, so the provider knows.")
+        },
     )

@@ -220,3 +220,97 @@ class Violation(models.Model):
     @property
     def stands(self) -> bool:
         return self.counted and not self.rescinded and not self.overturned
+
+
+# --- Travel time ----------------------------------------------------------------------------
+
+
+class TravelEntry(models.Model):
+    """Minutes of travel claimed on one day, directly from another recipient to the
+    recipient of the timesheet: travel is recorded against the recipient travelled to
+    (ihss-facts §2.1). Paid only as a SOC 2255 travel agreement allows, at most 7 hours a
+    workweek for all travel together, and never counted toward the hour caps (§3.3);
+    `services.submit` checks it with rules.check_travel."""
+
+    timesheet = models.ForeignKey(Timesheet, on_delete=models.CASCADE, related_name="travel")
+    day = models.DateField(_("day"))
+    from_recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, related_name="+", verbose_name=_("from recipient")
+    )
+    minutes = models.PositiveIntegerField(_("travel minutes"))
+
+    class Meta:
+        ordering = ["day", "from_recipient_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["timesheet", "day", "from_recipient"], name="travel_once_per_day_and_origin"
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0, minutes__lte=24 * 60), name="travel_minutes_in_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.minutes} min of travel"
+
+
+# --- Paid sick leave ------------------------------------------------------------------------
+
+
+class SickLeaveClaim(models.Model):
+    """Paid sick leave a provider claims for a day they missed (SOC 2302, ihss-facts
+    §3.6), for the recipient whose care was missed, who approves or rejects it. A claim
+    waiting or approved counts against the provider's balance of its fiscal year; a
+    rejected one gives the hours back. Every step is an audit event (`services`)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for the recipient")
+        APPROVED = "approved", _("Approved by the recipient")
+        REJECTED = "rejected", _("Not approved")
+
+    # Claims that use up the balance.
+    USED = (Status.SUBMITTED, Status.APPROVED)
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="sick_leave_claims"
+    )
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, related_name="sick_leave_claims"
+    )
+    program = models.CharField(_("program"), max_length=4, choices=Program.choices)
+    day = models.DateField(_("day of leave"))
+    minutes = models.PositiveIntegerField(_("minutes of leave"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    rejection_reason = models.TextField(_("reason for not approving"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(_("reviewed by the recipient"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0, minutes__lte=24 * 60),
+                name="sick_leave_minutes_in_a_day",
+            ),
+            # One claim waiting or approved per provider, recipient, program and day.
+            models.UniqueConstraint(
+                fields=["provider", "recipient", "program", "day"],
+                condition=Q(status__in=["submitted", "approved"]),
+                name="sick_leave_once_per_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "day"], name="sick_leave_provider_idx"),
+            models.Index(fields=["recipient", "status"], name="sick_leave_recipient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.provider.provider_number} → {self.recipient.case_number} "
+            f"{self.day:%Y-%m-%d}: {self.minutes} min of sick leave"
+        )

@@ -1,4 +1,5 @@
-"""Timesheet workflows: open, save a week, check, submit, approve, reject.
+"""Timesheet workflows: open, save a week, check, submit, approve, reject; travel claims
+on a timesheet, and paid sick leave claims.
 
 Views, the API, commands and tasks call these; nothing else writes timesheets. Each runs
 in one transaction and writes its audit event (the timesheet's history) and its notices
@@ -7,7 +8,8 @@ inside it.
 Hours are checked in two places with the same rules: `check` while the person types
 (nothing is locked; the answer may be out of date a moment later), and `submit`, which
 locks the provider and the recipient first so that two submissions at the same moment
-cannot both pass a cap.
+cannot both pass a cap. Travel is checked with the hours, by its own rules: it counts
+toward no hour cap.
 """
 
 from __future__ import annotations
@@ -27,13 +29,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ihss.accounts.models import Membership, Role, User
-from ihss.cases.models import Assignment, AuthorizedHours, OvertimeExemption, Provider, Recipient
+from ihss.cases.models import (
+    Assignment,
+    AuthorizedHours,
+    OvertimeExemption,
+    Provider,
+    Recipient,
+    TravelAgreement,
+)
 from ihss.core import audit
 from ihss.core.models import ProgramParameter
 from ihss.notifications.events import Event
 from ihss.notifications.services import notify
 from ihss.timesheets import rules
-from ihss.timesheets.models import DayEntry, Timesheet, Violation, WeeklyMaximumException
+from ihss.timesheets.models import (
+    DayEntry,
+    SickLeaveClaim,
+    Timesheet,
+    TravelEntry,
+    Violation,
+    WeeklyMaximumException,
+)
 
 # Program parameters (minutes, basis points, days) the hour rules read, by HourLimits field.
 LIMIT_PARAMETERS = {
@@ -405,7 +421,8 @@ def check(
     """The refusals the timesheet (with typed minutes in place) would meet, and what is
     left. Read-only: the authoritative check is the one `submit` makes under locks."""
     pic = picture(timesheet, replace=replace)
-    return pic.check(today or timezone.localdate()), remaining(pic)
+    today = today or timezone.localdate()
+    return pic.check(today) + travel_picture(pic).check(today), remaining(pic)
 
 
 # --- Workflow steps -------------------------------------------------------------------------
@@ -569,10 +586,16 @@ def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> T
         ):
             raise TimesheetError(_("Enter the hours you worked before sending the timesheet."))
         refusals = pic.check(today)
-        if refusals:
+        travel = travel_picture(pic)  # travel is checked apart: it counts toward no hour cap
+        travel_refusals = travel.check(today)
+        if refusals or travel_refusals:
             raise TimesheetError(
-                _("The timesheet was not sent: some hours break a rule. Nothing was lost."),
-                refusals,
+                _("The timesheet was not sent: some hours break a rule. Nothing was lost.")
+                if refusals
+                else _(
+                    "The timesheet was not sent: some travel time breaks a rule. Nothing was lost."
+                ),
+                refusals + travel_refusals,
             )
         now = timezone.now()
         locked.status = Timesheet.Status.SUBMITTED
@@ -594,7 +617,12 @@ def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> T
             actor=by,
             action="timesheet.submitted",
             subject=locked,
-            after={"status": locked.status, "minutes": total, "submission": locked.submissions},
+            after={
+                "status": locked.status,
+                "minutes": total,
+                "travel_minutes": sum(leg.minutes for leg in travel.mine),
+                "submission": locked.submissions,
+            },
         )
         link = reverse("timesheets:detail", args=[locked.pk])
         for user in _recipient_users(locked.recipient_id):
@@ -1223,3 +1251,431 @@ def grant_weekly_maximum_exception(
             reason=exception.reason,
         )
     return exception
+
+
+# --- Travel time ----------------------------------------------------------------------------
+
+
+@dataclass
+class TravelPicture:
+    """The provider's claimed travel in every workweek a timesheet touches (drafts too,
+    voided timesheets not), the travel agreements (SOC 2255) in force then, and the days
+    worked for each recipient, as rules.check_travel needs them."""
+
+    timesheet: Timesheet
+    weeks: list[rules.Workweek]
+    legs: list[rules.TravelLeg]
+    mine: list[rules.TravelLeg]  # the legs of this timesheet
+    agreements: list[dict[str, Any]]  # TravelAgreement rows of the provider
+    worked: set[tuple[dt.date, int]]
+    limits: rules.HourLimits
+
+    def _agreements_on(self, start: dt.date, end: dt.date) -> dict[tuple[int, int], int]:
+        """(from, to) -> weekly minutes of the agreement in force from start to end (the
+        latest, when one replaced another)."""
+        by_pair: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        for row in self.agreements:
+            by_pair.setdefault((row["from_recipient_id"], row["to_recipient_id"]), []).append(row)
+        found = {}
+        for pair, rows in by_pair.items():
+            row = _in_force(rows, start, end, key="effective_from")
+            if row is not None:
+                found[pair] = row["weekly_minutes"]
+        return found
+
+    def check(self, today: dt.date) -> list[rules.Refusal]:
+        """The travel refusals about this timesheet's own travel, week by week, each week
+        with the agreements in force in it. A day outside every agreement of its pair is
+        refused as without agreement even when an agreement starts or ends that week."""
+        refusals: list[rules.Refusal] = []
+        for week in self.weeks:
+            if not any(leg.day in week for leg in self.mine):
+                continue
+            legs = [leg for leg in self.legs if leg.day in week]
+            agreements = self._agreements_on(week.start, week.end)
+            found = rules.check_travel(
+                legs, agreements=agreements, worked=self.worked, limits=self.limits, today=today
+            )
+            refused_days = {
+                (r.when, r.recipient) for r in found if r.rule == rules.TRAVEL_NO_AGREEMENT
+            }
+            outside: dict[tuple[dt.date, int, int], int] = {}
+            for leg in legs:
+                pair = (leg.from_recipient, leg.to_recipient)
+                if pair in agreements and pair not in self._agreements_on(leg.day, leg.day):
+                    key = (leg.day, *pair)
+                    outside[key] = outside.get(key, 0) + leg.minutes
+            for (day, _origin, destination), total in sorted(outside.items()):
+                if (day, destination) not in refused_days:
+                    found.append(
+                        rules.Refusal(rules.TRAVEL_NO_AGREEMENT, day, total, 0, destination)
+                    )
+            refusals += [r for r in found if self._concerns_timesheet(r)]
+        return refusals
+
+    def _concerns_timesheet(self, refusal: rules.Refusal) -> bool:
+        """A refusal of this timesheet's travel: on a day (or in a week) it claims travel,
+        about its recipient, or the week's 7 hours for all recipients."""
+        if refusal.recipient is not None and refusal.recipient != self.timesheet.recipient_id:
+            return False
+        if refusal.rule in (rules.TRAVEL_AGREEMENT_WEEK, rules.TRAVEL_WEEK):
+            week = rules.workweek_containing(refusal.when)
+            return any(leg.day in week for leg in self.mine)
+        return any(leg.day == refusal.when for leg in self.mine)
+
+
+def travel_picture(pic: HourPicture) -> TravelPicture:
+    """The travel around the hour picture's timesheet: two queries, whatever the size of
+    the database. The days worked come from the hour picture (typed minutes included)."""
+    ts = pic.timesheet
+    first, last = pic.weeks[0].start, pic.weeks[-1].end
+    legs: list[rules.TravelLeg] = []
+    mine: list[rules.TravelLeg] = []
+    for sheet_id, day, origin, destination, minutes in (
+        TravelEntry.objects.filter(timesheet__provider_id=ts.provider_id, day__range=(first, last))
+        .exclude(timesheet__status=Timesheet.Status.VOIDED)
+        .values_list(
+            "timesheet_id", "day", "from_recipient_id", "timesheet__recipient_id", "minutes"
+        )
+    ):
+        leg = rules.TravelLeg(day, origin, destination, minutes)
+        legs.append(leg)
+        if sheet_id == ts.pk:
+            mine.append(leg)
+    agreements = [
+        dict(row)
+        for row in TravelAgreement.objects.filter(
+            provider_id=ts.provider_id, effective_from__lte=last
+        )
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
+        .values(
+            "from_recipient_id",
+            "to_recipient_id",
+            "weekly_minutes",
+            "effective_from",
+            "effective_to",
+        )
+    ]
+    return TravelPicture(
+        timesheet=ts,
+        weeks=pic.weeks,
+        legs=legs,
+        mine=mine,
+        agreements=agreements,
+        worked={(e.day, e.recipient) for e in pic.entries if e.minutes > 0},
+        limits=pic.limits,
+    )
+
+
+def travel_origins(timesheet: Timesheet) -> list[Recipient]:
+    """The recipients the provider may claim travel from to this timesheet's recipient:
+    those of their travel agreements ending at it and in force during the pay period."""
+    agreements = (
+        TravelAgreement.objects.filter(
+            provider_id=timesheet.provider_id,
+            to_recipient_id=timesheet.recipient_id,
+            effective_from__lte=timesheet.period_end,
+        )
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=timesheet.period_start))
+        .select_related("from_recipient")
+        .defer("from_recipient__ssn")
+        .order_by("from_recipient__last_name", "from_recipient__first_name", "from_recipient_id")
+    )
+    origins: dict[int, Recipient] = {}
+    for agreement in agreements:
+        origins.setdefault(agreement.from_recipient_id, agreement.from_recipient)
+    return list(origins.values())
+
+
+def _travel_snapshot(entry: TravelEntry | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {
+        "day": entry.day.isoformat(),
+        "from_recipient": entry.from_recipient.case_number,
+        "minutes": entry.minutes,
+    }
+
+
+def save_travel(
+    *, timesheet: Timesheet, day: dt.date, from_recipient: Recipient, minutes: int, by: User
+) -> TravelEntry:
+    """Claim `minutes` of travel on `day` from `from_recipient` to the timesheet's
+    recipient; claiming the same day and recipient again replaces the minutes. Needs a
+    travel agreement between them touching the pay period; the rules (7 hours a week,
+    the agreement's minutes, work at both ends that day) are checked by `submit`."""
+    if not timesheet.period_start <= day <= timesheet.period_end:
+        raise TimesheetError(_("Choose a day of this timesheet's pay period."))
+    if minutes <= 0 or minutes > 24 * 60:
+        raise TimesheetError(_("Enter the travel time, up to 24 hours."))
+    if from_recipient.pk not in {r.pk for r in travel_origins(timesheet)}:
+        raise TimesheetError(
+            _("No travel agreement (SOC 2255) covers travel to this recipient from that one.")
+        )
+    with transaction.atomic():
+        locked = (
+            Timesheet.objects.select_for_update(of=("self",))
+            .select_related("provider", "recipient")
+            .get(pk=timesheet.pk)
+        )
+        if not locked.editable:
+            raise TimesheetError(_("This timesheet was sent and can no longer be changed."))
+        entry = (
+            TravelEntry.objects.filter(timesheet=locked, day=day, from_recipient=from_recipient)
+            .select_related("from_recipient")
+            .first()
+        )
+        before = _travel_snapshot(entry)
+        if entry is None:
+            entry = TravelEntry.objects.create(
+                timesheet=locked, day=day, from_recipient=from_recipient, minutes=minutes
+            )
+        elif entry.minutes != minutes:
+            entry.minutes = minutes
+            entry.save(update_fields=["minutes"])
+        else:
+            return entry
+        audit.record(
+            actor=by,
+            action="timesheet.travel_saved",
+            subject=locked,
+            before=before,
+            after=_travel_snapshot(entry),
+        )
+    return entry
+
+
+def remove_travel(*, timesheet: Timesheet, entry_id: int, by: User) -> None:
+    """Take a travel claim off the timesheet while it can be changed. Removing one already
+    gone changes nothing."""
+    with transaction.atomic():
+        locked = (
+            Timesheet.objects.select_for_update(of=("self",))
+            .select_related("provider", "recipient")
+            .get(pk=timesheet.pk)
+        )
+        if not locked.editable:
+            raise TimesheetError(_("This timesheet was sent and can no longer be changed."))
+        entry = (
+            TravelEntry.objects.filter(timesheet=locked, pk=entry_id)
+            .select_related("from_recipient")
+            .first()
+        )
+        if entry is None:
+            return
+        before = _travel_snapshot(entry)
+        entry.delete()
+        audit.record(
+            actor=by, action="timesheet.travel_removed", subject=locked, before=before, after=None
+        )
+
+
+# --- Paid sick leave ------------------------------------------------------------------------
+
+# Program parameters of paid sick leave, by rules.SickLeavePolicy field (minutes, days).
+SICK_LEAVE_PARAMETERS = {
+    "annual": "sick_leave_annual",
+    "earned_after": "sick_leave_earned_after",
+    "usable_after": "sick_leave_usable_after",
+    "usable_after_days": "sick_leave_usable_after_days",
+}
+
+
+class SickLeaveError(TimesheetError):
+    """A sick leave step refused, with its message and the rules' refusals."""
+
+
+def sick_leave_policies(until: dt.date) -> dict[dt.date, rules.SickLeavePolicy]:
+    """The policy of each fiscal year up to the one containing `until`, keyed by its July
+    1, from the parameters in force on that July 1 (one query). A year before every
+    parameter existed (before July 2018) has none: no paid sick leave then."""
+    last = rules.fiscal_year_containing(until).start
+    rows = list(
+        ProgramParameter.objects.filter(
+            key__in=SICK_LEAVE_PARAMETERS.values(), effective_from__lte=last
+        )
+        .order_by("effective_from")
+        .values_list("key", "effective_from", "value")
+    )
+    by_key: dict[str, list[tuple[dt.date, int]]] = {}
+    for key, start, value in rows:
+        by_key.setdefault(key, []).append((start, int(value)))
+    policies = {}
+    year = rules.fiscal_year_containing(min((r[1] for r in rows), default=last)).start
+    while year <= last:
+        values = {
+            name: [v for start, v in by_key.get(key, []) if start <= year]
+            for name, key in SICK_LEAVE_PARAMETERS.items()
+        }
+        if all(values.values()):
+            policies[year] = rules.SickLeavePolicy(**{k: v[-1] for k, v in values.items()})
+        year = year.replace(year=year.year + 1)
+    return policies
+
+
+@dataclass(frozen=True)
+class SickLeave:
+    """A provider's paid sick leave in the fiscal year containing `today`: the balance,
+    and the policy of that year (None before paid sick leave began)."""
+
+    balance: rules.SickLeaveBalance
+    policy: rules.SickLeavePolicy | None
+
+
+def _sick_leave(provider_id: int, *, today: dt.date, until: dt.date) -> SickLeave:
+    worked = [
+        (row["day"], row["total"])
+        for row in DayEntry.objects.filter(
+            timesheet__provider_id=provider_id,
+            timesheet__status__in=Timesheet.COUNTED_FOR_OTHERS,
+            day__lte=today,
+        )
+        .values("day")
+        .annotate(total=Sum("minutes"))
+        .order_by("day")
+    ]
+    claims = list(
+        SickLeaveClaim.objects.filter(
+            provider_id=provider_id, status__in=SickLeaveClaim.USED
+        ).values_list("day", "minutes")
+    )
+    policies = sick_leave_policies(until)
+    balance = rules.sick_leave_balance(
+        worked=worked, claims_used=claims, policy_for=policies.get, today=today
+    )
+    return SickLeave(balance, policies.get(rules.fiscal_year_containing(today).start))
+
+
+def balance_for(provider: Provider, today: dt.date | None = None) -> SickLeave:
+    """The provider's paid sick leave on `today`: worked minutes per day from their
+    submitted and approved timesheets (all time, added up per day in SQL), claims
+    waiting or approved as used, and the policy of each fiscal year. Three queries."""
+    today = today or timezone.localdate()
+    return _sick_leave(provider.pk, today=today, until=today)
+
+
+def claim_sick_leave(
+    *,
+    provider: Provider,
+    recipient: Recipient,
+    program: str,
+    day: dt.date,
+    minutes: int,
+    by: User,
+    today: dt.date | None = None,
+) -> SickLeaveClaim:
+    """The provider claims `minutes` of paid sick leave taken on `day`, for the recipient
+    whose care was missed (who then approves or rejects it). Needs an assignment with
+    that recipient and program on that day, and every rule of check_sick_leave_claim:
+    usable on that day, at least 1 hour then steps of 30 minutes, within the balance of
+    the day's fiscal year. The provider is locked first, so two claims at the same moment
+    cannot both spend the same hours."""
+    today = today or timezone.localdate()
+    assigned = (
+        Assignment.objects.filter(
+            provider=provider, recipient=recipient, program=program, start_date__lte=day
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .exists()
+    )
+    if not assigned:
+        raise SickLeaveError(_("You were not assigned to this recipient on that day."))
+    with transaction.atomic():
+        Provider.objects.select_for_update().filter(pk=provider.pk).values_list(
+            "pk", flat=True
+        ).get()
+        # The balance of the claim's fiscal year, as it stood on the claim's day.
+        leave = _sick_leave(provider.pk, today=day, until=max(day, today))
+        if leave.policy is None:
+            refusals = [rules.Refusal(rules.SICK_NOT_YET_USABLE, day, minutes, 0)]
+        else:
+            refusals = rules.check_sick_leave_claim(
+                minutes, balance=leave.balance, day=day, policy=leave.policy, today=today
+            )
+        if refusals:
+            raise SickLeaveError(_("The sick leave was not claimed: it breaks a rule."), refusals)
+        if SickLeaveClaim.objects.filter(
+            provider=provider,
+            recipient=recipient,
+            program=program,
+            day=day,
+            status__in=SickLeaveClaim.USED,
+        ).exists():
+            raise SickLeaveError(
+                _("You already claimed sick leave for this recipient on that day.")
+            )
+        claim = SickLeaveClaim.objects.create(
+            provider=provider, recipient=recipient, program=program, day=day, minutes=minutes
+        )
+        audit.record(
+            actor=by,
+            action="sick_leave.claimed",
+            subject=claim,
+            after={
+                "status": claim.status,
+                "day": day.isoformat(),
+                "minutes": minutes,
+                "program": program,
+                "balance_before": leave.balance.balance,
+            },
+        )
+    return claim
+
+
+def _locked_claim(claim: SickLeaveClaim) -> SickLeaveClaim:
+    return (
+        SickLeaveClaim.objects.select_for_update(of=("self",))
+        .select_related("provider", "recipient")
+        .get(pk=claim.pk)
+    )
+
+
+def approve_sick_leave(*, claim: SickLeaveClaim, by: User) -> SickLeaveClaim:
+    """The recipient (or representative) approves the claim. Approving twice is
+    harmless; a claim no longer waiting cannot be approved."""
+    with transaction.atomic():
+        locked = _locked_claim(claim)
+        if locked.status == SickLeaveClaim.Status.APPROVED:
+            return locked
+        if locked.status != SickLeaveClaim.Status.SUBMITTED:
+            raise SickLeaveError(_("This sick leave claim is not waiting for your review."))
+        locked.status = SickLeaveClaim.Status.APPROVED
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        audit.record(
+            actor=by,
+            action="sick_leave.approved",
+            subject=locked,
+            before={"status": SickLeaveClaim.Status.SUBMITTED.value},
+            after={"status": locked.status},
+        )
+    return locked
+
+
+def reject_sick_leave(*, claim: SickLeaveClaim, by: User, reason: str) -> SickLeaveClaim:
+    """The recipient does not approve the claim, and says why; its hours go back to the
+    provider's balance. Rejecting twice is harmless."""
+    reason = reason.strip()
+    if not reason:
+        raise SickLeaveError(_("Say why you do not approve it, so the provider knows."))
+    with transaction.atomic():
+        locked = _locked_claim(claim)
+        if locked.status == SickLeaveClaim.Status.REJECTED:
+            return locked
+        if locked.status != SickLeaveClaim.Status.SUBMITTED:
+            raise SickLeaveError(_("This sick leave claim is not waiting for your review."))
+        locked.status = SickLeaveClaim.Status.REJECTED
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.rejection_reason = reason[:1000]
+        locked.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+        audit.record(
+            actor=by,
+            action="sick_leave.rejected",
+            subject=locked,
+            before={"status": SickLeaveClaim.Status.SUBMITTED.value},
+            after={"status": locked.status},
+            reason=locked.rejection_reason,
+        )
+    return locked

@@ -1,5 +1,5 @@
 """Timesheet pages: the provider's list and workweeks, the recipient's review, the
-county's review before payroll.
+county's review before payroll; travel on a timesheet; paid sick leave claims.
 
 Timesheets are loaded only through `access`, changed only through `services`. A step a
 service refuses comes back on the page with its reason, and what was typed is kept.
@@ -28,12 +28,27 @@ from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.cases import access as cases_access
-from ihss.cases.models import Assignment, Provider
+from ihss.cases.access import is_statewide_reader, staff_county_ids
+from ihss.cases.models import Assignment, Provider, Recipient
 from ihss.core import audit, stepup
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.explain import explain, explain_outcome, explain_violation
-from ihss.timesheets.forms import DayForm, ExceptionForm, RejectForm, SignatureForm
-from ihss.timesheets.models import DayEntry, Timesheet, WeeklyMaximumException
+from ihss.timesheets.forms import (
+    DayForm,
+    ExceptionForm,
+    RejectForm,
+    SickLeaveClaimForm,
+    SickLeaveRejectForm,
+    SignatureForm,
+    TravelForm,
+)
+from ihss.timesheets.models import (
+    DayEntry,
+    SickLeaveClaim,
+    Timesheet,
+    TravelEntry,
+    WeeklyMaximumException,
+)
 
 RECENT = 24  # timesheets listed on the provider's page
 
@@ -155,6 +170,7 @@ def _detail_page(
     *,
     refusals: list[rules.Refusal] | None = None,
     reject_form: RejectForm | None = None,
+    travel_form: TravelForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -179,6 +195,7 @@ def _detail_page(
         "reject_form": reject_form or RejectForm(),
         "history": history,
         "flag_labels": FLAG_LABELS,
+        **_travel_context(request, timesheet, is_provider=is_provider, form=travel_form),
     }
     return render(request, "timesheets/detail.html", context, status=status)
 
@@ -349,6 +366,9 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "days": sorted(days.values(), key=lambda d: d.day),
             "total": sum(d.minutes for d in days.values()),
+            **_travel_context(
+                request, timesheet, is_provider=access.is_provider_of(request.user, timesheet)
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -600,3 +620,278 @@ def exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"form": form, "page": page},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- Travel time ----------------------------------------------------------------------------
+
+
+@dataclass
+class TravelRow:
+    entry: TravelEntry
+    origin: str  # the recipient travelled from, or "" when the viewer may not know them
+
+
+def _names_recipient(user: Any, recipient: Recipient, *, is_provider: bool) -> bool:
+    """Whether the viewer may read the name of the recipient travelled from: the provider,
+    staff who see that recipient's case. The recipient travelled to sees "another
+    recipient": who else receives care is not theirs to know."""
+    return is_provider or is_statewide_reader(user) or recipient.county_id in staff_county_ids(user)
+
+
+def _travel_days(timesheet: Timesheet) -> list[dt.date]:
+    """The days of the pay period travel can be claimed for: those already past."""
+    today = timezone.localdate()
+    last = min(timesheet.period_end, today)
+    count = (last - timesheet.period_start).days + 1
+    return [timesheet.period_start + dt.timedelta(days=i) for i in range(max(count, 0))]
+
+
+def _travel_form(timesheet: Timesheet, origins: list[Recipient], data: Any = None) -> TravelForm:
+    return TravelForm(
+        data,
+        days=_travel_days(timesheet),
+        origins=[(r.pk, r.full_name) for r in origins],
+    )
+
+
+def _travel_context(
+    request: AuthenticatedHttpRequest,
+    timesheet: Timesheet,
+    *,
+    is_provider: bool,
+    form: TravelForm | None = None,
+) -> dict[str, Any]:
+    """The timesheet's travel for its pages, and the provider's form while it can change."""
+    user = request.user
+    entries = list(timesheet.travel.select_related("from_recipient").defer("from_recipient__ssn"))
+    rows = [
+        TravelRow(
+            e,
+            e.from_recipient.full_name
+            if _names_recipient(user, e.from_recipient, is_provider=is_provider)
+            else "",
+        )
+        for e in entries
+    ]
+    editing = is_provider and timesheet.editable
+    context: dict[str, Any] = {
+        "travel": rows,
+        "travel_total": sum(e.minutes for e in entries),
+        "travel_editable": editing,
+        "travel_form": None,
+    }
+    if editing:
+        origins = services.travel_origins(timesheet)
+        context["travel_cap"] = services.parameters(
+            ["travel_weekly_cap"], on=timesheet.period_start
+        )["travel_weekly_cap"]
+        if origins:
+            context["travel_form"] = form or _travel_form(timesheet, origins)
+    return context
+
+
+@require_POST
+@role_required(Role.PROVIDER)
+def travel_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Claim travel on the timesheet: the small form on its page."""
+    timesheet = _own_editable(request, pk)
+    if not timesheet.editable:
+        messages.info(request, _("This timesheet was sent and can no longer be changed."))
+        return redirect("timesheets:detail", timesheet.pk)
+    origins = services.travel_origins(timesheet)
+    form = _travel_form(timesheet, origins, request.POST)
+    if form.is_valid():
+        origin = next(r for r in origins if r.pk == form.cleaned_data["from_recipient"])
+        try:
+            services.save_travel(
+                timesheet=timesheet,
+                day=form.cleaned_data["day"],
+                from_recipient=origin,
+                minutes=form.cleaned_data["total"],
+                by=request.user,
+            )
+        except services.TimesheetError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The travel time is saved."))
+            return redirect(reverse("timesheets:detail", args=[timesheet.pk]) + "#travel")
+    return _detail_page(request, timesheet, travel_form=form, status=400)
+
+
+@require_POST
+@role_required(Role.PROVIDER)
+def travel_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Take a travel claim off the timesheet (the Remove button beside it)."""
+    timesheet = _own_editable(request, pk)
+    try:
+        entry_id = int(request.POST.get("entry", ""))
+    except ValueError:
+        entry_id = 0
+    try:
+        services.remove_travel(timesheet=timesheet, entry_id=entry_id, by=request.user)
+    except services.TimesheetError as error:
+        messages.error(request, error.message)
+        return redirect("timesheets:detail", timesheet.pk)
+    messages.success(request, _("The travel time was removed."))
+    return redirect(reverse("timesheets:detail", args=[timesheet.pk]) + "#travel")
+
+
+# --- Paid sick leave ------------------------------------------------------------------------
+
+CLAIMS_LISTED = 24  # claims listed on the provider's and the recipient's pages
+
+
+def _claim_choices(provider_ids: list[int], today: dt.date) -> list[tuple[str, str]]:
+    """The provider's assignments in force this fiscal year or the last, as the claim
+    form's choices ("recipient id:program" -> "Rosa Delgado · IHSS")."""
+    this_year = rules.fiscal_year_containing(today).start
+    since = this_year.replace(year=this_year.year - 1)
+    assignments = (
+        Assignment.objects.filter(provider_id__in=provider_ids, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+        .select_related("recipient")
+        .defer("recipient__ssn")
+        .order_by("recipient__last_name", "recipient__first_name", "program")
+    )
+    choices: dict[str, str] = {}
+    for a in assignments:
+        choices.setdefault(
+            f"{a.recipient_id}:{a.program}", f"{a.recipient.full_name} · {a.get_program_display()}"
+        )
+    return list(choices.items())
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.PROVIDER)
+def sick_leave(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The provider's paid sick leave: the balance of this fiscal year, the claims, and
+    the form to claim leave taken (the recipient whose care was missed approves it)."""
+    today = timezone.localdate()
+    membership = request.user.memberships_as(Role.PROVIDER)[0]
+    provider = membership.provider
+    if provider is None:
+        raise Http404
+    ids = [provider.pk]
+    form = SickLeaveClaimForm(
+        request.POST if request.method == "POST" else None,
+        assignments=_claim_choices(ids, today),
+        today=today,
+    )
+    if request.method == "POST" and form.is_valid():
+        recipient_id, program = form.recipient_and_program()
+        recipient = Recipient.objects.defer("ssn").get(pk=recipient_id)
+        try:
+            claim = services.claim_sick_leave(
+                provider=provider,
+                recipient=recipient,
+                program=program,
+                day=form.cleaned_data["day"],
+                minutes=form.cleaned_data["total"],
+                by=request.user,
+            )
+        except services.SickLeaveError as error:
+            for message in [error.message, *_explained(error.refusals)]:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Your sick leave claim was sent to %(name)s for approval.")
+                % {"name": claim.recipient.full_name},
+            )
+            return redirect("timesheets:sick-leave")
+    leave = services.balance_for(provider, today)
+    claims = list(
+        SickLeaveClaim.objects.filter(provider_id__in=ids)
+        .select_related("recipient")
+        .defer("recipient__ssn")[:CLAIMS_LISTED]
+    )
+    return render(
+        request,
+        "timesheets/sick_leave.html",
+        {"leave": leave, "balance": leave.balance, "claims": claims, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@role_required(Role.RECIPIENT)
+def sick_leave_review(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The recipient's sick leave claims: those waiting for approval first, then recent."""
+    claims = list(
+        SickLeaveClaim.objects.filter(recipient_id__in=access.recipient_ids(request.user))
+        .select_related("provider", "recipient")
+        .defer("provider__ssn", "recipient__ssn")
+        .order_by("-created_at", "-id")[:CLAIMS_LISTED]
+    )
+    waiting = [c for c in claims if c.status == SickLeaveClaim.Status.SUBMITTED]
+    others = [c for c in claims if c.status != SickLeaveClaim.Status.SUBMITTED]
+    return render(
+        request, "timesheets/sick_leave_review.html", {"waiting": waiting, "others": others}
+    )
+
+
+def _claim_page(
+    request: AuthenticatedHttpRequest,
+    claim: SickLeaveClaim,
+    *,
+    reject_form: SickLeaveRejectForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    history = audit.trail(claim).order_by("-occurred_at", "-id")[:50]
+    return render(
+        request,
+        "timesheets/sick_leave_claim.html",
+        {
+            "claim": claim,
+            "is_claimant": access.is_claimant(user, claim),
+            "can_review": access.decides_sick_leave(user, claim)
+            and claim.status == SickLeaveClaim.Status.SUBMITTED,
+            "reject_form": reject_form or SickLeaveRejectForm(),
+            "history": history,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def sick_leave_claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _claim_page(request, access.sick_leave_claim_for(request.user, pk))
+
+
+def _decidable(request: AuthenticatedHttpRequest, pk: int) -> SickLeaveClaim:
+    claim = access.sick_leave_claim_for(request.user, pk)
+    if not access.decides_sick_leave(request.user, claim):
+        raise PermissionDenied
+    return claim
+
+
+@require_POST
+@role_required(Role.RECIPIENT)
+def sick_leave_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _decidable(request, pk)
+    try:
+        services.approve_sick_leave(claim=claim, by=request.user)
+    except services.SickLeaveError as error:
+        messages.error(request, error.message)
+        return redirect("timesheets:sick-leave-claim", claim.pk)
+    messages.success(request, _("You approved the sick leave claim."))
+    return redirect("timesheets:sick-leave-review")
+
+
+@require_POST
+@role_required(Role.RECIPIENT)
+def sick_leave_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _decidable(request, pk)
+    form = SickLeaveRejectForm(request.POST)
+    if not form.is_valid():
+        return _claim_page(request, claim, reject_form=form, status=400)
+    try:
+        services.reject_sick_leave(claim=claim, by=request.user, reason=form.cleaned_data["reason"])
+    except services.SickLeaveError as error:
+        messages.error(request, error.message)
+        return redirect("timesheets:sick-leave-claim", claim.pk)
+    messages.success(
+        request, _("You did not approve the claim. The provider will see your reason.")
+    )
+    return redirect("timesheets:sick-leave-review")

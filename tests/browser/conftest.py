@@ -37,7 +37,14 @@ from ihss.notifications import services
 from ihss.notifications.events import SPECS, Event
 from ihss.notifications.models import Delivery, MobileVerification, Notification
 from ihss.notifications.services import notify
-from ihss.timesheets.models import DayEntry, Location, Timesheet, Violation
+from ihss.timesheets.models import (
+    DayEntry,
+    Location,
+    SickLeaveClaim,
+    Timesheet,
+    TravelEntry,
+    Violation,
+)
 from ihss.timesheets.rules import pay_period_containing
 from tests.browser.support import CHROMIUM_ARGS, DESKTOP, chromium_path, chromium_skip_reason
 
@@ -172,9 +179,10 @@ class Cast:
     unsubscribe_token: str
     token: PersonalAccessToken
     waiting: User  # registered, email not confirmed yet
-    timesheet: Timesheet  # Ana's for Rosa, last pay period, being filled in
-    sent_timesheet: Timesheet  # Ana's for Harold, last pay period, waiting for Harold
+    timesheet: Timesheet  # Ana's for Harold, last pay period, being filled in
+    sent_timesheet: Timesheet  # Ana's for Rosa, last pay period, waiting for Rosa
     violation: Violation  # Ana's second, with the training offered
+    sick_leave_claim: SickLeaveClaim  # Ana's, for Rosa's care, waiting for Rosa
 
 
 @pytest.fixture
@@ -182,7 +190,7 @@ def cast(live_server) -> Cast:
     """Two Los Angeles recipients (Rosa Delgado has 120 h a month of IHSS), a provider
     assigned to both with an exemption and a travel agreement between them, one person
     per role (county staff: Lupe Ortiz, with a failed CSV import), plus one who holds
-    every role (with an API token)."""
+    every role (with an API token); timesheets with travel, and a sick leave claim."""
     rosa = cast_builders.make_recipient(
         county_code="19", first_name="Rosa", last_name="Delgado", case_number="1900001"
     )
@@ -286,8 +294,9 @@ def cast(live_server) -> Cast:
     )
     waiting = cast_builders.make_user("waiting.person")
     User.objects.filter(pk=waiting.pk).update(is_active=False)
-    # Timesheets of the last pay period (every day of it has passed): one being filled
-    # in, one sent to Harold (the person with every role reviews it as his recipient).
+    # Timesheets of the last pay period (every day of it has passed): one for Harold being
+    # filled in, one sent to Rosa (the person with every role reviews it as her recipient).
+    # Harold keeps no sign-in: the registration pages register him.
     period = pay_period_containing(
         pay_period_containing(timezone.localdate()).start - dt.timedelta(days=1)
     )
@@ -300,7 +309,7 @@ def cast(live_server) -> Cast:
             period_end=period.end,
             status=status,
         )
-        for who, status in ((rosa, Timesheet.Status.DRAFT), (harold, Timesheet.Status.SUBMITTED))
+        for who, status in ((harold, Timesheet.Status.DRAFT), (rosa, Timesheet.Status.SUBMITTED))
     )
     for sheet in (draft, sent):
         DayEntry.objects.create(
@@ -311,7 +320,21 @@ def cast(live_server) -> Cast:
             end=dt.time(12, 30),
             location=Location.HOME,
         )
-    Membership.objects.create(user=every_role, role=Role.RECIPIENT, recipient=harold)
+    # Travel: the agreement from Rosa to Harold makes Harold's timesheet offer the travel
+    # form; one back from Harold to Rosa covers the travel claimed on the one sent to Rosa.
+    TravelAgreement.objects.create(
+        provider=ana,
+        from_recipient=harold,
+        to_recipient=rosa,
+        weekly_minutes=90,
+        signed_on=dt.date(2025, 1, 2),
+        effective_from=dt.date(2025, 1, 1),
+    )
+    TravelEntry.objects.create(timesheet=sent, day=period.start, from_recipient=harold, minutes=45)
+    # A paid sick leave claim of Ana's, for Rosa's care, waiting for Rosa.
+    sick_leave_claim = SickLeaveClaim.objects.create(
+        provider=ana, recipient=rosa, program="IHSS", day=period.start, minutes=90
+    )
     return Cast(
         recipient=rosa,
         other_recipient=harold,
@@ -343,4 +366,5 @@ def cast(live_server) -> Cast:
             dispute_by=period.end + dt.timedelta(days=10),
             training_due=period.end + dt.timedelta(days=14),
         ),
+        sick_leave_claim=sick_leave_claim,
     )

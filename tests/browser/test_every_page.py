@@ -66,6 +66,11 @@ SKIP_NAMES = {
     "timesheets:submit": "POST only: the Send button (test_timesheet_story.py)",
     "timesheets:reject": "POST only: the Return form on a timesheet (test_timesheet_story.py)",
     "timesheets:county-decide": "POST only: the county's decision form (test_timesheet_story.py)",
+    "timesheets:travel-add": "POST only: the travel form on a timesheet (seen in timesheets:detail"
+    "+travel-errors)",
+    "timesheets:travel-remove": "POST only: the Remove button beside a travel claim",
+    "timesheets:sick-leave-approve": "POST only: the Approve button on a sick leave claim",
+    "timesheets:sick-leave-reject": "POST only: the form on a sick leave claim that returns it",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -137,6 +142,7 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "token": lambda c: c.token.pk,
     "message": lambda c: c.message.pk,
     "violation": lambda c: c.violation.pk,
+    "sick-leave": lambda c: c.sick_leave_claim.pk,  # before "timesheet" (timesheets:sick-...)
     "approve": lambda c: c.sent_timesheet.pk,  # before "timesheet": only a sent one is signed
     "timesheet": lambda c: c.timesheet.pk,
 }
@@ -226,6 +232,13 @@ def _make_a_token(page: Any) -> None:
     page.locator("#token-text").wait_for()
 
 
+def _submit_the_travel_form_empty(page: Any) -> None:
+    """Send the travel form of a timesheet untouched, to see its error messages."""
+    with page.expect_navigation():
+        page.locator("#travel-form button[type=submit]").click()
+    page.locator("#form-errors").wait_for()
+
+
 def _open_the_menu(page: Any) -> None:
     page.get_by_role("button", name=re.compile("^(Menu|Menú)$")).click()
     page.locator(".usa-nav.is-visible").wait_for()
@@ -305,6 +318,15 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     ),
     "notifications:outbox+filtered": lambda c: Visit(
         str(Role.SERVICE_DESK), reverse("notifications:outbox") + "?status=failed"
+    ),
+    "timesheets:detail+travel-errors": lambda c: Visit(
+        EVERYONE,
+        reverse("timesheets:detail", args=[c.timesheet.pk]),
+        then=_submit_the_travel_form_empty,
+        lands=reverse("timesheets:travel-add", args=[c.timesheet.pk]),
+    ),
+    "timesheets:sick-leave+errors": lambda c: Visit(
+        EVERYONE, reverse("timesheets:sick-leave"), then=_submit_the_form_as_it_is
     ),
     # The phone menu: the navigation and the language selector, hidden until opened.
     "county-home+menu": lambda c: Visit(

@@ -8,7 +8,7 @@ import pytest
 
 from ihss import test as cast
 from ihss.accounts.models import Role
-from ihss.cases.models import Provider
+from ihss.cases.models import Provider, TravelAgreement
 from ihss.core import audit
 from ihss.notifications.models import Notification
 from ihss.timesheets import rules, services
@@ -291,10 +291,26 @@ def test_opening_needs_an_assignment_in_the_period(world):
 def test_the_submit_path_costs_the_same_whatever_the_size_of_the_database(
     world, django_assert_num_queries
 ):
-    def submit_one(n: int) -> None:
+    def submit_one(n: int, *, travel_from: int | None = None) -> None:
         sheet = world.fill(
             world.open(n, NOV_8), {NOV_8: 2 * H, NOV_8 + dt.timedelta(days=1): 3 * H}
         )
+        if travel_from is not None:
+            TravelAgreement.objects.create(
+                provider=world.provider,
+                from_recipient=world.recipients[travel_from],
+                to_recipient=world.recipients[n],
+                weekly_minutes=2 * H,
+                signed_on=NOV_1,
+                effective_from=NOV_1,
+            )
+            services.save_travel(
+                timesheet=sheet,
+                day=NOV_8,
+                from_recipient=world.recipients[travel_from],
+                minutes=30,
+                by=world.provider_user,
+            )
         sheet = Timesheet.objects.get(pk=sheet.pk)
         with django_assert_num_queries(SUBMIT_QUERIES):
             services.submit(timesheet=sheet, by=world.provider_user)
@@ -316,13 +332,15 @@ def test_the_submit_path_costs_the_same_whatever_the_size_of_the_database(
             by=user,
         )
         services.submit(timesheet=sheet, by=user)
-    submit_one(1)
+    # The second submission also claims travel, from the first one's recipient.
+    submit_one(1, travel_from=0)
 
 
-# Locks (3), a suspension in force, the hour picture (7), the update, the audit event,
-# the recipient's sign-ins, and one notice (its lookup, insert, contact settings,
-# preference, deliveries).
-SUBMIT_QUERIES = 25
+# Locks (3), a suspension in force, the hour picture (7), the travel picture (2: the
+# provider's travel in the weeks, the travel agreements), the update, the audit event, the
+# recipient's sign-ins, and one notice (its lookup, insert, contact settings, preference,
+# deliveries).
+SUBMIT_QUERIES = 27
 
 
 def test_a_pay_period_that_has_not_started_cannot_be_opened(world):
