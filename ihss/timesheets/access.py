@@ -5,6 +5,9 @@
   provider's draft, and approves or rejects those waiting.
 - County staff see the timesheets of their county's recipients and decide the county
   review; state administrators do so statewide; the service desk reads statewide.
+- Work-hour violations: a provider sees their own; county staff those of their county's
+  providers, and record disputes and the training on them; the state likewise statewide;
+  the service desk reads statewide.
 
 Anyone else gets 404, so that timesheet numbers cannot be probed. The role checks
 (`can_read_timesheets` and the like) come first, so that a role a step is not for is
@@ -34,6 +37,9 @@ READERS = {
 CHANGERS = READERS - {Role.SERVICE_DESK}
 QUEUE_READERS = {Role.COUNTY_STAFF, Role.SERVICE_DESK, Role.STATE_ADMIN}
 REVIEW_DECIDERS = {Role.COUNTY_STAFF, Role.STATE_ADMIN}
+# Violations are the provider's, and their county's to record disputes and training on;
+# recipients are told of one by a notice but do not browse them.
+VIOLATION_READERS = {Role.PROVIDER, Role.COUNTY_STAFF, Role.SERVICE_DESK, Role.STATE_ADMIN}
 
 
 def can_read_timesheets(user: User) -> bool:
@@ -61,6 +67,16 @@ def can_read_review_queue(user: User) -> bool:
 def can_decide_reviews(user: User) -> bool:
     """Whether the person's role decides county reviews at all (each timesheet is then
     checked with `can_decide_county_review`)."""
+    return bool(user.roles() & REVIEW_DECIDERS)
+
+
+def can_read_violations(user: User) -> bool:
+    return bool(user.roles() & VIOLATION_READERS)
+
+
+def can_decide_violations(user: User) -> bool:
+    """Whether the person's role records disputes, their outcome and the training at all
+    (each violation is then checked with `can_decide_violation`)."""
     return bool(user.roles() & REVIEW_DECIDERS)
 
 

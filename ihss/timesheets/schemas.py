@@ -138,6 +138,71 @@ class Checked(Schema):
     remaining: RemainingOut
 
 
+# --- Violations (ACL 16-36) -----------------------------------------------------------------
+
+
+ViolationAction = Literal["dispute", "dispute_decision", "training"]
+
+
+class ViolationSummary(Schema):
+    """A workweek whose approved hours broke a work-hour rule, and its step in the
+    provider's count of violations."""
+
+    id: int
+    provider: ProviderRef
+    week_start: dt.date = Field(description="The workweek's Sunday.")
+    week_end: dt.date = Field(description="Its Saturday.")
+    codes: list[str] = Field(
+        description="The rules broken: over_40_without_approval, weekly_maximum, "
+        "over_66_hours, travel_over_7_hours."
+    )
+    noticed_on: dt.date = Field(description="The date of the notice.")
+    counted: bool = Field(
+        description="false when only tracked: a violation was already counted that month."
+    )
+    number: int | None = Field(description="1 to 4 when counted; null when only tracked.")
+    consequence: str = Field(
+        description="notice, notice_with_training, suspension, ineligibility or tracked_only."
+    )
+    outcome: str = Field(
+        description="What the violation brings, in plain words with its dates, in the "
+        "caller's language (written to the provider)."
+    )
+    dispute: str = Field(description='"" (none), filed, upheld or denied.')
+    dispute_label: str
+    rescinded: bool = Field(description="Removed by the one-time training.")
+
+
+class ViolationPage(Page):
+    results: list[ViolationSummary] = Field(description="Latest workweek first.")
+    barred_until: dt.date | None = Field(
+        description="For a provider: the last day of a suspension or ineligibility of "
+        "theirs in force today; null when none, and for everyone else."
+    )
+
+
+class ViolationDetail(ViolationSummary):
+    rules: list[str] = Field(
+        description="Each rule broken in plain words, in the order of `codes` (written to "
+        "the provider)."
+    )
+    dispute_by: dt.date | None = Field(description="The last day to dispute it (SOC 2272).")
+    dispute_filed_on: dt.date | None
+    dispute_note: str = Field(description="The county's reason for its decision.")
+    training_due: dt.date | None = Field(
+        description="For a second violation: the last day to finish the training."
+    )
+    training_completed_on: dt.date | None
+    suspended_from: dt.date | None
+    suspended_until: dt.date | None = Field(description="The last day of the suspension.")
+    ineligible_from: dt.date | None
+    ineligible_until: dt.date | None = Field(description="The last day of the ineligibility.")
+    actions: list[ViolationAction] = Field(
+        description="The steps the caller may record on it now (county staff of the "
+        "provider's county, state administrators)."
+    )
+
+
 # --- What callers send ----------------------------------------------------------------------
 
 
@@ -185,3 +250,18 @@ class ReturnIn(Schema):
 class DecisionIn(Schema):
     decision: Literal["release", "hold", "void"]
     reason: str = Field(max_length=1000, description="Kept in the timesheet's history.")
+
+
+class DisputeIn(Schema):
+    filed_on: dt.date = Field(
+        description="The day the provider's dispute (SOC 2272) reached the county."
+    )
+
+
+class DisputeDecisionIn(Schema):
+    upheld: bool = Field(description="true: the violation is cancelled; false (denied): it stands.")
+    reason: str = Field(max_length=1000, description="Kept in the violation's history.")
+
+
+class TrainingIn(Schema):
+    completed_on: dt.date = Field(description="The day the provider finished the training.")

@@ -1,0 +1,238 @@
+"""The rest of /api/v1/timesheets/: work-hour violations and the county's steps on them,
+the county's exceptions to the weekly maximum, and a recipient's hours against their
+authorization. The workflow itself, and the token and session rules, are in test_api.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+
+from ihss import test as cast
+from ihss.accounts.models import Role
+from ihss.core import audit
+from ihss.timesheets import rules
+from ihss.timesheets.models import Violation
+from ihss.timesheets.tests.test_api import API, READ, call, token
+from ihss.timesheets.tests.test_violations import over_66
+
+NOV_1 = dt.date(2026, 11, 1)
+LA_TIME = dt.timezone(dt.timedelta(hours=-8))
+
+
+def bearer(phone: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {phone}"}
+
+
+# --- Violations -----------------------------------------------------------------------------
+
+
+def test_a_provider_sees_their_violations_and_the_day_a_suspension_ends(world, today):
+    for month, sunday in [(8, 2), (9, 6), (10, 4)]:
+        third = over_66(world, dt.date(2026, month, sunday))
+    assert third.consequence == rules.CONSEQUENCE_SUSPENSION
+    phone = token(world.provider_user)
+    listed = call("get", "/violations", phone)
+    assert [(v["week_start"], v["number"]) for v in listed["results"]] == [
+        ("2026-10-04", 3),
+        ("2026-09-06", 2),
+        ("2026-08-02", 1),
+    ]
+    assert listed["barred_until"] is None  # the suspension starts after the dispute days
+    latest = listed["results"][0]
+    assert latest["week_end"] == "2026-10-10" and latest["codes"] == ["over_66_hours"]
+    assert latest["consequence"] == "suspension" and latest["dispute"] == ""
+    assert latest["outcome"].startswith("This is violation number 3: you are suspended")
+
+    assert third.suspended_from is not None and third.suspended_until is not None
+    suspended = dt.datetime.combine(third.suspended_from, dt.time(10), tzinfo=LA_TIME)
+    with time_machine.travel(suspended, tick=False):
+        barred = call("get", "/violations", phone)["barred_until"]
+    assert barred == third.suspended_until.isoformat()
+
+
+def test_the_violation_says_in_plain_words_what_was_broken_and_what_it_brings(world, la_staff):
+    violation = over_66(world, NOV_1)
+    shown = call("get", f"/violations/{violation.pk}", token(world.provider_user))
+    assert shown["rules"] == [
+        "Your hours in a workweek for all your recipients together passed 66 h."
+    ]
+    assert shown["outcome"] == (
+        "This is violation number 1. You may ask the county to review it by Nov. 30, 2026."
+    )
+    assert (shown["number"], shown["counted"], shown["rescinded"]) == (1, True, False)
+    assert (shown["noticed_on"], shown["dispute_by"]) == ("2026-11-20", "2026-11-30")
+    assert (shown["dispute"], shown["dispute_label"]) == ("", "No dispute")
+    assert shown["provider"] == {
+        "provider_number": world.provider.provider_number,
+        "full_name": "Ana Reyes",
+    }
+    assert shown["actions"] == []  # the provider reads; the county records
+    assert call("get", f"/violations/{violation.pk}", token(la_staff))["actions"] == ["dispute"]
+
+
+def test_it_answers_the_violation_in_the_callers_language(world):
+    violation = over_66(world, NOV_1)
+    world.provider_user.preferred_language = "es"
+    world.provider_user.save(update_fields=["preferred_language"])
+    shown = call("get", f"/violations/{violation.pk}", token(world.provider_user))
+    assert shown["outcome"].startswith("Esta es la infracción número 1.")
+
+
+def test_county_staff_see_their_countys_violations_and_no_one_elses(
+    world, la_staff, fresno_staff, service_desk, state_admin
+):
+    violation = over_66(world, NOV_1)
+    for user in (la_staff, state_admin):
+        assert [v["id"] for v in call("get", "/violations", token(user))["results"]] == [
+            violation.pk
+        ]
+    desk = token(service_desk, READ)
+    assert call("get", f"/violations/{violation.pk}", desk)["actions"] == []
+    county = call("get", "/violations", token(la_staff))
+    assert county["barred_until"] is None
+    assert call("get", "/violations", token(fresno_staff))["results"] == []
+    call("get", f"/violations/{violation.pk}", token(fresno_staff), status=404)
+    other = cast.make_user("other", Role.PROVIDER, provider=cast.make_active_provider())
+    assert call("get", "/violations", token(other))["results"] == []
+    call("get", f"/violations/{violation.pk}", token(other), status=404)
+    call("get", "/violations/999999", token(la_staff), status=404)
+
+
+def test_a_recipient_is_told_of_a_violation_but_does_not_browse_them(world):
+    violation = over_66(world, NOV_1)
+    phone = token(world.recipient_users[0])
+    refused = call("get", "/violations", phone, status=403)
+    assert refused["detail"] == (
+        "Work-hour violations are for providers, county staff, the service desk and state "
+        "administrators."
+    )
+    call("get", f"/violations/{violation.pk}", phone, status=403)  # 403 before 404
+
+
+def test_county_staff_record_a_dispute_and_the_decision_that_cancels_the_violation(world, la_staff):
+    violation = over_66(world, NOV_1)
+    county = token(la_staff)
+    path = f"/violations/{violation.pk}"
+    late = call("post", f"{path}/dispute", county, {"filed_on": "2026-12-01"}, status=422)
+    assert late["detail"][0]["loc"] == ["body", "data", "filed_on"]
+    assert late["detail"][0]["msg"] == "The dispute came after its last day (Nov. 30, 2026)."
+    early = call("post", f"{path}/dispute", county, {"filed_on": "2026-11-19"}, status=422)
+    assert early["detail"][0]["msg"] == "A dispute cannot come before the notice."
+    call("post", f"{path}/dispute", county, {"filed_on": "30 Nov"}, status=422)
+
+    filed = call("post", f"{path}/dispute", county, {"filed_on": "2026-11-24"})
+    assert (filed["dispute"], filed["dispute_filed_on"]) == ("filed", "2026-11-24")
+    assert filed["actions"] == ["dispute_decision"]
+    again = call("post", f"{path}/dispute", county, {"filed_on": "2026-11-25"}, status=409)
+    assert again == {
+        "detail": "A dispute was already recorded for this violation.",
+        "problems": [],
+    }
+
+    decision = f"{path}/dispute-decision"
+    blank = call("post", decision, county, {"upheld": True, "reason": "  "}, status=422)
+    assert blank["detail"][0]["msg"] == (
+        "Give the reason for the decision; it is kept in the history."
+    )
+    reason = "The hours were entered twice."
+    upheld = call("post", decision, county, {"upheld": True, "reason": reason})
+    assert (upheld["dispute"], upheld["dispute_note"], upheld["actions"]) == (
+        "upheld",
+        reason,
+        [],
+    )
+    assert upheld["dispute_label"] == "Dispute upheld: the violation is cancelled"
+    twice = call("post", decision, county, {"upheld": False, "reason": "No."}, status=409)
+    assert twice["detail"] == "No dispute is waiting for a decision."
+    violation.refresh_from_db()
+    assert violation.overturned and not violation.stands
+    assert [e.action for e in audit.trail(violation).order_by("id")] == [
+        "violation.recorded",
+        "violation.dispute_filed",
+        "violation.dispute_decided",
+    ]
+
+
+def test_a_denied_dispute_leaves_the_violation_standing(world, state_admin):
+    violation = over_66(world, NOV_1)
+    state = token(state_admin)
+    path = f"/violations/{violation.pk}"
+    call("post", f"{path}/dispute", state, {"filed_on": "2026-11-20"})
+    denied = call(
+        "post", f"{path}/dispute-decision", state, {"upheld": False, "reason": "Hours are right."}
+    )
+    assert denied["dispute"] == "denied"
+    violation.refresh_from_db()
+    assert violation.stands
+
+
+def test_the_training_removes_a_second_violation_once_when_finished_in_time(world, la_staff):
+    first = over_66(world, dt.date(2026, 9, 6))
+    second = over_66(world, NOV_1)
+    county = token(la_staff)
+    path = f"/violations/{second.pk}"
+    shown = call("get", path, county)
+    assert second.training_due is not None
+    assert shown["consequence"] == "notice_with_training"
+    assert shown["training_due"] == second.training_due.isoformat()
+    assert shown["actions"] == ["dispute", "training"]
+
+    overdue = (second.training_due + dt.timedelta(days=1)).isoformat()
+    late = call("post", f"{path}/training", county, {"completed_on": overdue}, status=422)
+    assert late["detail"][0]["loc"] == ["body", "data", "completed_on"]
+    assert late["detail"][0]["msg"] == (
+        "The training cancels only a second violation, once in a career, when finished by "
+        "its due date."
+    )
+    done = call("post", f"{path}/training", county, {"completed_on": "2026-11-25"})
+    assert (done["rescinded"], done["training_completed_on"]) == (True, "2026-11-25")
+    assert done["actions"] == ["dispute"]
+    again = call("post", f"{path}/training", county, {"completed_on": "2026-11-25"}, status=409)
+    assert again["detail"].startswith("The training cancels only a second violation")
+    # A first violation is offered no training: 409, whatever the date.
+    call("post", f"/violations/{first.pk}/training", county, {"completed_on": "2026-11-25"}, 409)
+
+
+def test_only_the_providers_county_or_the_state_record_steps_on_a_violation(
+    world, la_staff, fresno_staff, service_desk, state_admin
+):
+    violation = over_66(world, NOV_1)
+    path = f"/violations/{violation.pk}/dispute"
+    body = {"filed_on": "2026-11-20"}
+    refused = call("post", path, token(world.provider_user), body, status=403)
+    assert refused["detail"] == (
+        "Only the county staff of the provider's county, or a state administrator, can "
+        "record a dispute, its outcome or the training."
+    )
+    call("post", path, token(world.recipient_users[0]), body, status=403)
+    call("post", path, token(fresno_staff), body, status=404)
+    call("post", "/violations/999999/dispute", token(la_staff), body, status=404)
+    reader = call("post", path, token(la_staff, READ), body, status=403)
+    assert reader == {"detail": "This token does not have the timesheets:write scope."}
+    desk = Client()
+    desk.force_login(service_desk)
+    answer = desk.post(f"{API}{path}", body, content_type="application/json")
+    assert answer.status_code == 403
+    assert Violation.objects.get().dispute == ""
+    assert call("post", path, token(state_admin), body)["dispute"] == "filed"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_violation_list_costs_the_same_for_one_or_many(
+    world, la_staff, count, django_assert_num_queries
+):
+    for month, sunday in [(11, 1), (10, 4), (9, 6)][:count]:
+        over_66(world, dt.date(2026, month, sunday))
+    for user, queries in [(la_staff, LIST_QUERIES), (world.provider_user, LIST_QUERIES + 1)]:
+        phone = token(user)
+        call("get", "/violations", phone)  # the first call notes when the token was used
+        with django_assert_num_queries(queries):
+            answer = Client().get(f"{API}/violations", headers=bearer(phone))
+        assert len(answer.json()["results"]) == count
+
+
+# The token with its owner, their memberships, the page; a provider's suspensions, once.
+LIST_QUERIES = 3
