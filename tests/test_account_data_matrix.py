@@ -303,6 +303,12 @@ RULES: dict[str, Rule] = {
         others=frozenset({STATE}),
         ok=409,
     ),
+    # The county's exceptions to the weekly maximum; a case number no recipient has is
+    # refused (422) and grants nothing.
+    "api-v1:weekly_maximum_exceptions": Rule(roles=CASE_WRITERS, api=True),
+    "api-v1:grant_weekly_maximum_exception": Rule(
+        roles=CASE_WRITERS, api=True, methods=("post",), ok=422
+    ),
     # Home pages.
     "home": own(),
     "provider-home": role_page(PROVIDER),
@@ -338,6 +344,12 @@ BODIES: dict[str, Any] = {
     "api-v1:file_violation_dispute": {"filed_on": "2000-01-03"},
     "api-v1:decide_violation_dispute": {"upheld": True, "reason": " "},
     "api-v1:record_violation_training": {"completed_on": "2026-10-21"},
+    "api-v1:grant_weekly_maximum_exception": {
+        "case_number": "1999999",
+        "program": "IHSS",
+        "month": "2026-11",
+        "reason": "Probing the matrix.",
+    },
 }
 CASE_CHANGE = {"reason": "Probing the matrix."}
 # Routes whose POST must change the person's own data: the proof that it was carried out

@@ -8,6 +8,8 @@
 - Work-hour violations: a provider sees their own; county staff those of their county's
   providers, and record disputes and the training on them; the state likewise statewide;
   the service desk reads statewide.
+- Exceptions to the weekly maximum: county staff grant and list their county's
+  recipients'; state administrators any.
 
 Anyone else gets 404, so that timesheet numbers cannot be probed. The role checks
 (`can_read_timesheets` and the like) come first, so that a role a step is not for is
@@ -20,9 +22,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ihss.accounts.models import Role, User
-from ihss.cases.access import is_statewide_reader, staff_county_ids
-from ihss.cases.models import Assignment
-from ihss.timesheets.models import Timesheet, Violation
+from ihss.cases.access import (
+    can_write_county,
+    is_statewide_reader,
+    staff_county_ids,
+    visible_recipients,
+)
+from ihss.cases.models import Assignment, Provider, Recipient
+from ihss.timesheets.models import Timesheet, Violation, WeeklyMaximumException
 
 STATEWIDE_DECIDERS = {Role.STATE_ADMIN}
 # Roles that have timesheets to read: their own, their county's, or the state's.
@@ -77,6 +84,11 @@ def can_read_violations(user: User) -> bool:
 def can_decide_violations(user: User) -> bool:
     """Whether the person's role records disputes, their outcome and the training at all
     (each violation is then checked with `can_decide_violation`)."""
+    return bool(user.roles() & REVIEW_DECIDERS)
+
+
+def can_grant_exceptions(user: User) -> bool:
+    """Whether the person's role grants exceptions to the weekly maximum (and lists them)."""
     return bool(user.roles() & REVIEW_DECIDERS)
 
 
@@ -180,3 +192,32 @@ def can_decide_violation(user: User, violation: Violation) -> bool:
     if user.roles() & STATEWIDE_DECIDERS:
         return True
     return violation.provider.county_id in staff_county_ids(user)
+
+
+# --- Exceptions to the weekly maximum ---------------------------------------------------------
+
+
+def visible_exceptions(user: User) -> QuerySet[WeeklyMaximumException]:
+    """Those granted for the recipients the person sees: their counties', or statewide."""
+    return WeeklyMaximumException.objects.filter(recipient__in=visible_recipients(user))
+
+
+def exception_recipient(user: User, case_number: str) -> Recipient | None:
+    """The recipient with this case number, when the person may grant them an exception:
+    one of their county's (any, for a state administrator); None otherwise."""
+    recipient = (
+        visible_recipients(user).filter(case_number=case_number).defer("ssn", "ssn_index").first()
+    )
+    if recipient is None or not can_write_county(user, recipient.county_id):
+        return None
+    return recipient
+
+
+def exception_provider(provider_number: str) -> Provider | None:
+    """The provider an exception names, by the exact number, statewide (a provider enrolled
+    in another county can work for this county's recipient). Asked only once
+    `exception_recipient` found a recipient the person may change; the service then checks
+    that the provider is assigned to them."""
+    return (
+        Provider.objects.filter(provider_number=provider_number).defer("ssn", "ssn_index").first()
+    )

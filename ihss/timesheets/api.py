@@ -6,8 +6,9 @@ only through `access`, changed only through `services`, and a refusal is explain
 role the step is not for, whatever the timesheet named), then finds the timesheet among
 those the caller may see (404 otherwise, exactly like one that does not exist), then
 checks that the caller is the one the step is for on that timesheet (403). A provider's
-work-hour violations (`/violations`) are loaded and changed the same way, through
-`access` and `services`.
+work-hour violations (`/violations`) and the county's exceptions to the weekly maximum
+(`/weekly-maximum-exceptions`) are loaded and changed the same way, through `access` and
+`services`.
 
 - 403: a role or person the step is not for; a token without the scope; a session
   signature without a recent confirmation.
@@ -47,11 +48,12 @@ from ninja.errors import HttpError, ValidationError
 
 from ihss.accounts.api_auth import by_token
 from ihss.accounts.models import User
+from ihss.cases.models import Provider
 from ihss.cases.schemas import ProviderRef, RecipientRef
 from ihss.core import stepup
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.explain import explain, explain_outcome, explain_violation
-from ihss.timesheets.models import Location, Timesheet, Violation
+from ihss.timesheets.models import Location, Timesheet, Violation, WeeklyMaximumException
 from ihss.timesheets.schemas import (
     MINUTES_A_DAY,
     Action,
@@ -64,6 +66,9 @@ from ihss.timesheets.schemas import (
     DecisionIn,
     DisputeDecisionIn,
     DisputeIn,
+    ExceptionIn,
+    ExceptionOut,
+    ExceptionPage,
     Flag,
     OpenIn,
     Problem,
@@ -118,6 +123,9 @@ DECIDERS_ONLY = gettext_lazy(
 NO_VIOLATIONS = gettext_lazy(
     "Work-hour violations are for providers, county staff, the service desk and state "
     "administrators."
+)
+EXCEPTION_GRANTERS_ONLY = gettext_lazy(
+    "Only county staff and state administrators see and grant exceptions to the weekly maximum."
 )
 VIOLATION_DECIDERS_ONLY = gettext_lazy(
     "Only the county staff of the provider's county, or a state administrator, can record "
@@ -233,6 +241,20 @@ def _remaining(summary: services.Remaining) -> RemainingOut:
             for w in summary.weeks
         ],
     )
+
+
+def _month(value: str) -> dt.date | None:
+    """The first day of the month written "YYYY-MM"; None when it is not one."""
+    if len(value) != 7 or value[4] != "-" or not (value[:4] + value[5:]).isdigit():
+        return None
+    try:
+        return dt.date(int(value[:4]), int(value[5:]), 1)
+    except ValueError:
+        return None
+
+
+def _provider_ref(p: Provider) -> ProviderRef:
+    return ProviderRef(provider_number=p.provider_number, full_name=p.full_name)
 
 
 def _time(value: dt.time | None) -> str:
@@ -645,6 +667,93 @@ def record_violation_training(
     except services.TimesheetError as error:
         return _violation_refused(user, violation_id, error, step="training", field="completed_on")
     return Status(200, _violation_detail(user, access.violation_for(user, violation_id)))
+
+
+# --- The county's exceptions to the weekly maximum (ACL 16-01) -----------------------------
+
+
+def _exception(e: WeeklyMaximumException) -> ExceptionOut:
+    return ExceptionOut(
+        id=e.pk,
+        recipient=RecipientRef(
+            case_number=e.recipient.case_number,
+            full_name=e.recipient.full_name,
+            county_code=e.recipient.county.code,
+        ),
+        program=e.program,
+        month=e.month,
+        provider=_provider_ref(e.provider) if e.provider else None,
+        reason=e.reason,
+        granted_by=e.granted_by.get_full_name() or e.granted_by.username,
+        granted_at=e.granted_at,
+    )
+
+
+@router.get(
+    "/weekly-maximum-exceptions",
+    response=ExceptionPage,
+    summary="Exceptions to the weekly maximum granted",
+    description="For the recipients of the caller's county (every county for state "
+    "administrators). Latest month first.",
+)
+def weekly_maximum_exceptions(request: HttpRequest, page: Page = 1) -> ExceptionPage:
+    user = _user(request)
+    _require(access.can_grant_exceptions(user), EXCEPTION_GRANTERS_ONLY)
+    queryset = (
+        access.visible_exceptions(user)
+        .select_related("recipient__county", "provider", "granted_by")
+        .defer(*SECRET_COLUMNS)
+        .order_by("-month", "-granted_at", "-pk")
+    )
+    rows, has_next = _page(queryset, page)
+    return ExceptionPage(
+        page=page, page_size=PAGE_SIZE, has_next=has_next, results=[_exception(e) for e in rows]
+    )
+
+
+@router.post(
+    "/weekly-maximum-exceptions",
+    response={201: ExceptionOut},
+    summary="Grant an exception to the weekly maximum",
+    description="Lets a recipient's hours in a program and month pass the weekly maximum "
+    "(for one provider, or every one when `provider_number` is left out); the monthly "
+    "authorized hours still hold, and timesheets approved past the weekly maximum wait for "
+    "the county's review. The recipient must be of the caller's county (any, for state "
+    "administrators), and the provider assigned to them; 422 otherwise.",
+)
+def grant_weekly_maximum_exception(request: HttpRequest, data: ExceptionIn) -> Status[ExceptionOut]:
+    user = _user(request)
+    _require(access.can_grant_exceptions(user), EXCEPTION_GRANTERS_ONLY)
+    month = _month(data.month)
+    errors = []
+    if month is None:
+        errors.append(_invalid("month", _("Enter the month as YYYY-MM, for example 2026-11.")))
+    if not data.reason.strip():
+        errors.append(
+            _invalid("reason", _("Give the reason for the exception; it is kept in the history."))
+        )
+    if errors or month is None:
+        _refuse(*errors)
+    recipient = access.exception_recipient(user, data.case_number)
+    if recipient is None:
+        _refuse(_invalid("case_number", _("No recipient of your county has this case number.")))
+    provider = None
+    if data.provider_number:
+        provider = access.exception_provider(data.provider_number)
+        if provider is None:
+            _refuse(_invalid("provider_number", _("No provider has this number.")))
+    try:
+        granted = services.grant_weekly_maximum_exception(
+            recipient=recipient,
+            program=data.program,
+            month=month,
+            provider=provider,
+            reason=data.reason,
+            by=user,
+        )
+    except services.TimesheetError as error:
+        _refuse(_invalid("provider_number" if provider else "reason", error.message))
+    return Status(201, _exception(granted))
 
 
 @router.get(

@@ -203,6 +203,29 @@ class ViolationDetail(ViolationSummary):
     )
 
 
+# --- The county's exceptions to the weekly maximum (ACL 16-01) -----------------------------
+
+
+class ExceptionOut(Schema):
+    """The county's leave for a recipient's hours to pass the weekly maximum (monthly / 4)
+    in one program and month; the monthly authorization still holds."""
+
+    id: int
+    recipient: RecipientRef
+    program: str = Field(description="IHSS or WPCS.")
+    month: dt.date = Field(description="The first day of the month.")
+    provider: ProviderRef | None = Field(
+        description="The one provider it is for; null: every provider of the recipient."
+    )
+    reason: str
+    granted_by: str = Field(description="The name of the person who granted it.")
+    granted_at: dt.datetime
+
+
+class ExceptionPage(Page):
+    results: list[ExceptionOut] = Field(description="Latest month first, then latest granted.")
+
+
 # --- What callers send ----------------------------------------------------------------------
 
 
@@ -265,3 +288,17 @@ class DisputeDecisionIn(Schema):
 
 class TrainingIn(Schema):
     completed_on: dt.date = Field(description="The day the provider finished the training.")
+
+
+class ExceptionIn(Schema):
+    case_number: str = Field(pattern=r"^\d{7}$", description="The recipient's case number.")
+    program: Program
+    month: str = Field(
+        max_length=7, description='The month, "YYYY-MM".', json_schema_extra={"example": "2026-11"}
+    )
+    provider_number: str | None = Field(
+        default=None,
+        max_length=9,
+        description="The provider it is for; left out (or empty) for every provider.",
+    )
+    reason: str = Field(max_length=1000, description="Kept in the recipient's history.")

@@ -14,11 +14,14 @@ from ihss import test as cast
 from ihss.accounts.models import Role
 from ihss.core import audit
 from ihss.timesheets import rules
-from ihss.timesheets.models import Violation
+from ihss.timesheets.models import Violation, WeeklyMaximumException
+from ihss.timesheets.tests.conftest import H
 from ihss.timesheets.tests.test_api import API, READ, call, token
+from ihss.timesheets.tests.test_exceptions import five_days
 from ihss.timesheets.tests.test_violations import over_66
 
 NOV_1 = dt.date(2026, 11, 1)
+NOV_8 = dt.date(2026, 11, 8)
 LA_TIME = dt.timezone(dt.timedelta(hours=-8))
 
 
@@ -236,3 +239,142 @@ def test_the_violation_list_costs_the_same_for_one_or_many(
 
 # The token with its owner, their memberships, the page; a provider's suspensions, once.
 LIST_QUERIES = 3
+
+
+# --- Exceptions to the weekly maximum -------------------------------------------------------
+
+
+def exception(world, **fields) -> dict[str, object]:
+    return {
+        "case_number": world.recipients[0].case_number,
+        "program": "IHSS",
+        "month": "2026-11",
+        "reason": "Unforeseen needs after a fall.",
+        **fields,
+    }
+
+
+def test_county_staff_grant_an_exception_for_their_countys_recipient_only(
+    world, la_staff, fresno_staff, state_admin
+):
+    elsewhere = call(
+        "post", "/weekly-maximum-exceptions", token(fresno_staff), exception(world), status=422
+    )
+    assert elsewhere["detail"] == [
+        {
+            "type": "value_error",
+            "loc": ["body", "data", "case_number"],
+            "msg": "No recipient of your county has this case number.",
+        }
+    ]
+    assert not WeeklyMaximumException.objects.exists()
+
+    county = token(la_staff)
+    granted = call("post", "/weekly-maximum-exceptions", county, exception(world), status=201)
+    assert granted["recipient"] == {
+        "case_number": world.recipients[0].case_number,
+        "full_name": "Rosa Delgado",
+        "county_code": "19",
+    }
+    assert (granted["program"], granted["month"], granted["provider"]) == (
+        "IHSS",
+        "2026-11-01",
+        None,
+    )
+    assert (granted["reason"], granted["granted_by"]) == (
+        "Unforeseen needs after a fall.",
+        "la.staff",
+    )
+    stored = WeeklyMaximumException.objects.get()
+    assert (stored.pk, stored.month, stored.granted_by) == (granted["id"], NOV_1, la_staff)
+    assert audit.trail(world.recipients[0]).get().action == "timesheet.weekly_maximum_exception"
+
+    for user, seen in [(la_staff, [granted]), (state_admin, [granted]), (fresno_staff, [])]:
+        assert call("get", "/weekly-maximum-exceptions", token(user))["results"] == seen
+
+
+def test_an_exception_for_one_provider_needs_one_assigned_to_the_recipient(world, state_admin):
+    state = token(state_admin)
+    path = "/weekly-maximum-exceptions"
+    unknown = call("post", path, state, exception(world, provider_number="199999999"), 422)
+    assert unknown["detail"][0]["loc"][-1] == "provider_number"
+    assert unknown["detail"][0]["msg"] == "No provider has this number."
+    stranger = cast.make_active_provider(first_name="Luis", last_name="Mora")
+    unassigned = call(
+        "post", path, state, exception(world, provider_number=stranger.provider_number), 422
+    )
+    assert unassigned["detail"][0]["loc"][-1] == "provider_number"
+    assert unassigned["detail"][0]["msg"] == "This provider is not assigned to this recipient."
+    assert not WeeklyMaximumException.objects.exists()
+    mine = call(
+        "post", path, state, exception(world, provider_number=world.provider.provider_number), 201
+    )
+    assert mine["provider"] == {
+        "provider_number": world.provider.provider_number,
+        "full_name": "Ana Reyes",
+    }
+    assert call("post", path, state, exception(world, provider_number=""), 201)["provider"] is None
+
+
+@pytest.fixture
+def past_the_maximum(world):
+    """Rosa is authorized 100 h a month (25 h a week); Ana's week is 30 h for her and 15 h
+    for Wei (as in test_exceptions.py)."""
+    cast.authorize(world.recipients[0], 100 * H, start=NOV_1)
+    world.fill(world.open(1, NOV_8), five_days(NOV_8, 3 * H))
+    return world.fill(world.open(0, NOV_8), five_days(NOV_8, 6 * H))
+
+
+def test_the_exception_granted_through_the_api_lets_the_week_be_sent(
+    world, past_the_maximum, la_staff
+):
+    phone = token(world.provider_user)
+    refused = call("post", f"/{past_the_maximum.pk}/submit", phone, status=409)
+    assert [p["rule"] for p in refused["problems"]] == [rules.WEEKLY_MAXIMUM]
+    body = exception(world, provider_number=world.provider.provider_number)
+    call("post", "/weekly-maximum-exceptions", token(la_staff), body, status=201)
+    assert call("post", f"/{past_the_maximum.pk}/submit", phone)["status"] == "submitted"
+
+
+def test_a_wrong_month_or_no_reason_grants_nothing_and_says_why(world, la_staff):
+    county = token(la_staff)
+    path = "/weekly-maximum-exceptions"
+    for month in ("2026-13", "11-2026", "2026-1", "2026/11"):
+        wrong = call("post", path, county, exception(world, month=month, reason=" "), 422)
+        assert [(e["loc"][-1], e["msg"]) for e in wrong["detail"]] == [
+            ("month", "Enter the month as YYYY-MM, for example 2026-11."),
+            ("reason", "Give the reason for the exception; it is kept in the history."),
+        ]
+    call("post", path, county, exception(world, program="PCSP"), status=422)
+    call("post", path, county, exception(world, case_number="19"), status=422)
+    assert not WeeklyMaximumException.objects.exists()
+
+
+def test_only_county_staff_and_the_state_see_or_grant_exceptions(world, service_desk):
+    path = "/weekly-maximum-exceptions"
+    for user in (world.provider_user, world.recipient_users[0]):
+        phone = token(user)
+        refused = call("get", path, phone, status=403)
+        assert refused["detail"] == (
+            "Only county staff and state administrators see and grant exceptions to the "
+            "weekly maximum."
+        )
+        call("post", path, phone, exception(world), status=403)
+    call("get", path, token(service_desk, READ), status=403)
+    assert not WeeklyMaximumException.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_exception_list_costs_the_same_for_one_or_many(
+    world, la_staff, count, django_assert_num_queries
+):
+    county = token(la_staff)
+    for i in range(count):
+        body = exception(world, month=f"2026-{i + 1:02d}")
+        if i % 2:
+            body["provider_number"] = world.provider.provider_number
+        call("post", "/weekly-maximum-exceptions", county, body, status=201)
+    with django_assert_num_queries(LIST_QUERIES):
+        answer = Client().get(f"{API}/weekly-maximum-exceptions", headers=bearer(county))
+    months = [e["month"] for e in answer.json()["results"]]
+    assert months == sorted(months, reverse=True) and len(months) == count
