@@ -309,6 +309,8 @@ RULES: dict[str, Rule] = {
     "api-v1:grant_weekly_maximum_exception": Rule(
         roles=CASE_WRITERS, api=True, methods=("post",), ok=422
     ),
+    # A recipient's hours against their authorization, through the API.
+    "api-v1:recipient_hours": Rule(roles=frozenset({RECIPIENT}), api=True),
     # Home pages.
     "home": own(),
     "provider-home": role_page(PROVIDER),

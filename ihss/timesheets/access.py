@@ -137,6 +137,11 @@ def own_assignment(user: User, case_number: str, program: str) -> Assignment:
     return assignment
 
 
+def own_recipients(user: User) -> list[Recipient]:
+    """The recipients the person is, or represents: from their memberships, no query."""
+    return [m.recipient for m in user.memberships_as(Role.RECIPIENT) if m.recipient is not None]
+
+
 def is_provider_of(user: User, timesheet: Timesheet) -> bool:
     return timesheet.provider_id in provider_ids(user)
 

@@ -8,7 +8,7 @@ those the caller may see (404 otherwise, exactly like one that does not exist), 
 checks that the caller is the one the step is for on that timesheet (403). A provider's
 work-hour violations (`/violations`) and the county's exceptions to the weekly maximum
 (`/weekly-maximum-exceptions`) are loaded and changed the same way, through `access` and
-`services`.
+`services`, as is a recipient's table of hours (`/hours`).
 
 - 403: a role or person the step is not for; a token without the scope; a session
   signature without a recent confirmation.
@@ -70,10 +70,15 @@ from ihss.timesheets.schemas import (
     ExceptionOut,
     ExceptionPage,
     Flag,
+    HoursOut,
+    HoursTableOut,
     OpenIn,
     Problem,
+    ProviderHours,
+    ProviderWeek,
     QueueItem,
     QueuePage,
+    RecipientName,
     RemainingOut,
     ReturnIn,
     TimesheetDetail,
@@ -85,6 +90,7 @@ from ihss.timesheets.schemas import (
     ViolationPage,
     ViolationSummary,
     WeekRemaining,
+    WeekTotal,
 )
 from ihss.timesheets.views import FLAG_LABELS
 
@@ -104,6 +110,7 @@ StatusFilter = QueryEx[Timesheet.Status | None, P(description="Only timesheets i
 PeriodFilter = QueryEx[
     dt.date | None, P(description="Only the pay period starting on this day (the 1st or 16th).")
 ]
+MonthQuery = QueryEx[str | None, P(description='The month, "YYYY-MM"; this month when left out.')]
 
 NO_TIMESHEETS = gettext_lazy(
     "Timesheets are for providers, recipients, county staff, the service desk and state "
@@ -126,6 +133,10 @@ NO_VIOLATIONS = gettext_lazy(
 )
 EXCEPTION_GRANTERS_ONLY = gettext_lazy(
     "Only county staff and state administrators see and grant exceptions to the weekly maximum."
+)
+HOURS_FOR_RECIPIENTS = gettext_lazy(
+    "Only recipients, and their authorized representatives, see their authorized and used "
+    "hours here."
 )
 VIOLATION_DECIDERS_ONLY = gettext_lazy(
     "Only the county staff of the provider's county, or a state administrator, can record "
@@ -754,6 +765,63 @@ def grant_weekly_maximum_exception(request: HttpRequest, data: ExceptionIn) -> S
     except services.TimesheetError as error:
         _refuse(_invalid("provider_number" if provider else "reason", error.message))
     return Status(201, _exception(granted))
+
+
+# --- The recipient's hours -----------------------------------------------------------------
+
+
+def _hours_table(table: services.HoursTable) -> HoursTableOut:
+    totals = table.week_totals
+    return HoursTableOut(
+        recipient=RecipientName(
+            case_number=table.recipient.case_number, name=table.recipient.full_name
+        ),
+        program=table.program,
+        month=table.month,
+        authorized_minutes=table.authorized,
+        weekly_maximum_minutes=table.weekly_maximum,
+        month_total_minutes=table.month_total,
+        remaining_minutes=table.remaining,
+        weeks=[WeekTotal(start=w.start, total_minutes=totals[w.start]) for w in table.weeks],
+        providers=[
+            ProviderHours(
+                provider_number=use.provider.provider_number,
+                name=use.provider.full_name,
+                month_minutes=use.month,
+                weeks=[
+                    ProviderWeek(start=w.start, minutes=use.by_week.get(w.start, 0))
+                    for w in table.weeks
+                ],
+            )
+            for use in table.providers
+        ],
+    )
+
+
+@router.get(
+    "/hours",
+    response=HoursOut,
+    summary="The recipient's authorized hours against the hours used",
+    description="For each recipient the caller is (or represents) and program: the month's "
+    "authorized minutes, the weekly maximum, and the minutes each provider sent (waiting "
+    "for review or approved), per workweek and for the month.",
+)
+def recipient_hours(request: HttpRequest, month: MonthQuery = None) -> HoursOut:
+    user = _user(request)
+    _require(access.is_recipient(user), HOURS_FOR_RECIPIENTS)
+    first = timezone.localdate().replace(day=1) if month is None else _month(month)
+    if first is None:
+        raise ValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["query", "month"],
+                    "msg": _("Enter the month as YYYY-MM, for example 2026-11."),
+                }
+            ]
+        )
+    tables = services.recipient_hours(access.own_recipients(user), first)
+    return HoursOut(month=first, tables=[_hours_table(t) for t in tables])
 
 
 @router.get(

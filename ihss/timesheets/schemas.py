@@ -226,6 +226,60 @@ class ExceptionPage(Page):
     results: list[ExceptionOut] = Field(description="Latest month first, then latest granted.")
 
 
+# --- A recipient's hours, authorized and used ----------------------------------------------
+
+
+class RecipientName(Schema):
+    case_number: str
+    name: str
+
+
+class WeekTotal(Schema):
+    start: dt.date = Field(description="The workweek's Sunday.")
+    total_minutes: int = Field(
+        description="Every provider's minutes that week, all seven days (also those in the "
+        "month before or after)."
+    )
+
+
+class ProviderWeek(Schema):
+    start: dt.date
+    minutes: int = Field(description="0 when the provider sent none that week.")
+
+
+class ProviderHours(Schema):
+    provider_number: str
+    name: str
+    month_minutes: int = Field(description="The provider's minutes in the month's days.")
+    weeks: list[ProviderWeek] = Field(description="Every workweek of the table, in order.")
+
+
+class HoursTableOut(Schema):
+    """One recipient's authorization in one program and month, against the hours their
+    providers sent (waiting for the recipient's review or approved; drafts and returned
+    timesheets do not count)."""
+
+    recipient: RecipientName
+    program: str = Field(description="IHSS or WPCS.")
+    month: dt.date = Field(description="The first day of the month.")
+    authorized_minutes: int = Field(description="0 when none is in force that month.")
+    weekly_maximum_minutes: int = Field(description="The authorized minutes / 4.")
+    month_total_minutes: int
+    remaining_minutes: int = Field(description="Authorized less used; never below 0.")
+    weeks: list[WeekTotal] = Field(
+        description="Each workweek (Sunday to Saturday) with days in the month, in order."
+    )
+    providers: list[ProviderHours] = Field(description="By last name, then first name.")
+
+
+class HoursOut(Schema):
+    month: dt.date = Field(description="The first day of the month.")
+    tables: list[HoursTableOut] = Field(
+        description="One for each recipient of the caller and program with hours authorized "
+        "or sent that month."
+    )
+
+
 # --- What callers send ----------------------------------------------------------------------
 
 

@@ -11,9 +11,9 @@ import time_machine
 from django.test import Client
 
 from ihss import test as cast
-from ihss.accounts.models import Role
+from ihss.accounts.models import Membership, Role
 from ihss.core import audit
-from ihss.timesheets import rules
+from ihss.timesheets import rules, services
 from ihss.timesheets.models import Violation, WeeklyMaximumException
 from ihss.timesheets.tests.conftest import H
 from ihss.timesheets.tests.test_api import API, READ, call, token
@@ -378,3 +378,132 @@ def test_the_exception_list_costs_the_same_for_one_or_many(
         answer = Client().get(f"{API}/weekly-maximum-exceptions", headers=bearer(county))
     months = [e["month"] for e in answer.json()["results"]]
     assert months == sorted(months, reverse=True) and len(months) == count
+
+
+# --- The recipient's hours ------------------------------------------------------------------
+
+
+def test_the_recipient_sees_authorized_against_used_hours_per_provider_and_week(world):
+    other = cast.make_active_provider(first_name="Luis", last_name="Mora")
+    cast.assign(other, world.recipients[0], 100 * H)
+    other_user = cast.make_user("luis", Role.PROVIDER, provider=other)
+    mine = world.fill(world.open(0, NOV_8), {NOV_8: 8 * H, NOV_8 + dt.timedelta(days=7): 2 * H})
+    services.submit(timesheet=mine, by=world.provider_user)
+    theirs = services.open_timesheet(
+        provider=other, recipient=world.recipients[0], program="IHSS", day=NOV_8, by=other_user
+    )
+    services.save_week(
+        timesheet=theirs,
+        days={NOV_8: services.DayInput(3 * H, dt.time(18), dt.time(21), "home")},
+        by=other_user,
+    )
+    services.submit(timesheet=theirs, by=other_user)
+    world.fill(world.open(0, dt.date(2026, 11, 16)), {dt.date(2026, 11, 16): 5 * H})  # a draft
+
+    answer = call("get", "/hours?month=2026-11", token(world.recipient_users[0]))
+    sundays = ["2026-11-01", "2026-11-08", "2026-11-15", "2026-11-22", "2026-11-29"]
+
+    def weeks(**minutes: int) -> list[dict[str, object]]:
+        return [{"start": s, "minutes": minutes.get(f"nov{s[-2:]}", 0)} for s in sundays]
+
+    assert answer == {
+        "month": "2026-11-01",
+        "tables": [
+            {
+                "recipient": {
+                    "case_number": world.recipients[0].case_number,
+                    "name": "Rosa Delgado",
+                },
+                "program": "IHSS",
+                "month": "2026-11-01",
+                "authorized_minutes": 283 * H,
+                "weekly_maximum_minutes": 283 * H // 4,
+                "month_total_minutes": 13 * H,
+                "remaining_minutes": 270 * H,
+                "weeks": [
+                    {"start": s, "total_minutes": m}
+                    for s, m in zip(sundays, [0, 11 * H, 2 * H, 0, 0], strict=True)
+                ],
+                "providers": [
+                    {
+                        "provider_number": other.provider_number,
+                        "name": "Luis Mora",
+                        "month_minutes": 3 * H,
+                        "weeks": weeks(nov08=3 * H),
+                    },
+                    {
+                        "provider_number": world.provider.provider_number,
+                        "name": "Ana Reyes",
+                        "month_minutes": 10 * H,
+                        "weeks": weeks(nov08=8 * H, nov15=2 * H),
+                    },
+                ],
+            }
+        ],
+    }
+
+
+def test_the_hours_are_this_months_unless_another_is_asked_for(world):
+    phone = token(world.recipient_users[1])
+    now = call("get", "/hours", phone)
+    assert now["month"] == "2026-11-01"
+    [table] = now["tables"]
+    assert (table["recipient"]["name"], table["month_total_minutes"]) == ("Wei Chen", 0)
+    assert table["providers"] == [] and len(table["weeks"]) == 5
+    before = call("get", "/hours?month=2025-02", phone)
+    assert before["month"] == "2025-02-01"
+    # February 1st, 2025 is a Saturday: its workweek started on January 26.
+    assert before["tables"][0]["weeks"][0]["start"] == "2025-01-26"
+    for month in ("2026-13", "2026-1", "11-2026", "2026-11-01", "nov"):
+        wrong = call("get", f"/hours?month={month}", phone, status=422)
+        assert wrong["detail"] == [
+            {
+                "type": "value_error",
+                "loc": ["query", "month"],
+                "msg": "Enter the month as YYYY-MM, for example 2026-11.",
+            }
+        ]
+
+
+def test_only_recipients_and_their_representatives_see_their_hours(world, la_staff, state_admin):
+    for user in (world.provider_user, la_staff, state_admin):
+        refused = call("get", "/hours", token(user), status=403)
+        assert refused["detail"] == (
+            "Only recipients, and their authorized representatives, see their authorized and "
+            "used hours here."
+        )
+    daughter = cast.make_user(
+        "daughter", Role.RECIPIENT, recipient=world.recipients[2], is_representative=True
+    )
+    [table] = call("get", "/hours", token(daughter))["tables"]
+    assert table["recipient"]["name"] == "Sam Okafor"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_hours_cost_the_same_for_one_or_many_recipients_and_providers(
+    world, count, django_assert_num_queries
+):
+    representative = cast.make_user("rep", Role.RECIPIENT, recipient=world.recipients[0])
+    for n in range(count):
+        if n:
+            Membership.objects.create(
+                user=representative,
+                role=Role.RECIPIENT,
+                recipient=world.recipients[n],
+                is_representative=True,
+            )
+        sheet = world.fill(
+            world.open(n, NOV_8), {NOV_8 + dt.timedelta(days=i): H for i in range(n + 1)}
+        )
+        services.submit(timesheet=sheet, by=world.provider_user)
+    phone = token(representative)
+    call("get", "/hours", phone)
+    with django_assert_num_queries(HOURS_QUERIES):
+        answer = Client().get(f"{API}/hours?month=2026-11", headers=bearer(phone))
+    tables = answer.json()["tables"]
+    assert [t["month_total_minutes"] for t in tables] == [(n + 1) * H for n in range(count)]
+
+
+# The token with its owner, their memberships, then the authorizations, the hours and
+# their providers (services.recipient_hours).
+HOURS_QUERIES = 5
