@@ -79,6 +79,7 @@ MISSING_PK = 10**9
 TIMESHEET_HOLDERS = {PROVIDER, RECIPIENT, COUNTY, DESK, STATE}
 VIOLATION_HOLDERS = {PROVIDER, COUNTY, DESK, STATE}
 TIMESHEET_ROLES = frozenset(TIMESHEET_HOLDERS)  # the API refuses the others (403)
+VIOLATION_ROLES = frozenset(VIOLATION_HOLDERS)
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,44 @@ RULES: dict[str, Rule] = {
     "timesheets:sick-leave-reject": Rule(
         record="sick-leave", roles=frozenset({RECIPIENT}), methods=("post",), ok=400
     ),
+    # Violations through the API: the provider's own, their county's, the desk's and the
+    # state's to read; county staff and the state record the steps. The world's violations
+    # are first notices: a dispute dated before the notice and a decision without a reason
+    # are refused (422), and no training is offered for a first violation (409).
+    "api-v1:violations": Rule(roles=VIOLATION_ROLES, api=True),
+    "api-v1:violation": Rule(record="violation", roles=VIOLATION_ROLES, api=True, others=STATEWIDE),
+    "api-v1:file_violation_dispute": Rule(
+        record="violation",
+        roles=CASE_WRITERS,
+        api=True,
+        methods=("post",),
+        others=frozenset({STATE}),
+        ok=422,
+    ),
+    "api-v1:decide_violation_dispute": Rule(
+        record="violation",
+        roles=CASE_WRITERS,
+        api=True,
+        methods=("post",),
+        others=frozenset({STATE}),
+        ok=422,
+    ),
+    "api-v1:record_violation_training": Rule(
+        record="violation",
+        roles=CASE_WRITERS,
+        api=True,
+        methods=("post",),
+        others=frozenset({STATE}),
+        ok=409,
+    ),
+    # The county's exceptions to the weekly maximum; a case number no recipient has is
+    # refused (422) and grants nothing.
+    "api-v1:weekly_maximum_exceptions": Rule(roles=CASE_WRITERS, api=True),
+    "api-v1:grant_weekly_maximum_exception": Rule(
+        roles=CASE_WRITERS, api=True, methods=("post",), ok=422
+    ),
+    # A recipient's hours against their authorization, through the API.
+    "api-v1:recipient_hours": Rule(roles=frozenset({RECIPIENT}), api=True),
     # Home pages.
     "home": own(),
     "provider-home": role_page(PROVIDER),
@@ -322,6 +361,15 @@ BODIES: dict[str, Any] = {
     "api-v1:approve_timesheet": {"signature": "Probing the matrix", "attest": False},
     "api-v1:return_timesheet": {"reason": " "},
     "api-v1:decide_county_review": {"decision": "hold", "reason": " "},
+    "api-v1:file_violation_dispute": {"filed_on": "2000-01-03"},
+    "api-v1:decide_violation_dispute": {"upheld": True, "reason": " "},
+    "api-v1:record_violation_training": {"completed_on": "2026-10-21"},
+    "api-v1:grant_weekly_maximum_exception": {
+        "case_number": "1999999",
+        "program": "IHSS",
+        "month": "2026-11",
+        "reason": "Probing the matrix.",
+    },
 }
 CASE_CHANGE = {"reason": "Probing the matrix."}
 # Routes whose POST must change the person's own data: the proof that it was carried out
@@ -422,10 +470,12 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return {"pk": pk, "timesheet_id": pk, "week_start": "2026-11-01"}
     if kind == "violation":
         if whose == "missing":
-            return {"pk": MISSING_PK}
-        if whose == "own" and role not in VIOLATION_HOLDERS:
+            pk = MISSING_PK
+        elif whose == "own" and role not in VIOLATION_HOLDERS:
             return None
-        return {"pk": (world.la if whose == "own" else world.fresno).violation.pk}
+        else:
+            pk = (world.la if whose == "own" else world.fresno).violation.pk
+        return {"pk": pk, "violation_id": pk}
     if kind == "sick-leave":
         if whose == "missing":
             return {"pk": MISSING_PK}

@@ -5,6 +5,11 @@
   provider's draft, and approves or rejects those waiting.
 - County staff see the timesheets of their county's recipients and decide the county
   review; state administrators do so statewide; the service desk reads statewide.
+- Work-hour violations: a provider sees their own; county staff those of their county's
+  providers, and record disputes and the training on them; the state likewise statewide;
+  the service desk reads statewide.
+- Exceptions to the weekly maximum: county staff grant and list their county's
+  recipients'; state administrators any.
 
 Paid sick leave claims follow the same lines: the provider's own; the recipient's whose
 care was missed, who approves or rejects them; county staff of that recipient's county,
@@ -21,9 +26,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ihss.accounts.models import Role, User
-from ihss.cases.access import is_statewide_reader, staff_county_ids
-from ihss.cases.models import Assignment
-from ihss.timesheets.models import SickLeaveClaim, Timesheet, Violation
+from ihss.cases.access import (
+    can_write_county,
+    is_statewide_reader,
+    staff_county_ids,
+    visible_recipients,
+)
+from ihss.cases.models import Assignment, Provider, Recipient
+from ihss.timesheets.models import SickLeaveClaim, Timesheet, Violation, WeeklyMaximumException
 
 STATEWIDE_DECIDERS = {Role.STATE_ADMIN}
 # Roles that have timesheets to read: their own, their county's, or the state's.
@@ -38,6 +48,9 @@ READERS = {
 CHANGERS = READERS - {Role.SERVICE_DESK}
 QUEUE_READERS = {Role.COUNTY_STAFF, Role.SERVICE_DESK, Role.STATE_ADMIN}
 REVIEW_DECIDERS = {Role.COUNTY_STAFF, Role.STATE_ADMIN}
+# Violations are the provider's, and their county's to record disputes and training on;
+# recipients are told of one by a notice but do not browse them.
+VIOLATION_READERS = {Role.PROVIDER, Role.COUNTY_STAFF, Role.SERVICE_DESK, Role.STATE_ADMIN}
 
 
 def can_read_timesheets(user: User) -> bool:
@@ -65,6 +78,21 @@ def can_read_review_queue(user: User) -> bool:
 def can_decide_reviews(user: User) -> bool:
     """Whether the person's role decides county reviews at all (each timesheet is then
     checked with `can_decide_county_review`)."""
+    return bool(user.roles() & REVIEW_DECIDERS)
+
+
+def can_read_violations(user: User) -> bool:
+    return bool(user.roles() & VIOLATION_READERS)
+
+
+def can_decide_violations(user: User) -> bool:
+    """Whether the person's role records disputes, their outcome and the training at all
+    (each violation is then checked with `can_decide_violation`)."""
+    return bool(user.roles() & REVIEW_DECIDERS)
+
+
+def can_grant_exceptions(user: User) -> bool:
+    """Whether the person's role grants exceptions to the weekly maximum (and lists them)."""
     return bool(user.roles() & REVIEW_DECIDERS)
 
 
@@ -111,6 +139,11 @@ def own_assignment(user: User, case_number: str, program: str) -> Assignment:
     if assignment is None:
         raise Http404
     return assignment
+
+
+def own_recipients(user: User) -> list[Recipient]:
+    """The recipients the person is, or represents: from their memberships, no query."""
+    return [m.recipient for m in user.memberships_as(Role.RECIPIENT) if m.recipient is not None]
 
 
 def is_provider_of(user: User, timesheet: Timesheet) -> bool:
@@ -203,3 +236,32 @@ def is_claimant(user: User, claim: SickLeaveClaim) -> bool:
 def decides_sick_leave(user: User, claim: SickLeaveClaim) -> bool:
     """The recipient whose care was missed (or their representative) approves or rejects."""
     return claim.recipient_id in recipient_ids(user)
+
+
+# --- Exceptions to the weekly maximum ---------------------------------------------------------
+
+
+def visible_exceptions(user: User) -> QuerySet[WeeklyMaximumException]:
+    """Those granted for the recipients the person sees: their counties', or statewide."""
+    return WeeklyMaximumException.objects.filter(recipient__in=visible_recipients(user))
+
+
+def exception_recipient(user: User, case_number: str) -> Recipient | None:
+    """The recipient with this case number, when the person may grant them an exception:
+    one of their county's (any, for a state administrator); None otherwise."""
+    recipient = (
+        visible_recipients(user).filter(case_number=case_number).defer("ssn", "ssn_index").first()
+    )
+    if recipient is None or not can_write_county(user, recipient.county_id):
+        return None
+    return recipient
+
+
+def exception_provider(provider_number: str) -> Provider | None:
+    """The provider an exception names, by the exact number, statewide (a provider enrolled
+    in another county can work for this county's recipient). Asked only once
+    `exception_recipient` found a recipient the person may change; the service then checks
+    that the provider is assigned to them."""
+    return (
+        Provider.objects.filter(provider_number=provider_number).defer("ssn", "ssn_index").first()
+    )

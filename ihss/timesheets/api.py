@@ -5,7 +5,10 @@ only through `access`, changed only through `services`, and a refusal is explain
 `explain`, in the caller's language. Each step first checks the caller's role (403 for a
 role the step is not for, whatever the timesheet named), then finds the timesheet among
 those the caller may see (404 otherwise, exactly like one that does not exist), then
-checks that the caller is the one the step is for on that timesheet (403).
+checks that the caller is the one the step is for on that timesheet (403). A provider's
+work-hour violations (`/violations`) and the county's exceptions to the weekly maximum
+(`/weekly-maximum-exceptions`) are loaded and changed the same way, through `access` and
+`services`, as is a recipient's table of hours (`/hours`).
 
 - 403: a role or person the step is not for; a token without the scope; a session
   signature without a recent confirmation.
@@ -29,10 +32,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn, TypeVar, cast
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Model, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -45,11 +48,12 @@ from ninja.errors import HttpError, ValidationError
 
 from ihss.accounts.api_auth import by_token
 from ihss.accounts.models import User
+from ihss.cases.models import Provider
 from ihss.cases.schemas import ProviderRef, RecipientRef
 from ihss.core import stepup
 from ihss.timesheets import access, rules, services
-from ihss.timesheets.explain import explain
-from ihss.timesheets.models import Location, Timesheet
+from ihss.timesheets.explain import explain, explain_outcome, explain_violation
+from ihss.timesheets.models import Location, Timesheet, Violation, WeeklyMaximumException
 from ihss.timesheets.schemas import (
     MINUTES_A_DAY,
     Action,
@@ -60,17 +64,33 @@ from ihss.timesheets.schemas import (
     DayOut,
     DaysIn,
     DecisionIn,
+    DisputeDecisionIn,
+    DisputeIn,
+    ExceptionIn,
+    ExceptionOut,
+    ExceptionPage,
     Flag,
+    HoursOut,
+    HoursTableOut,
     OpenIn,
     Problem,
+    ProviderHours,
+    ProviderWeek,
     QueueItem,
     QueuePage,
+    RecipientName,
     RemainingOut,
     ReturnIn,
     TimesheetDetail,
     TimesheetPage,
     TimesheetSummary,
+    TrainingIn,
+    ViolationAction,
+    ViolationDetail,
+    ViolationPage,
+    ViolationSummary,
     WeekRemaining,
+    WeekTotal,
 )
 from ihss.timesheets.views import FLAG_LABELS
 
@@ -79,6 +99,7 @@ PAGE_SIZE = 50
 SECRET_COLUMNS = tuple(
     f"{person}__{column}" for person in ("provider", "recipient") for column in ("ssn", "ssn_index")
 )
+PROVIDER_SECRET_COLUMNS = tuple(c for c in SECRET_COLUMNS if c.startswith("provider__"))
 
 # The token (ihss/api.py) or the session authenticates; ninja's SessionAuth keeps its
 # CSRF check for session POST and PUT.
@@ -89,6 +110,7 @@ StatusFilter = QueryEx[Timesheet.Status | None, P(description="Only timesheets i
 PeriodFilter = QueryEx[
     dt.date | None, P(description="Only the pay period starting on this day (the 1st or 16th).")
 ]
+MonthQuery = QueryEx[str | None, P(description='The month, "YYYY-MM"; this month when left out.')]
 
 NO_TIMESHEETS = gettext_lazy(
     "Timesheets are for providers, recipients, county staff, the service desk and state "
@@ -104,6 +126,21 @@ QUEUE_ONLY = gettext_lazy(
 DECIDERS_ONLY = gettext_lazy(
     "Only the county staff of the recipient's county, or a state administrator, can decide "
     "the county review."
+)
+NO_VIOLATIONS = gettext_lazy(
+    "Work-hour violations are for providers, county staff, the service desk and state "
+    "administrators."
+)
+EXCEPTION_GRANTERS_ONLY = gettext_lazy(
+    "Only county staff and state administrators see and grant exceptions to the weekly maximum."
+)
+HOURS_FOR_RECIPIENTS = gettext_lazy(
+    "Only recipients, and their authorized representatives, see their authorized and used "
+    "hours here."
+)
+VIOLATION_DECIDERS_ONLY = gettext_lazy(
+    "Only the county staff of the provider's county, or a state administrator, can record "
+    "a dispute, its outcome or the training."
 )
 
 
@@ -132,7 +169,10 @@ def _day_name(day: dt.date) -> str:
     return date_format(day, "DATE_FORMAT")
 
 
-def _page(queryset: QuerySet[Timesheet], page: int) -> tuple[list[Timesheet], bool]:
+M = TypeVar("M", bound=Model)
+
+
+def _page(queryset: QuerySet[M], page: int) -> tuple[list[M], bool]:
     """One page and whether another follows: one query, no COUNT over the whole table."""
     offset = (page - 1) * PAGE_SIZE
     rows = list(queryset[offset : offset + PAGE_SIZE + 1])
@@ -212,6 +252,20 @@ def _remaining(summary: services.Remaining) -> RemainingOut:
             for w in summary.weeks
         ],
     )
+
+
+def _month(value: str) -> dt.date | None:
+    """The first day of the month written "YYYY-MM"; None when it is not one."""
+    if len(value) != 7 or value[4] != "-" or not (value[:4] + value[5:]).isdigit():
+        return None
+    try:
+        return dt.date(int(value[:4]), int(value[5:]), 1)
+    except ValueError:
+        return None
+
+
+def _provider_ref(p: Provider) -> ProviderRef:
+    return ProviderRef(provider_number=p.provider_number, full_name=p.full_name)
 
 
 def _time(value: dt.time | None) -> str:
@@ -442,6 +496,332 @@ def county_review_queue(request: HttpRequest, page: Page = 1) -> QueuePage:
             for t in rows
         ],
     )
+
+
+# --- Violations (ACL 16-36) -----------------------------------------------------------------
+# Before /{timesheet_id}, whose address would take any word.
+
+
+def _violation_fields(v: Violation) -> dict[str, Any]:
+    return {
+        "id": v.pk,
+        "provider": ProviderRef(
+            provider_number=v.provider.provider_number, full_name=v.provider.full_name
+        ),
+        "week_start": v.week_start,
+        "week_end": rules.workweek_containing(v.week_start).end,
+        "codes": list(v.codes),
+        "noticed_on": v.noticed_on,
+        "counted": v.counted,
+        "number": v.number,
+        "consequence": v.consequence,
+        "outcome": explain_outcome(services.outcome_of(v)),
+        "dispute": v.dispute,
+        "dispute_label": str(v.get_dispute_display()),
+        "rescinded": v.rescinded,
+    }
+
+
+def _violation_actions(user: User, v: Violation) -> list[ViolationAction]:
+    """What the caller may record on it now, as the violation page offers it."""
+    if not (access.can_decide_violations(user) and access.can_decide_violation(user, v)):
+        return []
+    actions: list[ViolationAction] = []
+    if not v.dispute and v.dispute_by is not None:
+        actions.append("dispute")
+    if v.dispute == Violation.Dispute.FILED:
+        actions.append("dispute_decision")
+    if v.consequence == rules.CONSEQUENCE_NOTICE_WITH_TRAINING and v.stands:
+        actions.append("training")
+    return actions
+
+
+def _violation_detail(user: User, v: Violation) -> ViolationDetail:
+    return ViolationDetail(
+        **_violation_fields(v),
+        rules=[explain_violation(code) for code in v.codes],
+        dispute_by=v.dispute_by,
+        dispute_filed_on=v.dispute_filed_on,
+        dispute_note=v.dispute_note,
+        training_due=v.training_due,
+        training_completed_on=v.training_completed_on,
+        suspended_from=v.suspended_from,
+        suspended_until=v.suspended_until,
+        ineligible_from=v.ineligible_from,
+        ineligible_until=v.ineligible_until,
+        actions=_violation_actions(user, v),
+    )
+
+
+def _decidable(request: HttpRequest, violation_id: int) -> tuple[User, Violation]:
+    """A violation the caller records steps on: county staff of its provider's county, or
+    a state administrator."""
+    user = _user(request)
+    _require(access.can_decide_violations(user), VIOLATION_DECIDERS_ONLY)
+    violation = access.violation_for(user, violation_id)
+    _require(access.can_decide_violation(user, violation), VIOLATION_DECIDERS_ONLY)
+    return user, violation
+
+
+def _violation_refused(
+    user: User, violation_id: int, error: services.TimesheetError, *, step: str, field: str
+) -> Status[Conflict]:
+    """A step the violation offers but refused for the date sent: 422 at `field`; a step
+    it does not offer now (already disputed, no training to take): 409. Judged on the
+    violation as it is after the refusal."""
+    now = access.violation_for(user, violation_id)
+    if step in _violation_actions(user, now):
+        _refuse(_invalid(field, error.message))
+    return _conflict(error)
+
+
+@router.get(
+    "/violations",
+    response=ViolationPage,
+    summary="Work-hour violations the caller can see",
+    description="A provider's own, those of the county's providers for county staff, every "
+    "one for the service desk and state administrators. Latest workweek first. A provider "
+    "also gets `barred_until`: the last day of a suspension or ineligibility in force today.",
+)
+def violations(request: HttpRequest, page: Page = 1) -> ViolationPage:
+    user = _user(request)
+    _require(access.can_read_violations(user), NO_VIOLATIONS)
+    queryset = (
+        access.visible_violations(user)
+        .select_related("provider")
+        .defer(*PROVIDER_SECRET_COLUMNS)
+        .order_by("-week_start", "pk")
+    )
+    rows, has_next = _page(queryset, page)
+    today = timezone.localdate()
+    barred = [
+        until
+        for provider_id in access.provider_ids(user)
+        if (until := services.barred_until(provider_id, today)) is not None
+    ]
+    return ViolationPage(
+        page=page,
+        page_size=PAGE_SIZE,
+        has_next=has_next,
+        results=[ViolationSummary(**_violation_fields(v)) for v in rows],
+        barred_until=max(barred, default=None),
+    )
+
+
+@router.get(
+    "/violations/{violation_id}",
+    response=ViolationDetail,
+    summary="One work-hour violation",
+    description="The rules broken in plain words, what the violation brings with its dates, "
+    "the dispute and the training. `actions` lists what the caller may record on it now.",
+)
+def violation(request: HttpRequest, violation_id: int) -> ViolationDetail:
+    user = _user(request)
+    _require(access.can_read_violations(user), NO_VIOLATIONS)
+    return _violation_detail(user, access.violation_for(user, violation_id))
+
+
+@router.post(
+    "/violations/{violation_id}/dispute",
+    response={200: ViolationDetail, 409: Conflict},
+    summary="Record the provider's dispute (SOC 2272)",
+    description="The day the dispute reached the county, within the dispute days of the "
+    "notice (422 otherwise). A violation already disputed, or only tracked, answers 409.",
+)
+def file_violation_dispute(
+    request: HttpRequest, violation_id: int, data: DisputeIn
+) -> Status[ViolationDetail] | Status[Conflict]:
+    user, found = _decidable(request, violation_id)
+    try:
+        services.file_dispute(violation=found, filed_on=data.filed_on, by=user)
+    except services.TimesheetError as error:
+        return _violation_refused(user, violation_id, error, step="dispute", field="filed_on")
+    return Status(200, _violation_detail(user, access.violation_for(user, violation_id)))
+
+
+@router.post(
+    "/violations/{violation_id}/dispute-decision",
+    response={200: ViolationDetail, 409: Conflict},
+    summary="Record the county's decision on the dispute",
+    description="`upheld` true cancels the violation, with its suspension or ineligibility; "
+    "false (denied) leaves it standing. The reason is kept in the history. No dispute "
+    "waiting answers 409.",
+)
+def decide_violation_dispute(
+    request: HttpRequest, violation_id: int, data: DisputeDecisionIn
+) -> Status[ViolationDetail] | Status[Conflict]:
+    user, found = _decidable(request, violation_id)
+    if not data.reason.strip():
+        _refuse(
+            _invalid("reason", _("Give the reason for the decision; it is kept in the history."))
+        )
+    try:
+        services.decide_dispute(violation=found, upheld=data.upheld, reason=data.reason, by=user)
+    except services.TimesheetError as error:
+        return _conflict(error)
+    return Status(200, _violation_detail(user, access.violation_for(user, violation_id)))
+
+
+@router.post(
+    "/violations/{violation_id}/training",
+    response={200: ViolationDetail, 409: Conflict},
+    summary="Record the one-time training, which removes a second violation",
+    description="Finished by `training_due` (422 otherwise). Only a standing second "
+    "violation offered the training can be removed, once in a career (409 otherwise).",
+)
+def record_violation_training(
+    request: HttpRequest, violation_id: int, data: TrainingIn
+) -> Status[ViolationDetail] | Status[Conflict]:
+    user, found = _decidable(request, violation_id)
+    try:
+        services.record_training(violation=found, completed_on=data.completed_on, by=user)
+    except services.TimesheetError as error:
+        return _violation_refused(user, violation_id, error, step="training", field="completed_on")
+    return Status(200, _violation_detail(user, access.violation_for(user, violation_id)))
+
+
+# --- The county's exceptions to the weekly maximum (ACL 16-01) -----------------------------
+
+
+def _exception(e: WeeklyMaximumException) -> ExceptionOut:
+    return ExceptionOut(
+        id=e.pk,
+        recipient=RecipientRef(
+            case_number=e.recipient.case_number,
+            full_name=e.recipient.full_name,
+            county_code=e.recipient.county.code,
+        ),
+        program=e.program,
+        month=e.month,
+        provider=_provider_ref(e.provider) if e.provider else None,
+        reason=e.reason,
+        granted_by=e.granted_by.get_full_name() or e.granted_by.username,
+        granted_at=e.granted_at,
+    )
+
+
+@router.get(
+    "/weekly-maximum-exceptions",
+    response=ExceptionPage,
+    summary="Exceptions to the weekly maximum granted",
+    description="For the recipients of the caller's county (every county for state "
+    "administrators). Latest month first.",
+)
+def weekly_maximum_exceptions(request: HttpRequest, page: Page = 1) -> ExceptionPage:
+    user = _user(request)
+    _require(access.can_grant_exceptions(user), EXCEPTION_GRANTERS_ONLY)
+    queryset = (
+        access.visible_exceptions(user)
+        .select_related("recipient__county", "provider", "granted_by")
+        .defer(*SECRET_COLUMNS)
+        .order_by("-month", "-granted_at", "-pk")
+    )
+    rows, has_next = _page(queryset, page)
+    return ExceptionPage(
+        page=page, page_size=PAGE_SIZE, has_next=has_next, results=[_exception(e) for e in rows]
+    )
+
+
+@router.post(
+    "/weekly-maximum-exceptions",
+    response={201: ExceptionOut},
+    summary="Grant an exception to the weekly maximum",
+    description="Lets a recipient's hours in a program and month pass the weekly maximum "
+    "(for one provider, or every one when `provider_number` is left out); the monthly "
+    "authorized hours still hold, and timesheets approved past the weekly maximum wait for "
+    "the county's review. The recipient must be of the caller's county (any, for state "
+    "administrators), and the provider assigned to them; 422 otherwise.",
+)
+def grant_weekly_maximum_exception(request: HttpRequest, data: ExceptionIn) -> Status[ExceptionOut]:
+    user = _user(request)
+    _require(access.can_grant_exceptions(user), EXCEPTION_GRANTERS_ONLY)
+    month = _month(data.month)
+    errors = []
+    if month is None:
+        errors.append(_invalid("month", _("Enter the month as YYYY-MM, for example 2026-11.")))
+    if not data.reason.strip():
+        errors.append(
+            _invalid("reason", _("Give the reason for the exception; it is kept in the history."))
+        )
+    if errors or month is None:
+        _refuse(*errors)
+    recipient = access.exception_recipient(user, data.case_number)
+    if recipient is None:
+        _refuse(_invalid("case_number", _("No recipient of your county has this case number.")))
+    provider = None
+    if data.provider_number:
+        provider = access.exception_provider(data.provider_number)
+        if provider is None:
+            _refuse(_invalid("provider_number", _("No provider has this number.")))
+    try:
+        granted = services.grant_weekly_maximum_exception(
+            recipient=recipient,
+            program=data.program,
+            month=month,
+            provider=provider,
+            reason=data.reason,
+            by=user,
+        )
+    except services.TimesheetError as error:
+        _refuse(_invalid("provider_number" if provider else "reason", error.message))
+    return Status(201, _exception(granted))
+
+
+# --- The recipient's hours -----------------------------------------------------------------
+
+
+def _hours_table(table: services.HoursTable) -> HoursTableOut:
+    totals = table.week_totals
+    return HoursTableOut(
+        recipient=RecipientName(
+            case_number=table.recipient.case_number, name=table.recipient.full_name
+        ),
+        program=table.program,
+        month=table.month,
+        authorized_minutes=table.authorized,
+        weekly_maximum_minutes=table.weekly_maximum,
+        month_total_minutes=table.month_total,
+        remaining_minutes=table.remaining,
+        weeks=[WeekTotal(start=w.start, total_minutes=totals[w.start]) for w in table.weeks],
+        providers=[
+            ProviderHours(
+                provider_number=use.provider.provider_number,
+                name=use.provider.full_name,
+                month_minutes=use.month,
+                weeks=[
+                    ProviderWeek(start=w.start, minutes=use.by_week.get(w.start, 0))
+                    for w in table.weeks
+                ],
+            )
+            for use in table.providers
+        ],
+    )
+
+
+@router.get(
+    "/hours",
+    response=HoursOut,
+    summary="The recipient's authorized hours against the hours used",
+    description="For each recipient the caller is (or represents) and program: the month's "
+    "authorized minutes, the weekly maximum, and the minutes each provider sent (waiting "
+    "for review or approved), per workweek and for the month.",
+)
+def recipient_hours(request: HttpRequest, month: MonthQuery = None) -> HoursOut:
+    user = _user(request)
+    _require(access.is_recipient(user), HOURS_FOR_RECIPIENTS)
+    first = timezone.localdate().replace(day=1) if month is None else _month(month)
+    if first is None:
+        raise ValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["query", "month"],
+                    "msg": _("Enter the month as YYYY-MM, for example 2026-11."),
+                }
+            ]
+        )
+    tables = services.recipient_hours(access.own_recipients(user), first)
+    return HoursOut(month=first, tables=[_hours_table(t) for t in tables])
 
 
 @router.get(

@@ -138,6 +138,148 @@ class Checked(Schema):
     remaining: RemainingOut
 
 
+# --- Violations (ACL 16-36) -----------------------------------------------------------------
+
+
+ViolationAction = Literal["dispute", "dispute_decision", "training"]
+
+
+class ViolationSummary(Schema):
+    """A workweek whose approved hours broke a work-hour rule, and its step in the
+    provider's count of violations."""
+
+    id: int
+    provider: ProviderRef
+    week_start: dt.date = Field(description="The workweek's Sunday.")
+    week_end: dt.date = Field(description="Its Saturday.")
+    codes: list[str] = Field(
+        description="The rules broken: over_40_without_approval, weekly_maximum, "
+        "over_66_hours, travel_over_7_hours."
+    )
+    noticed_on: dt.date = Field(description="The date of the notice.")
+    counted: bool = Field(
+        description="false when only tracked: a violation was already counted that month."
+    )
+    number: int | None = Field(description="1 to 4 when counted; null when only tracked.")
+    consequence: str = Field(
+        description="notice, notice_with_training, suspension, ineligibility or tracked_only."
+    )
+    outcome: str = Field(
+        description="What the violation brings, in plain words with its dates, in the "
+        "caller's language (written to the provider)."
+    )
+    dispute: str = Field(description='"" (none), filed, upheld or denied.')
+    dispute_label: str
+    rescinded: bool = Field(description="Removed by the one-time training.")
+
+
+class ViolationPage(Page):
+    results: list[ViolationSummary] = Field(description="Latest workweek first.")
+    barred_until: dt.date | None = Field(
+        description="For a provider: the last day of a suspension or ineligibility of "
+        "theirs in force today; null when none, and for everyone else."
+    )
+
+
+class ViolationDetail(ViolationSummary):
+    rules: list[str] = Field(
+        description="Each rule broken in plain words, in the order of `codes` (written to "
+        "the provider)."
+    )
+    dispute_by: dt.date | None = Field(description="The last day to dispute it (SOC 2272).")
+    dispute_filed_on: dt.date | None
+    dispute_note: str = Field(description="The county's reason for its decision.")
+    training_due: dt.date | None = Field(
+        description="For a second violation: the last day to finish the training."
+    )
+    training_completed_on: dt.date | None
+    suspended_from: dt.date | None
+    suspended_until: dt.date | None = Field(description="The last day of the suspension.")
+    ineligible_from: dt.date | None
+    ineligible_until: dt.date | None = Field(description="The last day of the ineligibility.")
+    actions: list[ViolationAction] = Field(
+        description="The steps the caller may record on it now (county staff of the "
+        "provider's county, state administrators)."
+    )
+
+
+# --- The county's exceptions to the weekly maximum (ACL 16-01) -----------------------------
+
+
+class ExceptionOut(Schema):
+    """The county's leave for a recipient's hours to pass the weekly maximum (monthly / 4)
+    in one program and month; the monthly authorization still holds."""
+
+    id: int
+    recipient: RecipientRef
+    program: str = Field(description="IHSS or WPCS.")
+    month: dt.date = Field(description="The first day of the month.")
+    provider: ProviderRef | None = Field(
+        description="The one provider it is for; null: every provider of the recipient."
+    )
+    reason: str
+    granted_by: str = Field(description="The name of the person who granted it.")
+    granted_at: dt.datetime
+
+
+class ExceptionPage(Page):
+    results: list[ExceptionOut] = Field(description="Latest month first, then latest granted.")
+
+
+# --- A recipient's hours, authorized and used ----------------------------------------------
+
+
+class RecipientName(Schema):
+    case_number: str
+    name: str
+
+
+class WeekTotal(Schema):
+    start: dt.date = Field(description="The workweek's Sunday.")
+    total_minutes: int = Field(
+        description="Every provider's minutes that week, all seven days (also those in the "
+        "month before or after)."
+    )
+
+
+class ProviderWeek(Schema):
+    start: dt.date
+    minutes: int = Field(description="0 when the provider sent none that week.")
+
+
+class ProviderHours(Schema):
+    provider_number: str
+    name: str
+    month_minutes: int = Field(description="The provider's minutes in the month's days.")
+    weeks: list[ProviderWeek] = Field(description="Every workweek of the table, in order.")
+
+
+class HoursTableOut(Schema):
+    """One recipient's authorization in one program and month, against the hours their
+    providers sent (waiting for the recipient's review or approved; drafts and returned
+    timesheets do not count)."""
+
+    recipient: RecipientName
+    program: str = Field(description="IHSS or WPCS.")
+    month: dt.date = Field(description="The first day of the month.")
+    authorized_minutes: int = Field(description="0 when none is in force that month.")
+    weekly_maximum_minutes: int = Field(description="The authorized minutes / 4.")
+    month_total_minutes: int
+    remaining_minutes: int = Field(description="Authorized less used; never below 0.")
+    weeks: list[WeekTotal] = Field(
+        description="Each workweek (Sunday to Saturday) with days in the month, in order."
+    )
+    providers: list[ProviderHours] = Field(description="By last name, then first name.")
+
+
+class HoursOut(Schema):
+    month: dt.date = Field(description="The first day of the month.")
+    tables: list[HoursTableOut] = Field(
+        description="One for each recipient of the caller and program with hours authorized "
+        "or sent that month."
+    )
+
+
 # --- What callers send ----------------------------------------------------------------------
 
 
@@ -185,3 +327,32 @@ class ReturnIn(Schema):
 class DecisionIn(Schema):
     decision: Literal["release", "hold", "void"]
     reason: str = Field(max_length=1000, description="Kept in the timesheet's history.")
+
+
+class DisputeIn(Schema):
+    filed_on: dt.date = Field(
+        description="The day the provider's dispute (SOC 2272) reached the county."
+    )
+
+
+class DisputeDecisionIn(Schema):
+    upheld: bool = Field(description="true: the violation is cancelled; false (denied): it stands.")
+    reason: str = Field(max_length=1000, description="Kept in the violation's history.")
+
+
+class TrainingIn(Schema):
+    completed_on: dt.date = Field(description="The day the provider finished the training.")
+
+
+class ExceptionIn(Schema):
+    case_number: str = Field(pattern=r"^\d{7}$", description="The recipient's case number.")
+    program: Program
+    month: str = Field(
+        max_length=7, description='The month, "YYYY-MM".', json_schema_extra={"example": "2026-11"}
+    )
+    provider_number: str | None = Field(
+        default=None,
+        max_length=9,
+        description="The provider it is for; left out (or empty) for every provider.",
+    )
+    reason: str = Field(max_length=1000, description="Kept in the recipient's history.")

@@ -27,9 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
-from ihss.cases import access as cases_access
 from ihss.cases.access import is_statewide_reader, staff_county_ids
-from ihss.cases.models import Assignment, Provider, Recipient
+from ihss.cases.models import Assignment, Recipient
 from ihss.core import audit, stepup
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.explain import explain, explain_outcome, explain_violation
@@ -47,7 +46,6 @@ from ihss.timesheets.models import (
     SickLeaveClaim,
     Timesheet,
     TravelEntry,
-    WeeklyMaximumException,
 )
 
 RECENT = 24  # timesheets listed on the provider's page
@@ -576,18 +574,12 @@ def exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ExceptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        recipient = (
-            cases_access.visible_recipients(request.user)
-            .filter(case_number=data["case_number"])
-            .first()
-        )
+        recipient = access.exception_recipient(request.user, data["case_number"])
         provider = None
-        if recipient is None or not cases_access.can_write_county(
-            request.user, recipient.county_id
-        ):
+        if recipient is None:
             form.add_error("case_number", _("No recipient of your county has this case number."))
         elif data["provider_number"]:
-            provider = Provider.objects.filter(provider_number=data["provider_number"]).first()
+            provider = access.exception_provider(data["provider_number"])
             if provider is None:
                 form.add_error("provider_number", _("No provider has this number."))
         if form.is_valid() and recipient is not None:
@@ -606,9 +598,7 @@ def exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, _("The exception is recorded."))
                 return redirect("timesheets:exceptions")
     granted = (
-        WeeklyMaximumException.objects.filter(
-            recipient__in=cases_access.visible_recipients(request.user)
-        )
+        access.visible_exceptions(request.user)
         .select_related("recipient", "provider", "granted_by")
         .defer("recipient__ssn", "provider__ssn")
         .order_by("-month", "-granted_at")
