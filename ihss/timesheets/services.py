@@ -539,6 +539,16 @@ def _period_context(timesheet: Timesheet) -> dict[str, Any]:
     }
 
 
+def _locked(timesheet: Timesheet) -> Timesheet:
+    """The timesheet's row, locked until the transaction ends (its own row only: the
+    provider and recipient rows are locked, when needed, explicitly and first)."""
+    return (
+        Timesheet.objects.select_for_update(of=("self",))
+        .select_related("provider", "recipient")
+        .get(pk=timesheet.pk)
+    )
+
+
 def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> Timesheet:
     """Send the timesheet to the recipient, if every hour rule allows it.
 
@@ -557,11 +567,7 @@ def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> T
         Recipient.objects.select_for_update().filter(pk=timesheet.recipient_id).values_list(
             "pk", flat=True
         ).get()
-        locked = (
-            Timesheet.objects.select_for_update(of=("self",))
-            .select_related("provider", "recipient")
-            .get(pk=timesheet.pk)
-        )
+        locked = _locked(timesheet)
         if locked.status in (Timesheet.Status.SUBMITTED, Timesheet.Status.APPROVED):
             return locked
         if not locked.editable:
@@ -650,11 +656,7 @@ def approve(
     if not signature:
         raise TimesheetError(_("Type your full name to sign."))
     with transaction.atomic():
-        locked = (
-            Timesheet.objects.select_for_update(of=("self",))
-            .select_related("provider", "recipient")
-            .get(pk=timesheet.pk)
-        )
+        locked = _locked(timesheet)
         if locked.status == Timesheet.Status.APPROVED:
             return locked
         if locked.status != Timesheet.Status.SUBMITTED:
@@ -745,11 +747,7 @@ def reject(*, timesheet: Timesheet, by: User, reason: str) -> Timesheet:
     if not reason:
         raise TimesheetError(_("Say what is wrong, so the provider can correct it."))
     with transaction.atomic():
-        locked = (
-            Timesheet.objects.select_for_update(of=("self",))
-            .select_related("provider", "recipient")
-            .get(pk=timesheet.pk)
-        )
+        locked = _locked(timesheet)
         if locked.status == Timesheet.Status.REJECTED:
             return locked
         if locked.status != Timesheet.Status.SUBMITTED:
@@ -970,7 +968,7 @@ def _training_used(history: list[Violation]) -> bool:
 
 def find_violations(*, timesheet: Timesheet, today: dt.date) -> list[Violation]:
     """Judge each workweek the approved timesheet touches, on the provider's approved
-    hours only, and record (once per week) any violation with its ledger step. Runs in
+    hours and travel only, and record (once per week) any violation with its ledger step. Runs in
     approve's transaction; notifies the provider and the recipients of the week."""
     pic = picture(timesheet, statuses=[Timesheet.Status.APPROVED])
     refusals = rules.check_hours(
@@ -980,6 +978,14 @@ def find_violations(*, timesheet: Timesheet, today: dt.date) -> list[Violation]:
         limits=pic.limits,
         today=today,
     )
+    travel: dict[dt.date, int] = {}
+    for day, minutes in TravelEntry.objects.filter(
+        timesheet__provider_id=timesheet.provider_id,
+        timesheet__status=Timesheet.Status.APPROVED,
+        day__range=(pic.weeks[0].start, pic.weeks[-1].end),
+    ).values_list("day", "minutes"):
+        week_start = rules.workweek_containing(day).start
+        travel[week_start] = travel.get(week_start, 0) + minutes
     judged = set(
         Violation.objects.filter(
             provider_id=timesheet.provider_id, week_start__in=[w.start for w in pic.weeks]
@@ -1009,7 +1015,7 @@ def find_violations(*, timesheet: Timesheet, today: dt.date) -> list[Violation]:
             )
         codes = rules.violations_in_week(
             ihss_minutes=sum(e.minutes for e in in_week if e.program == rules.IHSS),
-            travel_minutes=0,
+            travel_minutes=travel.get(week.start, 0),
             provider=pic.provider,
             recipients=recipient_weeks,
             limits=pic.limits,
@@ -1413,11 +1419,7 @@ def save_travel(
             _("No travel agreement (SOC 2255) covers travel to this recipient from that one.")
         )
     with transaction.atomic():
-        locked = (
-            Timesheet.objects.select_for_update(of=("self",))
-            .select_related("provider", "recipient")
-            .get(pk=timesheet.pk)
-        )
+        locked = _locked(timesheet)
         if not locked.editable:
             raise TimesheetError(_("This timesheet was sent and can no longer be changed."))
         entry = (
@@ -1449,11 +1451,7 @@ def remove_travel(*, timesheet: Timesheet, entry_id: int, by: User) -> None:
     """Take a travel claim off the timesheet while it can be changed. Removing one already
     gone changes nothing."""
     with transaction.atomic():
-        locked = (
-            Timesheet.objects.select_for_update(of=("self",))
-            .select_related("provider", "recipient")
-            .get(pk=timesheet.pk)
-        )
+        locked = _locked(timesheet)
         if not locked.editable:
             raise TimesheetError(_("This timesheet was sent and can no longer be changed."))
         entry = (

@@ -142,3 +142,17 @@ def test_county_staff_record_a_dispute_on_the_page_and_another_county_cannot_see
     )
     violation.refresh_from_db()
     assert violation.dispute == "filed"
+
+
+def test_approved_travel_over_7_hours_in_a_week_is_a_violation(world):
+    from ihss.timesheets.models import TravelEntry
+
+    carried_over(world, 0, week(NOV_1, 4 * H))
+    second = carried_over(world, 1, week(NOV_1, 4 * H), status="submitted")
+    TravelEntry.objects.bulk_create(
+        TravelEntry(timesheet=second, day=day, from_recipient=world.recipients[0], minutes=90)
+        for day in week(NOV_1, 0)
+    )  # 7 h 30 min of travel
+    services.approve(timesheet=second, by=world.recipient_users[1], signature="Wei Chen")
+    violation = Violation.objects.get(provider=world.provider)
+    assert violation.codes == [rules.VIOLATION_TRAVEL_OVER_7]
