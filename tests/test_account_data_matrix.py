@@ -291,6 +291,25 @@ RULES: dict[str, Rule] = {
     "timesheets:sick-leave-reject": Rule(
         record="sick-leave", roles=frozenset({RECIPIENT}), methods=("post",), ok=400
     ),
+    # Travel and paid sick leave through the API. The world's timesheets were sent, so
+    # adding or removing travel answers 409 and changes nothing; a claim for a case number
+    # no one is assigned to answers 404, approving the world's approved claim again
+    # changes nothing, and returning it without a reason is refused (422).
+    "api-v1:add_travel": api_timesheet_step(PROVIDER, "post", ok=409),
+    "api-v1:remove_travel": api_timesheet_step(PROVIDER, "delete", ok=409),
+    "api-v1:sick_leave": Rule(roles=frozenset({PROVIDER, RECIPIENT}), api=True),
+    "api-v1:claim_sick_leave": Rule(
+        roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=404
+    ),
+    "api-v1:sick_leave_claim": Rule(
+        record="sick-leave", roles=TIMESHEET_ROLES, api=True, others=STATEWIDE
+    ),
+    "api-v1:approve_sick_leave": Rule(
+        record="sick-leave", roles=frozenset({RECIPIENT}), api=True, methods=("post",)
+    ),
+    "api-v1:return_sick_leave": Rule(
+        record="sick-leave", roles=frozenset({RECIPIENT}), api=True, methods=("post",), ok=422
+    ),
     # Violations through the API: the provider's own, their county's, the desk's and the
     # state's to read; county staff and the state record the steps. The world's violations
     # are first notices: a dispute dated before the notice and a decision without a reason
@@ -360,6 +379,14 @@ BODIES: dict[str, Any] = {
     "api-v1:check_week": {"days": [{"day": "2026-11-02", "minutes": 60}]},
     "api-v1:approve_timesheet": {"signature": "Probing the matrix", "attest": False},
     "api-v1:return_timesheet": {"reason": " "},
+    "api-v1:add_travel": {"day": "2026-11-02", "from_case_number": "1999999", "minutes": 30},
+    "api-v1:claim_sick_leave": {
+        "case_number": "1999999",
+        "program": "IHSS",
+        "day": "2026-11-02",
+        "minutes": 60,
+    },
+    "api-v1:return_sick_leave": {"reason": " "},
     "api-v1:decide_county_review": {"decision": "hold", "reason": " "},
     "api-v1:file_violation_dispute": {"filed_on": "2000-01-03"},
     "api-v1:decide_violation_dispute": {"upheld": True, "reason": " "},
@@ -467,7 +494,7 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
             return None
         else:
             pk = (world.la if whose == "own" else world.fresno).timesheet.pk
-        return {"pk": pk, "timesheet_id": pk, "week_start": "2026-11-01"}
+        return {"pk": pk, "timesheet_id": pk, "week_start": "2026-11-01", "entry_id": MISSING_PK}
     if kind == "violation":
         if whose == "missing":
             pk = MISSING_PK
@@ -478,11 +505,11 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return {"pk": pk, "violation_id": pk}
     if kind == "sick-leave":
         if whose == "missing":
-            return {"pk": MISSING_PK}
+            return {"pk": MISSING_PK, "claim_id": MISSING_PK}
         if whose == "own" and role not in TIMESHEET_HOLDERS:
             return None
         side = world.la if whose == "own" else world.fresno
-        return {"pk": side.sick_leave.pk}
+        return {"pk": side.sick_leave.pk, "claim_id": side.sick_leave.pk}
     if kind == "unsubscribe":
         mine = (me or world.mine[PROVIDER]).unsubscribe_token()
         token = {"own": mine, "twin": _forged(mine, twin.unsubscribe_token())}.get(whose)

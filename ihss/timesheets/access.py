@@ -146,6 +146,18 @@ def own_recipients(user: User) -> list[Recipient]:
     return [m.recipient for m in user.memberships_as(Role.RECIPIENT) if m.recipient is not None]
 
 
+def own_providers(user: User) -> list[Provider]:
+    """The provider records the person is: from their memberships, no query."""
+    return [m.provider for m in user.memberships_as(Role.PROVIDER) if m.provider is not None]
+
+
+def names_travel_origin(user: User, recipient: Recipient, *, is_provider: bool) -> bool:
+    """Whether the person may read who the recipient travelled from is: the provider,
+    staff who see that recipient's case. The recipient travelled to is not told: who else
+    receives care is not theirs to know."""
+    return is_provider or is_statewide_reader(user) or recipient.county_id in staff_county_ids(user)
+
+
 def is_provider_of(user: User, timesheet: Timesheet) -> bool:
     return timesheet.provider_id in provider_ids(user)
 

@@ -8,7 +8,9 @@ those the caller may see (404 otherwise, exactly like one that does not exist), 
 checks that the caller is the one the step is for on that timesheet (403). A provider's
 work-hour violations (`/violations`) and the county's exceptions to the weekly maximum
 (`/weekly-maximum-exceptions`) are loaded and changed the same way, through `access` and
-`services`, as is a recipient's table of hours (`/hours`).
+`services`, as is a recipient's table of hours (`/hours`), travel claimed on a timesheet
+(`/{id}/travel`) and paid sick leave (`/sick-leave`: a provider's balance and claims, the
+recipient's approval).
 
 - 403: a role or person the step is not for; a token without the scope; a session
   signature without a recent confirmation.
@@ -35,7 +37,7 @@ from collections.abc import Iterable
 from typing import Any, NoReturn, TypeVar, cast
 
 from django.conf import settings
-from django.db.models import Model, QuerySet, Sum
+from django.db.models import Case, Model, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -53,7 +55,13 @@ from ihss.cases.schemas import ProviderRef, RecipientRef
 from ihss.core import stepup
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.explain import explain, explain_outcome, explain_violation
-from ihss.timesheets.models import Location, Timesheet, Violation, WeeklyMaximumException
+from ihss.timesheets.models import (
+    Location,
+    SickLeaveClaim,
+    Timesheet,
+    Violation,
+    WeeklyMaximumException,
+)
 from ihss.timesheets.schemas import (
     MINUTES_A_DAY,
     Action,
@@ -81,10 +89,17 @@ from ihss.timesheets.schemas import (
     RecipientName,
     RemainingOut,
     ReturnIn,
+    SickLeaveAction,
+    SickLeaveBalanceOut,
+    SickLeaveClaimOut,
+    SickLeaveIn,
+    SickLeaveOut,
     TimesheetDetail,
     TimesheetPage,
     TimesheetSummary,
     TrainingIn,
+    TravelIn,
+    TravelOut,
     ViolationAction,
     ViolationDetail,
     ViolationPage,
@@ -137,6 +152,15 @@ EXCEPTION_GRANTERS_ONLY = gettext_lazy(
 HOURS_FOR_RECIPIENTS = gettext_lazy(
     "Only recipients, and their authorized representatives, see their authorized and used "
     "hours here."
+)
+SICK_LEAVE_HOLDERS_ONLY = gettext_lazy(
+    "Paid sick leave is listed here for providers, and for recipients and their authorized "
+    "representatives."
+)
+SICK_LEAVE_CLAIMANTS_ONLY = gettext_lazy("Only providers claim paid sick leave.")
+SICK_LEAVE_DECIDERS_ONLY = gettext_lazy(
+    "Only the recipient whose care was missed, or their authorized representative, can "
+    "approve or return a sick leave claim."
 )
 VIOLATION_DECIDERS_ONLY = gettext_lazy(
     "Only the county staff of the provider's county, or a state administrator, can record "
@@ -298,6 +322,7 @@ def _detail(user: User, t: Timesheet) -> TimesheetDetail:
         and access.can_decide_county_review(user, t)
     ):
         actions.append("county_review")
+    travel = list(t.travel.select_related("from_recipient").defer("from_recipient__ssn"))
     return TimesheetDetail(
         **_summary_fields(t, sum(d.minutes for d in days)),
         submitted_at=t.submitted_at,
@@ -314,6 +339,20 @@ def _detail(user: User, t: Timesheet) -> TimesheetDetail:
             )
             for d in days
         ],
+        travel=[
+            TravelOut(
+                id=e.pk,
+                day=e.day,
+                from_recipient=RecipientName(
+                    case_number=e.from_recipient.case_number, name=e.from_recipient.full_name
+                )
+                if access.names_travel_origin(user, e.from_recipient, is_provider=is_provider)
+                else None,
+                minutes=e.minutes,
+            )
+            for e in travel
+        ],
+        travel_minutes=sum(e.minutes for e in travel),
         remaining=remaining,
         problems=problems,
         actions=actions,
@@ -824,6 +863,177 @@ def recipient_hours(request: HttpRequest, month: MonthQuery = None) -> HoursOut:
     return HoursOut(month=first, tables=[_hours_table(t) for t in tables])
 
 
+# --- Paid sick leave ------------------------------------------------------------------------
+# (Before the /{timesheet_id} routes: ninja matches paths in the order they are declared.)
+
+
+def _claim(user: User, c: SickLeaveClaim) -> SickLeaveClaimOut:
+    actions: list[SickLeaveAction] = []
+    if c.status == SickLeaveClaim.Status.SUBMITTED and access.decides_sick_leave(user, c):
+        actions = ["approve", "return"]
+    return SickLeaveClaimOut(
+        id=c.pk,
+        provider=_provider_ref(c.provider),
+        recipient=RecipientName(case_number=c.recipient.case_number, name=c.recipient.full_name),
+        program=c.program,
+        day=c.day,
+        minutes=c.minutes,
+        status=c.status,
+        status_label=str(c.get_status_display()),
+        rejection_reason=c.rejection_reason,
+        created_at=c.created_at,
+        decided_at=c.decided_at,
+        actions=actions,
+    )
+
+
+def _claim_decidable(request: HttpRequest, claim_id: int) -> tuple[User, SickLeaveClaim]:
+    """A claim for the care of the caller, as the recipient or their representative."""
+    user = _user(request)
+    _require(access.is_recipient(user), SICK_LEAVE_DECIDERS_ONLY)
+    claim = access.sick_leave_claim_for(user, claim_id)
+    _require(access.decides_sick_leave(user, claim), SICK_LEAVE_DECIDERS_ONLY)
+    return user, claim
+
+
+def _claim_refused(error: services.SickLeaveError) -> Status[Conflict]:
+    return Status(409, Conflict(detail=error.message, problems=[]))
+
+
+@router.get(
+    "/sick-leave",
+    response=SickLeaveOut,
+    summary="Paid sick leave: the balance and the claims",
+    description="For a provider, the balance of this fiscal year and their claims; for a "
+    "recipient (or representative), the claims for their care, those waiting for their "
+    "approval first.",
+)
+def sick_leave(request: HttpRequest, page: Page = 1) -> SickLeaveOut:
+    user = _user(request)
+    _require(access.is_provider(user) or access.is_recipient(user), SICK_LEAVE_HOLDERS_ONLY)
+    providers, recipients = access.provider_ids(user), access.recipient_ids(user)
+    waiting_for_me = Case(
+        When(status=SickLeaveClaim.Status.SUBMITTED, recipient_id__in=recipients, then=0),
+        default=1,
+    )
+    claims = (
+        access.visible_sick_leave_claims(user)
+        .filter(Q(provider_id__in=providers) | Q(recipient_id__in=recipients))
+        .select_related("provider", "recipient")
+        .defer("provider__ssn", "provider__ssn_index", "recipient__ssn", "recipient__ssn_index")
+        .order_by(waiting_for_me, "-created_at", "-pk")
+    )
+    rows, has_next = _page(claims, page)
+    balance = None
+    if own := access.own_providers(user):
+        b = services.balance_for(own[0]).balance
+        balance = SickLeaveBalanceOut(
+            earned_on=b.earned_on,
+            usable_on=b.usable_on,
+            granted_minutes=b.granted,
+            used_minutes=b.used,
+            balance_minutes=b.balance,
+            expires_on=b.expires_on,
+        )
+    return SickLeaveOut(
+        page=page,
+        page_size=PAGE_SIZE,
+        has_next=has_next,
+        balance=balance,
+        results=[_claim(user, c) for c in rows],
+    )
+
+
+@router.post(
+    "/sick-leave",
+    response={201: SickLeaveClaimOut},
+    summary="Claim paid sick leave taken",
+    description="For a recipient the caller is assigned to in that program on that day; "
+    "the recipient then approves or returns it. A claim the rules refuse (not yet usable, "
+    "under 1 hour, off the 30-minute steps, over the balance, already claimed) answers 422 "
+    "with each reason; a recipient the caller is not assigned to answers 404.",
+)
+def claim_sick_leave(request: HttpRequest, data: SickLeaveIn) -> Status[SickLeaveClaimOut]:
+    user = _user(request)
+    _require(access.is_provider(user), SICK_LEAVE_CLAIMANTS_ONLY)
+    assignment = access.own_assignment(user, data.case_number, data.program)
+    if not 0 < data.minutes <= MINUTES_A_DAY:
+        _refuse(_invalid("minutes", _("A day has only 24 hours.")))
+    try:
+        claim = services.claim_sick_leave(
+            provider=assignment.provider,
+            recipient=assignment.recipient,
+            program=assignment.program,
+            day=data.day,
+            minutes=data.minutes,
+            by=user,
+        )
+    except services.SickLeaveError as error:
+        if not error.refusals:
+            _refuse(_invalid("day", error.message))
+        _refuse(
+            *(
+                {
+                    **_invalid("day" if r.rule == rules.SICK_NOT_YET_USABLE else "minutes", text),
+                    "rule": r.rule,
+                }
+                for r, text in {r: explain(r) for r in error.refusals}.items()
+            )
+        )
+    return Status(201, _claim(user, access.sick_leave_claim_for(user, claim.pk)))
+
+
+@router.get(
+    "/sick-leave/{claim_id}",
+    response=SickLeaveClaimOut,
+    summary="One paid sick leave claim",
+    description="The provider's own; the recipient's whose care was missed; their county's "
+    "for county staff; any for the service desk and state administrators.",
+)
+def sick_leave_claim(request: HttpRequest, claim_id: int) -> SickLeaveClaimOut:
+    user = _user(request)
+    _require(access.can_read_timesheets(user), NO_TIMESHEETS)
+    return _claim(user, access.sick_leave_claim_for(user, claim_id))
+
+
+@router.post(
+    "/sick-leave/{claim_id}/approve",
+    response={200: SickLeaveClaimOut, 409: Conflict},
+    summary="Approve a sick leave claim",
+    description="By the recipient whose care was missed, or their representative. "
+    "Approving again answers 200; a claim returned already answers 409.",
+)
+def approve_sick_leave(
+    request: HttpRequest, claim_id: int
+) -> Status[SickLeaveClaimOut] | Status[Conflict]:
+    user, claim = _claim_decidable(request, claim_id)
+    try:
+        services.approve_sick_leave(claim=claim, by=user)
+    except services.SickLeaveError as error:
+        return _claim_refused(error)
+    return Status(200, _claim(user, access.sick_leave_claim_for(user, claim.pk)))
+
+
+@router.post(
+    "/sick-leave/{claim_id}/return",
+    response={200: SickLeaveClaimOut, 409: Conflict},
+    summary="Return a sick leave claim, not approved",
+    description="With the reason, which the provider sees; the hours go back to their "
+    "balance. Returning again answers 200; a claim approved already answers 409.",
+)
+def return_sick_leave(
+    request: HttpRequest, claim_id: int, data: ReturnIn
+) -> Status[SickLeaveClaimOut] | Status[Conflict]:
+    user, claim = _claim_decidable(request, claim_id)
+    if not data.reason.strip():
+        _refuse(_invalid("reason", _("Say why you do not approve it, so the provider knows.")))
+    try:
+        services.reject_sick_leave(claim=claim, by=user, reason=data.reason)
+    except services.SickLeaveError as error:
+        return _claim_refused(error)
+    return Status(200, _claim(user, access.sick_leave_claim_for(user, claim.pk)))
+
+
 @router.get(
     "/{timesheet_id}",
     response=TimesheetDetail,
@@ -929,6 +1139,69 @@ def check_week(
         timesheet, replace={day: d.minutes for day, d in typed.items()}
     )
     return Status(200, Checked(problems=_problems(refusals), remaining=_remaining(summary)))
+
+
+# --- Travel ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/{timesheet_id}/travel",
+    response={200: TimesheetDetail, 409: Conflict},
+    summary="Claim travel to the timesheet's recipient",
+    description="From another recipient of the caller, as a travel agreement (SOC 2255) "
+    "in force in the pay period allows; claiming the same day and origin again replaces "
+    "the minutes. The travel rules (7 hours a week, the agreement's minutes, work at both "
+    "ends) are checked when the timesheet is sent. A sent timesheet, or an origin no "
+    "agreement covers, answers 409.",
+)
+def add_travel(
+    request: HttpRequest, timesheet_id: int, data: TravelIn
+) -> Status[TimesheetDetail] | Status[Conflict]:
+    user, timesheet = _own(request, timesheet_id)
+    if not timesheet.editable:
+        return _not_editable()
+    if not timesheet.period_start <= data.day <= timesheet.period_end:
+        _refuse(_invalid("day", _("Choose a day of this timesheet's pay period.")))
+    if not 0 < data.minutes <= MINUTES_A_DAY:
+        _refuse(_invalid("minutes", _("Enter the travel time, up to 24 hours.")))
+    origin = next(
+        (r for r in services.travel_origins(timesheet) if r.case_number == data.from_case_number),
+        None,
+    )
+    if origin is None:
+        return Status(
+            409,
+            Conflict(
+                detail=_(
+                    "No travel agreement (SOC 2255) covers travel to this recipient from that one."
+                ),
+                problems=[],
+            ),
+        )
+    try:
+        services.save_travel(
+            timesheet=timesheet, day=data.day, from_recipient=origin, minutes=data.minutes, by=user
+        )
+    except services.TimesheetError as error:
+        return _conflict(error)
+    return Status(200, _detail(user, access.timesheet_for(user, timesheet.pk)))
+
+
+@router.delete(
+    "/{timesheet_id}/travel/{entry_id}",
+    response={200: TimesheetDetail, 409: Conflict},
+    summary="Take a travel claim off the timesheet",
+    description="While the timesheet can be changed; removing one already gone answers 200.",
+)
+def remove_travel(
+    request: HttpRequest, timesheet_id: int, entry_id: int
+) -> Status[TimesheetDetail] | Status[Conflict]:
+    user, timesheet = _own(request, timesheet_id)
+    try:
+        services.remove_travel(timesheet=timesheet, entry_id=entry_id, by=user)
+    except services.TimesheetError as error:
+        return _conflict(error)
+    return Status(200, _detail(user, access.timesheet_for(user, timesheet.pk)))
 
 
 @router.post(

@@ -20,6 +20,11 @@ from ihss.core.schemas import Page
 MINUTES_A_DAY = 24 * 60
 
 
+class RecipientName(Schema):
+    case_number: str
+    name: str
+
+
 class TimesheetSummary(Schema):
     id: int
     provider: ProviderRef
@@ -113,12 +118,27 @@ class Problem(Schema):
 Action = Literal["save", "submit", "approve", "return", "county_review"]
 
 
+class TravelOut(Schema):
+    """Travel claimed on the timesheet: from another recipient of its provider to this
+    timesheet's recipient, on one day (apart from the hours worked)."""
+
+    id: int
+    day: dt.date
+    from_recipient: RecipientName | None = Field(
+        description="The recipient travelled from; null for a caller who may not know them "
+        "(the recipient travelled to)."
+    )
+    minutes: int
+
+
 class TimesheetDetail(TimesheetSummary):
     submitted_at: dt.datetime | None
     decided_at: dt.datetime | None = Field(description="When the recipient approved or returned.")
     signature: str = Field(description="The name the recipient typed to approve it.")
     signed_as_representative: bool
     days: list[DayOut] = Field(description="Days worked, in order.")
+    travel: list[TravelOut] = Field(description="Travel claimed, by day.")
+    travel_minutes: int = Field(description="The minutes of all the travel; not in total_minutes.")
     remaining: RemainingOut | None = Field(
         description="For the timesheet's provider only; null for everyone else."
     )
@@ -229,11 +249,6 @@ class ExceptionPage(Page):
 # --- A recipient's hours, authorized and used ----------------------------------------------
 
 
-class RecipientName(Schema):
-    case_number: str
-    name: str
-
-
 class WeekTotal(Schema):
     start: dt.date = Field(description="The workweek's Sunday.")
     total_minutes: int = Field(
@@ -277,6 +292,46 @@ class HoursOut(Schema):
     tables: list[HoursTableOut] = Field(
         description="One for each recipient of the caller and program with hours authorized "
         "or sent that month."
+    )
+
+
+# --- Paid sick leave ------------------------------------------------------------------------
+
+
+SickLeaveAction = Literal["approve", "return"]
+
+
+class SickLeaveBalanceOut(Schema):
+    """The provider's paid sick leave in this fiscal year (July 1 to June 30)."""
+
+    earned_on: dt.date | None = Field(description="The day the 100th hour was worked.")
+    usable_on: dt.date | None = Field(description="The first day the leave can be used.")
+    granted_minutes: int = Field(description="For this fiscal year; 0 until earned.")
+    used_minutes: int = Field(description="Claimed for days of this year, waiting or approved.")
+    balance_minutes: int
+    expires_on: dt.date = Field(description="June 30: what is left is lost, not paid out.")
+
+
+class SickLeaveClaimOut(Schema):
+    id: int
+    provider: ProviderRef
+    recipient: RecipientName = Field(description="The recipient whose care was missed.")
+    program: str = Field(description="IHSS or WPCS.")
+    day: dt.date = Field(description="The day of leave.")
+    minutes: int
+    status: str = Field(description="submitted (waiting for the recipient), approved or rejected.")
+    status_label: str
+    rejection_reason: str = Field(description="Why the recipient did not approve it.")
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    actions: list[SickLeaveAction] = Field(description="The steps the caller may take on it now.")
+
+
+class SickLeaveOut(Page):
+    balance: SickLeaveBalanceOut | None = Field(description="For a provider; null otherwise.")
+    results: list[SickLeaveClaimOut] = Field(
+        description="The provider's own claims and those for the recipient's care: those "
+        "waiting for the caller's approval first, then the latest made."
     )
 
 
@@ -356,3 +411,18 @@ class ExceptionIn(Schema):
         description="The provider it is for; left out (or empty) for every provider.",
     )
     reason: str = Field(max_length=1000, description="Kept in the recipient's history.")
+
+
+class TravelIn(Schema):
+    day: dt.date = Field(description="A day of the timesheet's pay period.")
+    from_case_number: str = Field(
+        pattern=r"^\d{7}$", description="The recipient travelled from (a travel agreement's)."
+    )
+    minutes: int = Field(description="1 to 1440; claiming the same day and origin replaces it.")
+
+
+class SickLeaveIn(Schema):
+    case_number: str = Field(pattern=r"^\d{7}$", description="The recipient whose care was missed.")
+    program: Program = Program.IHSS
+    day: dt.date = Field(description="The day of leave.")
+    minutes: int = Field(description="At least 60, then in steps of 30.")

@@ -27,7 +27,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
-from ihss.cases.access import is_statewide_reader, staff_county_ids
 from ihss.cases.models import Assignment, Recipient
 from ihss.core import audit, stepup
 from ihss.timesheets import access, rules, services
@@ -621,13 +620,6 @@ class TravelRow:
     origin: str  # the recipient travelled from, or "" when the viewer may not know them
 
 
-def _names_recipient(user: Any, recipient: Recipient, *, is_provider: bool) -> bool:
-    """Whether the viewer may read the name of the recipient travelled from: the provider,
-    staff who see that recipient's case. The recipient travelled to sees "another
-    recipient": who else receives care is not theirs to know."""
-    return is_provider or is_statewide_reader(user) or recipient.county_id in staff_county_ids(user)
-
-
 def _travel_days(timesheet: Timesheet) -> list[dt.date]:
     """The days of the pay period travel can be claimed for: those already past."""
     today = timezone.localdate()
@@ -658,7 +650,7 @@ def _travel_context(
         TravelRow(
             e,
             e.from_recipient.full_name
-            if _names_recipient(user, e.from_recipient, is_provider=is_provider)
+            if access.names_travel_origin(user, e.from_recipient, is_provider=is_provider)
             else "",
         )
         for e in entries
