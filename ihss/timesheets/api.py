@@ -54,7 +54,7 @@ from ihss.cases.models import Provider
 from ihss.cases.schemas import ProviderRef, RecipientRef
 from ihss.core import stepup
 from ihss.timesheets import access, rules, services
-from ihss.timesheets.explain import explain, explain_outcome, explain_violation
+from ihss.timesheets.explain import FLAG_LABELS, explain, explain_outcome, explain_violation
 from ihss.timesheets.models import (
     Location,
     SickLeaveClaim,
@@ -107,7 +107,6 @@ from ihss.timesheets.schemas import (
     WeekRemaining,
     WeekTotal,
 )
-from ihss.timesheets.views import FLAG_LABELS
 
 PAGE_SIZE = 50
 # Never loaded where timesheets are listed (a Fernet decryption per row, for nothing).

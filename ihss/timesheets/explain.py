@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ihss.core.units import format_minutes
 from ihss.timesheets import rules
@@ -160,3 +161,15 @@ def explain_outcome(outcome: rules.ViolationOutcome) -> str:
         ),
     }
     return messages[outcome.consequence] % numbers
+
+
+# Why an approved timesheet waits for the county (rules.REVIEW_FLAGS), in plain words.
+FLAG_LABELS = {
+    rules.OVER_FIRST_HALF_SHARE: gettext_lazy(
+        "More than 70 % of the month's hours in the first half"
+    ),
+    rules.LATE: gettext_lazy("Submitted late"),
+    rules.RANDOM_HOLD: gettext_lazy("Chosen at random for a signature check"),
+    rules.MANUAL_HOLD: gettext_lazy("Held by the county"),
+    rules.RULE_OVERRIDE: gettext_lazy("Past the weekly maximum by the county's exception"),
+}

@@ -21,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ihss.accounts.decorators import role_required
@@ -30,7 +29,7 @@ from ihss.accounts.models import Role
 from ihss.cases.models import Assignment, Recipient
 from ihss.core import audit, stepup
 from ihss.timesheets import access, rules, services
-from ihss.timesheets.explain import explain, explain_outcome, explain_violation
+from ihss.timesheets.explain import FLAG_LABELS, explain, explain_outcome, explain_violation
 from ihss.timesheets.forms import (
     DayForm,
     ExceptionForm,
@@ -403,17 +402,6 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     waiting = [t for t in sheets if t.status == Timesheet.Status.SUBMITTED]
     others = [t for t in sheets if t.status != Timesheet.Status.SUBMITTED]
     return render(request, "timesheets/review.html", {"waiting": waiting, "others": others})
-
-
-FLAG_LABELS = {
-    rules.OVER_FIRST_HALF_SHARE: gettext_lazy(
-        "More than 70 % of the month's hours in the first half"
-    ),
-    rules.LATE: gettext_lazy("Submitted late"),
-    rules.RANDOM_HOLD: gettext_lazy("Chosen at random for a signature check"),
-    rules.MANUAL_HOLD: gettext_lazy("Held by the county"),
-    rules.RULE_OVERRIDE: gettext_lazy("Past the weekly maximum by the county's exception"),
-}
 
 
 @require_GET
