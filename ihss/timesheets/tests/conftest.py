@@ -11,6 +11,7 @@ import time_machine
 from ihss import test as cast
 from ihss.accounts.models import Role, User
 from ihss.cases.models import Provider, Recipient
+from ihss.core.models import ProgramParameter
 from ihss.timesheets import services
 from ihss.timesheets.models import Timesheet
 
@@ -52,6 +53,15 @@ def today():
 
 @pytest.fixture
 def world(db, today) -> World:
+    # No random signature checks here (0.5 % by default): a test that wants the county's
+    # queue puts a timesheet there itself.
+    ProgramParameter.objects.create(
+        key="timesheet_random_hold_share",
+        effective_from=dt.date(2026, 1, 1),
+        value=0,
+        unit="bp",
+        description="No random holds in the tests",
+    )
     provider = cast.make_active_provider(first_name="Ana", last_name="Reyes")
     recipients = []
     users = []
