@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Iterable, Sequence
+from typing import TypeVar, cast
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import HttpRequest
@@ -59,7 +59,7 @@ from ihss.cases.schemas import (
     Representative,
     TravelAgreementOut,
 )
-from ihss.core import audit
+from ihss.core import audit, audit_display
 from ihss.core.models import AuditEvent
 
 PAGE_SIZE = 50
@@ -68,10 +68,6 @@ PROVIDER_NUMBER = r"^\d{9}$"
 COUNTY_CODE = r"^\d{2}$"
 # Never loaded where people are listed (a Fernet decryption per row, for nothing).
 SECRET_COLUMNS = ("ssn", "ssn_index")
-# Services snapshot no encrypted field into the trail; should one ever slip in, the API
-# still does not pass it on.
-HIDDEN_AUDIT_KEYS = frozenset({"ssn", "ssn_index"})
-
 M = TypeVar("M", bound=Model)
 
 
@@ -380,12 +376,6 @@ def provider(
 # --- Audit trails ---------------------------------------------------------------------------
 
 
-def _visible_values(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if values is None:
-        return None
-    return {k: v for k, v in values.items() if k not in HIDDEN_AUDIT_KEYS}
-
-
 def _audit_page(events: QuerySet[AuditEvent], page: int) -> AuditPage:
     rows: Sequence[AuditEvent]
     rows, has_next = _page(events.order_by("-occurred_at", "-id"), page)
@@ -399,8 +389,8 @@ def _audit_page(events: QuerySet[AuditEvent], page: int) -> AuditPage:
                 actor_name=e.actor_name,
                 action=e.action,
                 reason=e.reason,
-                before=_visible_values(e.before),
-                after=_visible_values(e.after),
+                before=audit_display.visible_values(e.before),
+                after=audit_display.visible_values(e.after),
             )
             for e in rows
         ],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -24,9 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ihss.accounts.http import AuthenticatedHttpRequest
@@ -46,14 +44,14 @@ from ihss.cases.forms import (
     TravelAgreementForm,
 )
 from ihss.cases.models import (
-    Assignment,
     AuthorizedHours,
-    OvertimeExemption,
     Program,
     Provider,
     Recipient,
     TravelAgreement,
 )
+from ihss.core import audit_display
+from ihss.core.audit_display import AuditRow
 from ihss.core.models import AuditEvent
 from ihss.core.parameters import MissingParameter, parameter
 
@@ -198,99 +196,14 @@ def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # --- The audit trail of a page ------------------------------------------------------------
 
-ACTIONS = {
-    "recipient.created": gettext_lazy("Recipient added"),
-    "recipient.updated": gettext_lazy("Recipient's details changed"),
-    "recipient.ssn_replaced": gettext_lazy("Social Security number replaced"),
-    "authorized_hours.added": gettext_lazy("Authorized hours set"),
-    "authorized_hours.updated": gettext_lazy("Authorized hours corrected"),
-    "authorized_hours.closed": gettext_lazy("Authorized hours ended"),
-    "provider.created": gettext_lazy("Provider added"),
-    "provider.updated": gettext_lazy("Provider's details changed"),
-    "provider.ssn_replaced": gettext_lazy("Social Security number replaced"),
-    "assignment.created": gettext_lazy("Assignment added"),
-    "assignment.updated": gettext_lazy("Assignment changed"),
-    "assignment.ended": gettext_lazy("Assignment ended"),
-    "exemption.added": gettext_lazy("Overtime exemption added"),
-    "exemption.ended": gettext_lazy("Overtime exemption ended"),
-    "travel_agreement.added": gettext_lazy("Travel agreement added"),
-    "travel_agreement.ended": gettext_lazy("Travel agreement ended"),
-}
-SUBJECT_MODELS: dict[str, type[models.Model]] = {
-    m._meta.label_lower: m
-    for m in (Recipient, Provider, AuthorizedHours, Assignment, OvertimeExemption, TravelAgreement)
-}
-EXTRA_LABELS = {
-    "ssn_last4": gettext_lazy("Last 4 digits of the SSN"),
-    "provider": gettext_lazy("Provider"),
-    "recipient": gettext_lazy("Recipient"),
-    "county": gettext_lazy("County"),
-}
-HIDDEN_KEYS = frozenset({"ssn", "ssn_index"})
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-@dataclass(frozen=True)
-class Change:
-    label: str
-    before: Any
-    after: Any
-    kind: str  # "minutes", "bool", "date" or "text": how the template shows the values
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    event: AuditEvent
-    action: str
-    subject: str  # what the event is about, when not the page's own record
-    changes: list[Change] = field(default_factory=list)
-
-
-def _label(subject_type: str, name: str) -> str:
-    if name in EXTRA_LABELS:
-        return str(EXTRA_LABELS[name])
-    model = SUBJECT_MODELS.get(subject_type)
-    try:
-        return str(capfirst(model._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
-    except (AttributeError, LookupError):
-        return name.replace("_", " ").capitalize()
-
-
-def _is_iso_date(value: object) -> bool:
-    return isinstance(value, str) and bool(ISO_DATE.fullmatch(value))
-
-
-def _as_date(value: object) -> object:
-    """Audit snapshots keep dates as ISO text; show them in the reader's date format."""
-    return dt.date.fromisoformat(value) if _is_iso_date(value) else value  # type: ignore[arg-type]
-
 
 def _audit_row(event: AuditEvent, own: models.Model) -> AuditRow:
-    created = event.before is None
-    changes = []
-    for name, before, after in event.changes():
-        if name in HIDDEN_KEYS or (before in (None, "") and after in (None, "")):
-            continue
-        if created and after is False:
-            continue
-        if name.endswith("_minutes"):
-            kind = "minutes"
-        elif isinstance(before, bool) or isinstance(after, bool):
-            kind = "bool"
-        elif _is_iso_date(before) or _is_iso_date(after):
-            kind = "date"
-            before, after = _as_date(before), _as_date(after)
-        else:
-            kind = "text"
-        changes.append(Change(_label(event.subject_type, name), before, after, kind))
-    subject = ""
-    if (event.subject_type, event.subject_id) != (own._meta.label_lower, str(own.pk)):
-        if event.subject_type == AuthorizedHours._meta.label_lower:
-            program = (event.after or event.before or {}).get("program", "")
-            subject = _("%(program)s authorized hours") % {"program": program}
-        else:
-            subject = event.subject_label
-    return AuditRow(event, str(ACTIONS.get(event.action, event.action)), subject, changes)
+    row = audit_display.present(event, own)
+    if row.subject and event.subject_type == AuthorizedHours._meta.label_lower:
+        snapshot = event.after if isinstance(event.after, dict) else event.before
+        program = snapshot.get("program", "") if isinstance(snapshot, dict) else ""
+        return replace(row, subject=_("%(program)s authorized hours") % {"program": program})
+    return row
 
 
 def _audit_page(

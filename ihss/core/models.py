@@ -45,11 +45,21 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action}"
 
     def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for every field whose value differs."""
-        before = self.before or {}
-        after = self.after or {}
+        """(field, before, after) for every field whose value differs.
+
+        Total over what the table may hold: a snapshot that is not an object (a list, a
+        number) reads as the one key "value"."""
+        before, after = _as_snapshot(self.before), _as_snapshot(self.after)
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        return [
+            (str(k), before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)
+        ]
+
+
+def _as_snapshot(value: object) -> dict[object, object]:
+    if value is None:
+        return {}
+    return dict(value) if isinstance(value, dict) else {"value": value}
 
 
 class ProgramParameter(models.Model):

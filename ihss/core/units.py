@@ -9,15 +9,19 @@ def format_minutes(minutes: int | str | None) -> str:
     """Integer minutes the way timesheets show them: "70 h 45 min", in the active language."""
     if minutes is None or minutes == "":
         return ""
-    h, m = divmod(int(minutes), 60)
+    value = int(minutes)
+    sign = "-" if value < 0 else ""
+    h, m = divmod(abs(value), 60)
     if m == 0:
-        return _("%(h)s h") % {"h": h}
-    return _("%(h)s h %(m)s min") % {"h": h, "m": m}
+        return sign + _("%(h)s h") % {"h": h}
+    return sign + _("%(h)s h %(m)s min") % {"h": h, "m": m}
 
 
 def format_cents(cents: int | str | None) -> str:
     """Integer cents as dollars: 123456 -> "$1,234.56"."""
     if cents is None or cents == "":
         return ""
-    whole, part = divmod(int(cents), 100)
-    return f"${whole:,}.{part:02d}"
+    value = int(cents)
+    sign = "-" if value < 0 else ""
+    whole, part = divmod(abs(value), 100)
+    return f"{sign}${whole:,}.{part:02d}"

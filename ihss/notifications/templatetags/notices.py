@@ -24,12 +24,18 @@ def isodate(value: str | dt.date | None) -> str:
 
 @register.filter
 def hours(minutes: int | str | None) -> str:
-    return format_minutes(minutes)
+    try:
+        return format_minutes(minutes)
+    except (TypeError, ValueError):  # a value of another shape (an old record): as it is
+        return str(minutes)
 
 
 @register.filter
 def dollars(cents: int | str | None) -> str:
-    return format_cents(cents)
+    try:
+        return format_cents(cents)
+    except (TypeError, ValueError):
+        return str(cents)
 
 
 # The four work-hour rules whose breach is a violation (ACL 16-36), named by code so that

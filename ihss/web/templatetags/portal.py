@@ -12,9 +12,15 @@ register = template.Library()
 @register.filter
 def hours(minutes: int | str | None) -> str:
     """Show integer minutes the way timesheets do: "70 h 45 min"."""
-    return format_minutes(minutes)
+    try:
+        return format_minutes(minutes)
+    except (TypeError, ValueError):  # a value of another shape (an old record): as it is
+        return str(minutes)
 
 
 @register.filter
 def dollars(cents: int | str | None) -> str:
-    return format_cents(cents)
+    try:
+        return format_cents(cents)
+    except (TypeError, ValueError):
+        return str(cents)
