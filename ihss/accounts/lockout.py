@@ -69,8 +69,9 @@ def request_facts(request: HttpRequest) -> dict[str, Any]:
 
 
 def normalize(username: str | None) -> str:
-    """The username as counted and recorded: case and spaces do not matter; bounded."""
-    return rules.normalize_username(username)[:USERNAME_LENGTH]
+    """The username as counted and recorded: case and spaces do not matter; bounded and
+    without NUL (PostgreSQL refuses it), so no typed name can break the count."""
+    return rules.normalize_username((username or "").replace("\x00", ""))[:USERNAME_LENGTH]
 
 
 # --- Device cookies -------------------------------------------------------------------------
