@@ -295,11 +295,11 @@ def has_anything_to_clear(username: str) -> bool:
 
 
 def paused_until(username: str) -> dt.datetime | None:
-    """When the pause of unknown browsers for this username ends, or None if not paused."""
-    until = (
-        SignInGuard.objects.filter(
-            username=normalize(username), device=UNKNOWN, paused_until__gt=timezone.now()
-        )
+    """When the last pause of this username ends (unknown browsers' or one known
+    browser's, as the Service Desk sees it), or None if nothing is paused."""
+    until: dt.datetime | None = (
+        SignInGuard.objects.filter(username=normalize(username), paused_until__gt=timezone.now())
+        .order_by("-paused_until")
         .values_list("paused_until", flat=True)
         .first()
     )

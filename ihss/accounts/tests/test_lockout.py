@@ -359,3 +359,11 @@ def test_an_impossible_username_is_refused_plainly_and_never_breaks_the_count(cl
         assert response.status_code in (200, 429)  # a form error or a pause, never a 500
     for guard in SignInGuard.objects.all():
         assert "\x00" not in guard.username and len(guard.username) <= 150
+
+
+def test_the_desk_sees_and_ends_a_pause_of_the_persons_own_browser(ana, service_desk):
+    usual = own_browser()
+    assert fail(usual, "ana.reyes", 5, ip="203.0.113.20")[-1] == 429
+    assert lockout.paused_until("ana.reyes") is not None  # "Paused until …" on the desk page
+    services.unlock(user=ana, by=service_desk, reason="Caller verified by phone.")
+    assert sign_in(usual, "ana.reyes", RIGHT, ip="203.0.113.20").status_code == 302
