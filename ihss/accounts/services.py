@@ -49,10 +49,6 @@ class UnlockOutcome:
     unlocked_at: dt.datetime | None
     by: str
 
-    @property
-    def already(self) -> bool:
-        return self.unlocked_at is None
-
 
 def unlock(*, user: User, by: User, reason: str) -> UnlockOutcome:
     """End every sign-in pause and stop of an account now (the Service Desk, after
