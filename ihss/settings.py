@@ -118,7 +118,6 @@ INSTALLED_APPS = [
     "ihss.timesheets",
     "ihss.payroll",
     "ihss.web",
-    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -152,8 +151,9 @@ MIDDLEWARE = [
     "ihss.accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: turns django-axes' lockout into the portal's "sign-in paused" page.
-    "axes.middleware.AxesMiddleware",
+    # Last: gives a browser its device cookie once its sign-in is complete (second factor
+    # included), so that failures elsewhere do not pause it (ihss.accounts.lockout).
+    "ihss.accounts.lockout.DeviceCookieMiddleware",
 ]
 
 ROOT_URLCONF = "ihss.urls"
@@ -225,32 +225,34 @@ if PWNED_PASSWORDS_URL and not PWNED_PASSWORDS_URL.startswith(("https://", "http
 PWNED_PASSWORDS_TIMEOUT = env_float("PWNED_PASSWORDS_TIMEOUT_SECONDS", 2.0)
 # The strength meter's checks per session per hour (each is one POST while typing).
 PASSWORD_CHECKS_PER_HOUR = env_int("PASSWORD_CHECKS_PER_HOUR", 120)
-AUTHENTICATION_BACKENDS = [
-    # Refuses a paused username before the password is even checked.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
-# Sign-in lockout (django-axes, configured in ihss.accounts.lockout): per username, never
-# permanent, growing on repeat; plus a looser per-address throttle that locks no account.
+# Sign-in lockout (ihss.accounts.lockout, docs/adr/0012-sign-in-lockout-device-cookies.md).
+# Counted per username: separately for each browser that signed in to it before (a signed
+# device cookie) and for all other browsers together. Never revealing whether a username
+# exists. Settings, not program parameters: they are security controls of the portal,
+# needed before any database row exists, and checked here at start-up.
+SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)  # unknown browsers, per pause
+SIGN_IN_DEVICE_FAILURE_LIMIT = env_int("SIGN_IN_DEVICE_FAILURE_LIMIT", 5)  # one known browser
 SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
 SIGN_IN_LOCKOUT_CAP_MINUTES = env_int("SIGN_IN_LOCKOUT_CAP_MINUTES", 24 * 60)
+# Consecutive failures after which unknown browsers are stopped until recovery, the
+# Service Desk's unlock or a sign-in from a known browser. NIST SP 800-63B rev 4: at most 100.
+SIGN_IN_FAILURE_CAP = env_int("SIGN_IN_FAILURE_CAP", 100)
+SIGN_IN_DEVICE_COOKIE_DAYS = env_int("SIGN_IN_DEVICE_COOKIE_DAYS", 180)
 SIGN_IN_IP_FAILURE_LIMIT = env_int("SIGN_IN_IP_FAILURE_LIMIT", 50)
-AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_COOLOFF_TIME = "ihss.accounts.lockout.cool_off"
-AXES_RESET_ON_SUCCESS = True
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout ends when it said it would
-AXES_LOCKOUT_CALLABLE = "ihss.accounts.lockout.locked_out_response"
-AXES_USERNAME_CALLABLE = "ihss.accounts.lockout.username_of"
-AXES_CLIENT_IP_CALLABLE = "ihss.accounts.lockout.client_ip"
-AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are recorded as SecurityEvents
-AXES_VERBOSE = False
-# axes.W006 asks to lock by address as well. We deliberately do not: locking by address
-# locks out whole offices and carrier networks. Addresses get their own, looser throttle
-# (SIGN_IN_IP_FAILURE_LIMIT), which pauses the address and no account.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+if not 1 <= SIGN_IN_FAILURE_CAP <= 100:
+    raise ImproperlyConfigured("SIGN_IN_FAILURE_CAP must be between 1 and 100 (NIST SP 800-63B).")
+for _name in (
+    "SIGN_IN_FAILURE_LIMIT",
+    "SIGN_IN_DEVICE_FAILURE_LIMIT",
+    "SIGN_IN_LOCKOUT_MINUTES",
+    "SIGN_IN_LOCKOUT_CAP_MINUTES",
+    "SIGN_IN_DEVICE_COOKIE_DAYS",
+    "SIGN_IN_IP_FAILURE_LIMIT",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
 
 # Registration: guesses of identity details per address per hour; email link lifetime.
 REGISTRATION_ATTEMPTS_PER_HOUR = env_int("REGISTRATION_ATTEMPTS_PER_HOUR", 10)
@@ -450,8 +452,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR" if ENVIRONMENT == "test" else "WARNING"},
-        # django-axes logs every failed sign-in at INFO; lockouts are SecurityEvents.
-        "axes": {"level": "ERROR" if ENVIRONMENT == "test" else "WARNING"},
         # Each task's start and end at INFO; in tests they come from live-server threads
         # after pytest has closed its streams.
         "django_tasks": {"level": "WARNING" if ENVIRONMENT == "test" else "INFO"},

@@ -7,15 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from axes.signals import user_locked_out
-
-        from ihss.accounts import checks  # noqa: F401
-        from ihss.accounts.lockout import on_locked_out
-
-        user_locked_out.connect(on_locked_out, dispatch_uid="ihss.accounts.lockout")
-
         from django.contrib.auth.signals import user_logged_in
 
+        from ihss.accounts import checks  # noqa: F401
         from ihss.accounts.second_factor import on_signed_in
 
         user_logged_in.connect(on_signed_in, dispatch_uid="ihss.accounts.second_factor")

@@ -87,6 +87,7 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "account": account,
             "memberships": account.active_memberships(),
             "paused_until": lockout.paused_until(username),
+            "stopped": lockout.stopped(username),
             "events": SecurityEvent.objects.filter(Q(user=account) | Q(username=username)).order_by(
                 "-created_at", "-id"
             )[:20],

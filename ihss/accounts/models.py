@@ -129,6 +129,7 @@ class SecurityEvent(models.Model):
     class Kind(models.TextChoices):
         SIGNED_IN = "signed_in", _("Signed in")
         LOCKED_OUT = "locked_out", _("Sign-in paused after failed attempts")
+        SIGN_IN_STOPPED = "sign_in_stopped", _("Sign-in from new browsers stopped")
         THROTTLED = "throttled", _("Too many attempts from one network address")
         UNLOCKED = "unlocked", _("Unlocked by the Service Desk")
         REGISTERED = "registered", _("Registered")
@@ -394,3 +395,48 @@ class PersonalAccessToken(models.Model):
     def scope_labels(self) -> list[str]:
         labels = dict(TokenScope.choices)
         return [str(labels.get(s, s)) for s in self.scopes]
+
+
+class SignInGuard(models.Model):
+    """The consecutive failed sign-ins of one username from one group of browsers.
+
+    `device` is empty for every browser without a valid device cookie for the username
+    (unknown browsers), or the id in the signed device cookie of one browser that signed
+    in before. Unknown usernames get rows too, so a pause reveals nothing. The pause ends
+    at `paused_until`, fixed when it starts: what the page and the notice say. A row past
+    the cap (`stopped_at`) refuses every try until recovery, the Service Desk's unlock or
+    a sign-in from a known browser (ihss.accounts.lockout, docs/adr/0012).
+    """
+
+    username = models.CharField(max_length=150)
+    device = models.CharField(max_length=32, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    pauses = models.PositiveIntegerField(default=0, help_text="Pauses so far: each is longer.")
+    paused_until = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "device"], name="one_guard_per_browser")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} ({self.device or 'unknown browsers'}): {self.failures}"
+
+
+class FailedSignIn(models.Model):
+    """One wrong password, kept a day for the per-address throttle. No password, ever."""
+
+    username = models.CharField(max_length=150)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    known_browser = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ip_address", "created_at"], name="failed_sign_in_by_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip_address} at {self.created_at}"

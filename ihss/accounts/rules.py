@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 
 def normalize_username(username: str | None) -> str:
@@ -25,6 +26,48 @@ def lockout_minutes(previous_lockouts: int, *, base_minutes: int, cap_minutes: i
     if previous_lockouts < 0:
         raise ValueError("a count of lockouts cannot be negative")
     return int(min(cap_minutes, base_minutes * 2 ** min(previous_lockouts, 32)))
+
+
+@dataclass(frozen=True)
+class AfterFailure:
+    """What one more wrong password does to a count: a pause, the stop, or nothing yet."""
+
+    failures: int  # consecutive failures, this one included
+    pause_minutes: int  # 0 when this failure starts no pause
+    stopped: bool  # the cap is reached: no more tries until recovery, unlock or success
+
+
+def after_failure(
+    *,
+    failures_before: int,
+    pauses_before: int,
+    limit: int,
+    cap: int,
+    base_minutes: int,
+    cap_minutes: int,
+) -> AfterFailure:
+    """Count one more consecutive failure of one browser group (NIST SP 800-63B rev 4).
+
+    Every `limit`-th failure pauses the group, longer each time (`lockout_minutes`); the
+    `cap`-th stops it. The cap wins when both fall on the same failure, so the count
+    never passes the cap.
+    """
+    if failures_before < 0 or pauses_before < 0:
+        raise ValueError("a count of failures or pauses cannot be negative")
+    if limit < 1 or cap < 1:
+        raise ValueError("the failure limit and the cap must be at least 1")
+    failures = failures_before + 1
+    if failures >= cap:
+        return AfterFailure(failures=failures, pause_minutes=0, stopped=True)
+    if failures % limit == 0:
+        minutes = lockout_minutes(pauses_before, base_minutes=base_minutes, cap_minutes=cap_minutes)
+        return AfterFailure(failures=failures, pause_minutes=minutes, stopped=False)
+    return AfterFailure(failures=failures, pause_minutes=0, stopped=False)
+
+
+def minutes_left(seconds: int) -> int:
+    """Whole minutes a person must still wait, rounded up: never "0 minutes" while paused."""
+    return max(0, -(-seconds // 60))
 
 
 def too_many_from_one_address(failures: int, *, limit: int) -> bool:

@@ -10,13 +10,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from axes.utils import reset as reset_axes
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ihss.accounts import tokens
+from ihss.accounts import lockout, tokens
 from ihss.accounts.lockout import normalize
 from ihss.accounts.models import (
     Membership,
@@ -38,28 +37,57 @@ class ReasonRequired(ValueError):
     """A Service Desk action was attempted without the reason the trail needs."""
 
 
-def unlock(*, user: User, by: User, reason: str) -> int:
-    """End a sign-in pause now (the Service Desk, after checking who is calling).
+@dataclass(frozen=True)
+class UnlockOutcome:
+    """The answer to "unlock this account": the same for every caller of the same unlock.
 
-    Returns how many counted failures were cleared. The reason typed by the agent goes
-    into the audit trail with their name.
+    `unlocked_at` and `by` name the unlock in force: the one this call made, or the one
+    made a moment before by an identical request (a double click, 50 at once). None when
+    the account had nothing to unlock and no unlock was ever made.
+    """
+
+    unlocked_at: dt.datetime | None
+    by: str
+
+
+def unlock(*, user: User, by: User, reason: str) -> UnlockOutcome:
+    """End every sign-in pause and stop of an account now (the Service Desk, after
+    checking who is calling): unknown browsers' pause and cap, and each browser's own.
+
+    Idempotent: the person's row is locked, so of identical requests at once one clears
+    and records (one audit row, one security event); the others find nothing left to
+    clear and answer with that same unlock. The reason typed by the agent goes into the
+    audit trail with their name.
     """
     reason = " ".join(reason.split())
     if not reason:
         raise ReasonRequired("Write why the account is unlocked.")
     username = normalize(user.get_username())
     with transaction.atomic():
-        cleared = int(reset_axes(username=username))
-        SecurityEvent.about(user, SecurityEvent.Kind.UNLOCKED)
-        audit.record(
-            actor=by,
-            action="accounts.unlock",
-            subject=user,
-            before={"failed_attempts_counted": cleared},
-            after={"failed_attempts_counted": 0},
-            reason=reason,
-        )
-    return cleared
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if lockout.has_anything_to_clear(username):
+            before = {
+                "paused_until": _iso(lockout.paused_until(username)),
+                "stopped": lockout.stopped(username),
+            }
+            lockout.clear(username)
+            SecurityEvent.about(user, SecurityEvent.Kind.UNLOCKED)
+            audit.record(
+                actor=by,
+                action="accounts.unlock",
+                subject=user,
+                before=before,
+                after={"paused_until": None, "stopped": False},
+                reason=reason,
+            )
+        latest = audit.trail(user).filter(action="accounts.unlock").order_by("-id").first()
+    if latest is None:
+        return UnlockOutcome(unlocked_at=None, by="")
+    return UnlockOutcome(unlocked_at=latest.occurred_at, by=latest.actor_name)
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def register(
@@ -122,12 +150,13 @@ def confirm_email(*, user: User) -> None:
 
 
 def reset_password(*, user: User, password: str, how: str = "reset") -> None:
-    """Set a new password from the recovery path; ends a pause and every other session."""
+    """Set a new password from the recovery path; ends every sign-in pause and stop (only
+    completing recovery does: asking for a link changes nothing) and every other session."""
     username = normalize(user.get_username())
     with transaction.atomic():
         user.set_password(password)  # changes the session hash: other sessions end
         user.save(update_fields=["password"])
-        reset_axes(username=username)
+        lockout.clear(username)  # recovery complete: every pause and stop ends
         event = SecurityEvent.about(user, SecurityEvent.Kind.PASSWORD_RESET)
         audit.record(
             actor=user,

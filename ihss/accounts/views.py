@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,9 +26,15 @@ from ihss.core import stepup
 
 
 class SignInView(auth_views.LoginView):
-    """Django's sign-in, behind the per-address throttle, recording each sign-in."""
+    """Django's sign-in behind the lockout (ihss.accounts.lockout), recording each sign-in.
+
+    A refused try (this browser group paused or stopped for the username) gets the pause
+    page before the password is checked; a wrong password is counted against this
+    browser's device cookie if it has one for the username, else against unknown browsers.
+    """
 
     redirect_authenticated_user = True
+    device: str | None = None  # this browser's device id for the username typed, if any
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if lockout.address_is_throttled(request):
@@ -37,11 +44,28 @@ class SignInView(auth_views.LoginView):
                 **lockout.request_facts(request),
             )
             return lockout.throttled_response(request)
+        username = lockout.normalize(request.POST.get("username"))
+        self.device = lockout.device_of(request, username) if username else None
+        refused = lockout.refusal(username, self.device) if username else None
+        if refused is not None:
+            return lockout.refused_response(request, refused)
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login") or form.has_error(
+            NON_FIELD_ERRORS, "inactive"
+        ):
+            username = lockout.normalize(form.cleaned_data.get("username"))
+            refused = lockout.record_failure(self.request, username, self.device)
+            if refused is not None:
+                return lockout.refused_response(self.request, refused)
+        return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
+        lockout.record_success(user.get_username(), self.device)
+        lockout.owe_device_cookie(self.request, user.get_username())
         facts = lockout.request_facts(self.request)
         if self.request.session.session_key:
             SignInSession.objects.create(

@@ -117,7 +117,13 @@ SPECS: dict[str, EventSpec] = {
             Event.SIGN_IN_LOCKED,
             Category.SECURITY,
             _("Your account was locked after failed sign-in attempts."),
-            {"failures": 5, "locked_minutes": 15},
+            {
+                "failures": 5,
+                "locked_minutes": 15,
+                "stopped": False,
+                "until_date": "2026-11-20",
+                "until_time": "16:15",
+            },
         ),
         EventSpec(
             Event.PASSWORD_CHANGED,

@@ -1,8 +1,9 @@
 """Issue 5's story in a real browser, on a phone, in English and Spanish.
 
 A newly enrolled provider registers with her provider number, confirms her email, signs
-in, pauses her sign-in with wrong passwords, gets back in through "Forgot your
-password?", pauses it again, and is unlocked by the Service Desk.
+in, has her sign-in paused by wrong passwords on another browser (her own still gets
+in), gets back in through "Forgot your password?", is paused again on a borrowed phone,
+and is unlocked by the Service Desk.
 """
 
 from __future__ import annotations
@@ -104,9 +105,14 @@ def test_a_new_provider_registers_is_paused_recovers_and_is_unlocked(
     expect(page).to_have_url(re.compile("/provider/$"))
     page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)  # signed out
 
-    # 3. Five wrong passwords pause her sign-in; she is told.
-    pause(page, "luz.moreno")
+    # 3. Five wrong passwords from another browser pause her username there; she is
+    # told, and her own phone, where she signed in before, still gets in.
+    stranger = new_page(viewport=PHONE, language=language).page
+    pause(stranger, "luz.moreno")
     assert any("luz@example.org" in m.to for m in mailoutbox[1:])
+    sign_in(page, "luz.moreno", PASSWORD)
+    expect(page).to_have_url(re.compile("/provider/$"))
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
 
     # 4. Forgot your password: link, two security answers, new password.
     page.goto("/recover/password/")
@@ -125,14 +131,14 @@ def test_a_new_provider_registers_is_paused_recovers_and_is_unlocked(
     expect(page).to_have_url(re.compile("/provider/$"))
     page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
 
-    # 5. Paused again, she calls the Service Desk, which unlocks her.
-    pause(page, "luz.moreno")
+    # 5. Paused again on a borrowed phone, she calls the Service Desk, which unlocks her.
+    pause(stranger, "luz.moreno")
     desk = new_page(viewport=PHONE, language=language)
     start_session(desk, cast.by_role[Role.SERVICE_DESK])
     account = User.objects.get(username="luz.moreno")
     desk.page.goto(f"/accounts/service-desk/{account.pk}/")
     desk.page.locator("#id_reason").fill("Caller confirmed date of birth and provider number.")
     submit(desk.page)
-    sign_in(page, "luz.moreno", NEW_PASSWORD)
-    expect(page).to_have_url(re.compile("/provider/$"))
+    sign_in(stranger, "luz.moreno", NEW_PASSWORD)
+    expect(stranger).to_have_url(re.compile("/provider/$"))
     assert account.memberships.get().provider == luz
