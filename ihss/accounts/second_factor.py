@@ -316,8 +316,10 @@ def remove(request: HttpRequest, user: User, device: AuthenticatorApp | WebAuthn
         _tell(user, "removed", event)
 
 
-def reset_all(*, user: User, by: User, reason: str) -> int:
-    """The Service Desk removes every second factor, after checking who is calling.
+def reset_all(*, user: User, by: User, reason: str, notice: str = "reset") -> int:
+    """Remove every second factor, after checking who is calling: the Service Desk for a
+    provider or recipient, a state administrator for staff (accounts.factor_reset, which
+    decides who may). `notice` is the change the person is told of.
 
     Signs the person out everywhere: whoever holds a session may be who took the phone.
     Returns how many apps, passkeys and code sets were removed.
@@ -340,5 +342,5 @@ def reset_all(*, user: User, by: User, reason: str) -> int:
             after={"removed": removed},
             reason=reason,
         )
-        _tell(user, "reset", event)
+        _tell(user, notice, event)
     return removed
