@@ -194,6 +194,12 @@ RULES: dict[str, Rule] = {
     "accounts:factor-remove": Rule(record="factor", methods=("get", "post"), ok=404),
     "accounts:desk-factor-reset": desk("get", "post", record="account"),
     "accounts:desk-email": desk("get", "post", record="account"),
+    # A staff member's second factor: the desk asks, a state administrator decides (no
+    # request in the world: 404 for them; ihss/accounts/tests/test_staff_second_factor_reset.py).
+    "accounts:factor-requests": role_page(STATE),
+    "accounts:factor-request": Rule(
+        record="factor", roles=frozenset({STATE}), methods=("get", "post"), ok=404
+    ),
     # Personal access tokens: the person's own; the desk revokes anyone's.
     "accounts:tokens": own(),
     "accounts:token-create": own("get", "post"),

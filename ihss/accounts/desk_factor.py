@@ -1,6 +1,11 @@
 """Service Desk: remove a caller's second factors, or correct the email of an account
 that never got its confirmation link. Both after checking who is calling; both audited
-with the agent's reason."""
+with the agent's reason.
+
+For a provider or recipient the desk checks the caller against the case record and
+removes the factors itself. For staff (no case record) it files a request that a state
+administrator decides on their own page (ihss/accounts/factor_reset.py says why).
+"""
 
 from __future__ import annotations
 
@@ -13,16 +18,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from ihss.accounts import factor_reset as resets
 from ihss.accounts import second_factor, services
 from ihss.accounts.decorators import role_required
 from ihss.accounts.desk import DESK_ROLES
 from ihss.accounts.http import AuthenticatedHttpRequest
-from ihss.accounts.models import User
+from ihss.accounts.models import Role, SecondFactorResetRequest, User
 from ihss.accounts.register_views import send_verification
 from ihss.cases.models import Provider, Recipient
 from ihss.core import audit
+
+RECENT_DECISIONS = 20
 
 
 def _record_of(account: User) -> Provider | Recipient | None:
@@ -34,8 +42,7 @@ def _record_of(account: User) -> Provider | Recipient | None:
 
 
 class IdentityCheckForm(forms.Form):
-    """What the caller says, checked against their case record; or, for staff accounts
-    (no record), the agent's statement of how they checked."""
+    """What the caller says, checked against their case record."""
 
     date_of_birth = forms.DateField(
         label=gettext_lazy("Date of birth the caller gives"),
@@ -50,35 +57,18 @@ class IdentityCheckForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    checked_otherwise = forms.BooleanField(
-        label=gettext_lazy(
-            "This staff account has no case record: I checked who is calling with their "
-            "supervisor, by a call back to a number on file."
-        ),
-        required=False,
-    )
     reason = forms.CharField(
         label=gettext_lazy("Reason (kept in the account's history)"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, record: Provider | Recipient | None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, record: Provider | Recipient, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.record = record
-        if record is None:
-            del self.fields["date_of_birth"], self.fields["ssn_last4"]
-        else:
-            del self.fields["checked_otherwise"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.record is None:
-            if not data.get("checked_otherwise"):
-                self.add_error(
-                    "checked_otherwise", _("Check who is calling first, then tick this box.")
-                )
-            return data
         dob, last4 = data.get("date_of_birth"), data.get("ssn_last4") or ""
         if dob is None:
             self.add_error("date_of_birth", _("Ask the caller for their date of birth."))
@@ -100,6 +90,36 @@ class IdentityCheckForm(forms.Form):
         return data
 
 
+class StaffCheckForm(forms.Form):
+    """For a staff account: how the agent (or state administrator) checked the caller."""
+
+    statement = forms.CharField(
+        label=gettext_lazy("How you checked who is calling"),
+        help_text=gettext_lazy(
+            "For example: called back the number on file in the county directory; their "
+            "supervisor Dana Lee confirmed the phone was lost."
+        ),
+        max_length=resets.STATEMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("approve", gettext_lazy("Approve: remove every second factor")),
+            ("decline", gettext_lazy("Decline: remove nothing")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (kept in the account's history)"),
+        max_length=resets.STATEMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class EmailCorrectionForm(forms.Form):
     email = forms.EmailField(
         label=gettext_lazy("Correct email address"),
@@ -117,22 +137,29 @@ class EmailCorrectionForm(forms.Form):
 @role_required(*DESK_ROLES)
 def factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
+    if resets.needs_state_admin(account):
+        return _staff_factor_reset(request, account)
     record = _record_of(account)
+    assert record is not None  # noqa: S101 - needs_state_admin is false only with one
     form = IdentityCheckForm(request.POST or None, record=record)
     if request.method == "POST":
         if form.is_valid():
-            removed = second_factor.reset_all(
-                user=account, by=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(
-                request,
-                _(
-                    "Removed %(count)s second factors. The person can sign in with their "
-                    "password and set up a new one."
+            try:
+                removed = resets.remove_for_caller(
+                    account=account, by=request.user, reason=form.cleaned_data["reason"]
                 )
-                % {"count": removed},
-            )
-            return redirect("accounts:desk-account", pk=account.pk)
+            except resets.FactorResetRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Removed %(count)s second factors. The person can sign in with their "
+                        "password and set up a new one."
+                    )
+                    % {"count": removed},
+                )
+                return redirect("accounts:desk-account", pk=account.pk)
         if form.has_error("__all__", "identity_mismatch"):
             audit.record(
                 actor=request.user,
@@ -144,6 +171,121 @@ def factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "accounts/desk_factor_reset.html",
         {"account": account, "form": form, "factors": second_factor.factors_of(account)},
+    )
+
+
+def _staff_factor_reset(request: AuthenticatedHttpRequest, account: User) -> HttpResponse:
+    """A staff account: the desk files a request; a state administrator removes."""
+    user = request.user
+    state = resets.is_state_admin(user)
+    own = account.pk == user.pk
+    form = StaffCheckForm(request.POST or None)
+    if request.method == "POST" and not own and form.is_valid():
+        statement = form.cleaned_data["statement"]
+        try:
+            if state:
+                removed = resets.remove_by_state_admin(account=account, by=user, reason=statement)
+            else:
+                resets.request_removal(account=account, by=user, statement=statement)
+        except resets.FactorResetRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            if state:
+                messages.success(
+                    request,
+                    _(
+                        "Removed %(count)s second factors. The person was told, and sets up "
+                        "a new one when they sign in."
+                    )
+                    % {"count": removed},
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The request is sent to the state administrators. The person was "
+                        "told; nothing is removed until a state administrator approves it."
+                    ),
+                )
+            return redirect("accounts:desk-account", pk=account.pk)
+    return render(
+        request,
+        "accounts/desk_factor_request.html",
+        {
+            "account": account,
+            "form": form,
+            "factors": second_factor.factors_of(account),
+            "waiting": resets.waiting_request(account),
+            "state": state,
+            "own": own,
+        },
+    )
+
+
+@require_GET
+@role_required(Role.STATE_ADMIN)
+def factor_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The state administrators' list: requests waiting, then the latest decided."""
+    requests = SecondFactorResetRequest.objects.select_related(
+        "account", "requested_by", "decided_by"
+    )
+    return render(
+        request,
+        "accounts/factor_requests.html",
+        {
+            "waiting": requests.filter(status=SecondFactorResetRequest.Status.PENDING).order_by(
+                "requested_at", "id"
+            ),
+            "decided": requests.exclude(status=SecondFactorResetRequest.Status.PENDING).order_by(
+                "-decided_at", "-id"
+            )[:RECENT_DECISIONS],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.STATE_ADMIN)
+def factor_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A state administrator approves or declines one request."""
+    found = get_object_or_404(
+        SecondFactorResetRequest.objects.select_related("account", "requested_by", "decided_by"),
+        pk=pk,
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = resets.approve if form.cleaned_data["decision"] == "approve" else resets.decline
+        try:
+            decided, now = decide(
+                request=found, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except resets.FactorResetRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            if not now:
+                messages.info(request, _("This request was already decided."))
+            elif decided.status == SecondFactorResetRequest.Status.APPROVED:
+                messages.success(
+                    request,
+                    _(
+                        "Approved: every second factor of %(username)s is removed, and they "
+                        "were told."
+                    )
+                    % {"username": decided.account.get_username()},
+                )
+            else:
+                messages.success(request, _("Declined: nothing was removed."))
+            return redirect("accounts:factor-requests")
+    return render(
+        request,
+        "accounts/factor_request.html",
+        {
+            "found": found,
+            "form": form,
+            "factors": second_factor.factors_of(found.account),
+            "roles": found.account.active_memberships(),
+            "own": found.account_id == request.user.pk,
+            "filed": found.requested_by_id == request.user.pk,
+        },
     )
 
 

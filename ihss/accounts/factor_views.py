@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import login as otp_login
 from django_otp_webauthn.models import WebAuthnCredential
 
 from ihss.accounts import second_factor
@@ -48,7 +47,7 @@ def give(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 device = second_factor.verify(request, user, method, form.cleaned_data[field])
                 if device is not None:
-                    otp_login(request, device)
+                    second_factor.verified(request, device)
                     request.session.pop(second_factor.PENDING_KEY, None)
                     if method == second_factor.RECOVERY:
                         messages.warning(

@@ -317,6 +317,57 @@ class RecoveryCode(models.Model):
         return f"recovery code {self.pk}"
 
 
+class SecondFactorResetRequest(models.Model):
+    """The Service Desk asks a state administrator to remove a staff member's second
+    factors (ihss/accounts/factor_reset.py).
+
+    A staff account has no case record to check a caller against, so the desk never
+    removes its second factor alone: the agent writes how they checked who is calling,
+    and a state administrator, neither the staff member nor the agent, approves or
+    declines. One request waits per account at a time.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a state administrator")
+        APPROVED = "approved", _("Approved: second factor removed")
+        DECLINED = "declined", _("Declined")
+
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    statement = models.TextField(_("how the caller was checked"))
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("state administrator's reason"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status="pending"),
+                name="one_waiting_factor_reset_per_account",
+            ),
+            models.CheckConstraint(
+                condition=~Q(requested_by=F("account")),
+                name="factor_reset_not_asked_by_its_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | (~Q(decided_by=F("account")) & ~Q(decided_by=F("requested_by"))),
+                name="factor_reset_decided_by_another_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="factor_resets_waiting")]
+
+    def __str__(self) -> str:
+        return f"Second factor reset of {self.account} ({self.status})"
+
+
 def _count_failure(device: AuthenticatorApp | RecoveryCodeSet) -> None:
     """Count a wrong code in the database itself, so concurrent guesses all count."""
     now = timezone.now()

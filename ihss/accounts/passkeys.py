@@ -49,6 +49,16 @@ class CompleteRegistration(_ConfirmedRegistration, views.CompleteCredentialRegis
         return response
 
 
+class CompleteAuthentication(views.CompleteCredentialAuthenticationView):
+    """The passkey given after the password: as the code from an app, under a new
+    session id (second_factor.new_session_id)."""
+
+    def complete_auth(self, device: Any) -> Any:
+        result = super().complete_auth(device)
+        second_factor.new_session_id(self.request)
+        return result
+
+
 app_name = "otp_webauthn"
 
 urlpatterns = [
@@ -65,7 +75,7 @@ urlpatterns = [
     ),
     path(
         "authentication/complete/",
-        views.CompleteCredentialAuthenticationView.as_view(),
+        CompleteAuthentication.as_view(),
         name="credential-authentication-complete",
     ),
     path(

@@ -33,6 +33,7 @@ from ihss.accounts.models import (
     RecoveryCode,
     RecoveryCodeSet,
     SecurityEvent,
+    SignInSession,
     User,
 )
 from ihss.core import audit, stepup
@@ -108,6 +109,28 @@ def still_owed(request: HttpRequest) -> str | None:
         request.session.pop(PENDING_KEY, None)
         return None
     return step
+
+
+def verified(request: HttpRequest, device: Device) -> None:
+    """Mark the session as having given `device`, under a new session id."""
+    otp_login(request, device)
+    new_session_id(request)
+
+
+def new_session_id(request: HttpRequest) -> None:
+    """Give the session a new id, keeping what it holds.
+
+    Done whenever the session gains rights (Django does it at the password; this, at the
+    second factor), so an id learned before, for example planted in the browser or read
+    off a shared computer, is worth nothing after. The record of the sign-in follows the
+    new id, so "sign out everywhere" still reaches it.
+    """
+    session = request.session
+    old = session.session_key
+    session.cycle_key()
+    new = session.session_key
+    if old and new and old != new:
+        SignInSession.objects.filter(session_key=old).update(session_key=new)
 
 
 def _event(user: User, kind: str, request: HttpRequest | None = None) -> SecurityEvent:
@@ -193,7 +216,7 @@ def confirm_app(request: HttpRequest, app: AuthenticatorApp, code: str) -> list[
         )
         _tell(user, "app_added", event)
         codes = make_recovery_codes(request, user) if first else []
-    otp_login(request, app)
+    verified(request, app)
     return codes
 
 
@@ -293,8 +316,10 @@ def remove(request: HttpRequest, user: User, device: AuthenticatorApp | WebAuthn
         _tell(user, "removed", event)
 
 
-def reset_all(*, user: User, by: User, reason: str) -> int:
-    """The Service Desk removes every second factor, after checking who is calling.
+def reset_all(*, user: User, by: User, reason: str, notice: str = "reset") -> int:
+    """Remove every second factor, after checking who is calling: the Service Desk for a
+    provider or recipient, a state administrator for staff (accounts.factor_reset, which
+    decides who may). `notice` is the change the person is told of.
 
     Signs the person out everywhere: whoever holds a session may be who took the phone.
     Returns how many apps, passkeys and code sets were removed.
@@ -317,5 +342,5 @@ def reset_all(*, user: User, by: User, reason: str) -> int:
             after={"removed": removed},
             reason=reason,
         )
-        _tell(user, "reset", event)
+        _tell(user, notice, event)
     return removed

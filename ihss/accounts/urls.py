@@ -30,6 +30,16 @@ urlpatterns = [
     ),
     path("service-desk/<int:pk>/email/", desk_factor.email_correct, name="desk-email"),
     path(
+        "second-factor-requests/",
+        desk_factor.factor_requests,
+        name="factor-requests",
+    ),
+    path(
+        "second-factor-requests/<int:pk>/",
+        desk_factor.factor_request,
+        name="factor-request",
+    ),
+    path(
         "service-desk/<int:pk>/tokens/<int:token_pk>/revoke/",
         desk.token_revoke,
         name="desk-token-revoke",

@@ -768,7 +768,10 @@ def weekly_maximum_exceptions(request: HttpRequest, page: Page = 1) -> Exception
     "(for one provider, or every one when `provider_number` is left out); the monthly "
     "authorized hours still hold, and timesheets approved past the weekly maximum wait for "
     "the county's review. The recipient must be of the caller's county (any, for state "
-    "administrators), and the provider assigned to them; 422 otherwise.",
+    "administrators), and the provider assigned to them; 422 otherwise. Granted once: when "
+    "the same exception (recipient, program, month, provider or every provider) is already "
+    "in force, the call answers 201 with that one, its reason and granter unchanged, so a "
+    "repeated or simultaneous call gets the same answer as the first.",
 )
 def grant_weekly_maximum_exception(request: HttpRequest, data: ExceptionIn) -> Status[ExceptionOut]:
     user = _user(request)
@@ -1052,27 +1055,19 @@ def timesheet(request: HttpRequest, timesheet_id: int) -> TimesheetDetail:
 
 @router.post(
     "/",
-    response={200: TimesheetDetail, 201: TimesheetDetail},
+    response={201: TimesheetDetail},
     summary="Open the timesheet of a pay period",
     description="The caller's timesheet for a recipient they are assigned to, a program and "
-    "the pay period of `day` (today when left out): 201 when it is made now, 200 when it "
-    "existed. A recipient the caller is not assigned to answers 404.",
+    "the pay period of `day` (today when left out), made the first time: 201 with it, "
+    "whether this call made it or an earlier one did, so a repeated or simultaneous call "
+    "gets the same answer as the first. A recipient the caller is not assigned to answers "
+    "404.",
 )
 def open_timesheet(request: HttpRequest, data: OpenIn) -> Status[TimesheetDetail]:
     user = _user(request)
     _require(access.is_provider(user), PROVIDERS_ONLY)
     assignment = access.own_assignment(user, data.case_number, data.program)
     period = rules.pay_period_containing(data.day or timezone.localdate())
-    existed = (
-        access.visible_timesheets(user)
-        .filter(
-            provider=assignment.provider,
-            recipient=assignment.recipient,
-            program=assignment.program,
-            period_start=period.start,
-        )
-        .exists()
-    )
     try:
         timesheet = services.open_timesheet(
             provider=assignment.provider,
@@ -1083,7 +1078,7 @@ def open_timesheet(request: HttpRequest, data: OpenIn) -> Status[TimesheetDetail
         )
     except services.TimesheetError as error:
         _refuse(_invalid("day", error.message))
-    return Status(200 if existed else 201, _detail(user, timesheet))
+    return Status(201, _detail(user, timesheet))
 
 
 @router.put(

@@ -155,6 +155,20 @@ class WeeklyMaximumException(models.Model):
         indexes = [
             models.Index(fields=["recipient", "program", "month"], name="exception_recipient_idx")
         ]
+        # Granted once: the same exception asked for again (a double click, two workers
+        # at once, a retried API call) is the one already in force.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "program", "month", "provider"],
+                condition=Q(provider__isnull=False),
+                name="exception_once_for_a_provider",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "program", "month"],
+                condition=Q(provider__isnull=True),
+                name="exception_once_for_every_provider",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient.case_number} {self.program} {self.month:%Y-%m}"

@@ -1225,7 +1225,12 @@ def grant_weekly_maximum_exception(
     by: User,
 ) -> WeeklyMaximumException:
     """The county lets a recipient's hours pass the weekly maximum in a month (for one
-    provider, or any), with the reason; audited."""
+    provider, or any), with the reason; audited.
+
+    Granted once: when the same exception (recipient, program, month, and the same
+    provider or every provider) is already in force, that one is the answer, unchanged
+    and not audited again, whether the first grant came long before or at the same
+    moment (a unique constraint decides which insert stands)."""
     reason = reason.strip()
     if not reason:
         raise TimesheetError(_("Give the reason for the exception; it is kept in the history."))
@@ -1237,25 +1242,25 @@ def grant_weekly_maximum_exception(
     ):
         raise TimesheetError(_("This provider is not assigned to this recipient."))
     with transaction.atomic():
-        exception = WeeklyMaximumException.objects.create(
+        exception, created = WeeklyMaximumException.objects.get_or_create(
             recipient=recipient,
             program=program,
             month=month.replace(day=1),
             provider=provider,
-            reason=reason[:1000],
-            granted_by=by,
+            defaults={"reason": reason[:1000], "granted_by": by},
         )
-        audit.record(
-            actor=by,
-            action="timesheet.weekly_maximum_exception",
-            subject=recipient,
-            after={
-                "program": program,
-                "month": exception.month.isoformat(),
-                "provider": provider.provider_number if provider else "",
-            },
-            reason=exception.reason,
-        )
+        if created:
+            audit.record(
+                actor=by,
+                action="timesheet.weekly_maximum_exception",
+                subject=recipient,
+                after={
+                    "program": program,
+                    "month": exception.month.isoformat(),
+                    "provider": provider.provider_number if provider else "",
+                },
+                reason=exception.reason,
+            )
     return exception
 
 

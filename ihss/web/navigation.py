@@ -43,6 +43,7 @@ ROLE_LINKS: dict[str, list[tuple[str, Any]]] = {
         ("cases:provider-list", _("Providers")),
         ("cases:import", _("Import")),
         ("accounts:desk-search", _("Accounts")),
+        ("accounts:factor-requests", _("Second-factor requests")),
         ("notifications:outbox", _("Outbox")),
     ],
 }

@@ -24,7 +24,13 @@ from django.utils import timezone
 
 from ihss import test as cast_builders
 from ihss.accounts import services as account_services
-from ihss.accounts.models import Membership, PersonalAccessToken, Role, User
+from ihss.accounts.models import (
+    Membership,
+    PersonalAccessToken,
+    Role,
+    SecondFactorResetRequest,
+    User,
+)
 from ihss.cases.models import (
     Assignment,
     ImportJob,
@@ -183,6 +189,7 @@ class Cast:
     sent_timesheet: Timesheet  # Ana's for Rosa, last pay period, waiting for Rosa
     violation: Violation  # Ana's second, with the training offered
     sick_leave_claim: SickLeaveClaim  # Ana's, for Rosa's care, waiting for Rosa
+    factor_request: SecondFactorResetRequest  # the desk asks to remove Lupe's second factor
 
 
 @pytest.fixture
@@ -367,4 +374,9 @@ def cast(live_server) -> Cast:
             training_due=period.end + dt.timedelta(days=14),
         ),
         sick_leave_claim=sick_leave_claim,
+        factor_request=SecondFactorResetRequest.objects.create(
+            account=county_staff,
+            requested_by=by_role[Role.SERVICE_DESK],
+            statement="Called back the number in the county directory.",
+        ),
     )

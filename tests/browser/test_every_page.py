@@ -132,6 +132,7 @@ def viewer_for(name: str, route: str) -> str:
 RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "desk-email": lambda c: c.waiting.pk,  # only an unconfirmed account's email is corrected
     "desk-factor": lambda c: c.by_role[Role.PROVIDER].pk,
+    "factor-request": lambda c: c.factor_request.pk,
     "assignment": lambda c: c.assignment.pk,
     "exemption": lambda c: c.exemption.pk,
     "travel": lambda c: c.travel.pk,
@@ -305,6 +306,17 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     "accounts:desk-factor-reset+errors": lambda c: Visit(
         str(Role.SERVICE_DESK),
         reverse("accounts:desk-factor-reset", args=[c.by_role[Role.PROVIDER].pk]),
+        then=_submit_the_form_as_it_is,
+    ),
+    "accounts:desk-factor-reset+staff": lambda c: Visit(
+        str(Role.SERVICE_DESK), reverse("accounts:desk-factor-reset", args=[c.county_staff.pk])
+    ),
+    "accounts:desk-factor-reset+state": lambda c: Visit(
+        str(Role.STATE_ADMIN), reverse("accounts:desk-factor-reset", args=[c.county_staff.pk])
+    ),
+    "accounts:factor-request+errors": lambda c: Visit(
+        EVERYONE,
+        reverse("accounts:factor-request", args=[c.factor_request.pk]),
         then=_submit_the_form_as_it_is,
     ),
     "accounts:confirm+errors": lambda c: Visit(

@@ -13,6 +13,7 @@ import re
 import time
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from ihss import test as cast_builders
@@ -27,6 +28,11 @@ pytestmark = [
 ]
 
 STAFF = ["county_staff", "training_provider", "coach", "service_desk", "state_admin"]
+
+
+def session_id(page) -> str | None:
+    name = settings.SESSION_COOKIE_NAME
+    return next((c["value"] for c in page.context.cookies() if c["name"] == name), None)
 
 
 def submit(page, form: str = "main form[method=post]") -> None:
@@ -111,9 +117,12 @@ def test_a_county_worker_sets_up_and_uses_every_second_factor(
     sign_in(page)
     assert "/accounts/second-factor/check/" in page.url
     no_axe_violations(page)
+    before_passkey = session_id(page)
     with page.expect_navigation():
         page.locator("#passkey-verification-button").click()
     page.wait_for_url(re.compile(r"/county/$"))
+    # The passkey gives the session a new id, as the password did.
+    assert session_id(page) not in (None, before_passkey)
 
     # With a recovery code (once), then with the app.
     sign_out(page)

@@ -72,17 +72,6 @@ def test_details_that_do_not_match_the_record_remove_nothing(signed_in, service_
     assert trail(ana).filter(action="accounts.identity_check_failed").exists()
 
 
-def test_a_staff_account_needs_the_agent_to_say_how_they_checked(signed_in, service_desk):
-    staff = cast.make_user("county.worker", Role.COUNTY_STAFF, county=cast.county("19"))
-    app = second_factor.start_app(staff)
-    AuthenticatorApp.objects.filter(pk=app.pk).update(confirmed=True)
-    desk = signed_in(service_desk)
-    refused = reset(desk, staff, reason="New phone")
-    assert "Check who is calling first" in refused.content.decode()
-    assert reset(desk, staff, checked_otherwise="on", reason="New phone").status_code == 302
-    assert not staff.has_second_factor()
-
-
 def test_only_the_desk_removes_second_factors(signed_in, la_staff, ana):
     assert (
         reset(

@@ -76,7 +76,7 @@ def test_it_lets_a_provider_open_fill_in_and_send_a_timesheet(world):
         "full_name": "Rosa Delgado",
         "county_code": "19",
     }
-    again = call("post", "/", phone, {"case_number": case, "day": "2026-11-02"}, 200)
+    again = call("post", "/", phone, {"case_number": case, "day": "2026-11-02"}, 201)
     assert again["id"] == opened["id"]
 
     saved = call(
