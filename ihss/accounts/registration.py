@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.encoding import force_str
-from django.utils.http import base36_to_int, urlsafe_base64_decode
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
 from ihss.accounts.models import Membership, Role, SecurityEvent, User
 from ihss.cases.models import Provider, Recipient
@@ -120,6 +121,14 @@ class EmailVerificationTokens(PasswordResetTokenGenerator):
 
 
 verification_tokens = EmailVerificationTokens()
+
+
+def confirmation_link_path(user: User) -> str:
+    """The emailed confirmation link, made by the outbox worker as it sends (never stored)."""
+    return reverse(
+        "register-verify",
+        args=[urlsafe_base64_encode(force_bytes(user.pk)), verification_tokens.make_token(user)],
+    )
 
 
 def user_from_uid(uidb64: str) -> User | None:
