@@ -4,7 +4,8 @@ Every request gets the same answer whether or not an account matches, and the sa
 the page records the request and queues it; a background task looks the account up and,
 if there is one, raises the email through the notification outbox. So the answer takes
 as long for a stranger as for an account holder, and a mail outage delays the email
-instead of failing the page. Requests are limited per network address.
+instead of failing the page. Requests are limited per network address (on the page) and
+per account (in the task): past the limit the page says the same and nothing is sent.
 
 A password reset needs both the single-use emailed link and the answers to two of the
 person's security questions; it ends the sign-in pause, signs the account out everywhere
@@ -31,6 +32,7 @@ from ihss.accounts.lockout import normalize
 from ihss.accounts.models import SecurityAnswer, SecurityEvent, User
 from ihss.accounts.registration import answer_matches
 from ihss.notifications.events import Event
+from ihss.notifications.models import Notification
 from ihss.notifications.services import notify
 
 WINDOW = dt.timedelta(hours=1)
@@ -38,7 +40,7 @@ ANSWER_TRIES = 3
 REMINDER = "username"
 RESET = "reset"
 # What a queued request ended in (returned by the task, for its log).
-SENT, NO_ACCOUNT = "sent", "no-account"
+SENT, NO_ACCOUNT, ACCOUNT_LIMIT = "sent", "no-account", "account-limit"
 
 
 def requests_from(ip_address: str | None) -> int:
@@ -78,10 +80,21 @@ def send_reset_link(*, username_or_email: str, ip_address: str | None) -> None:
     _queue(RESET, username_or_email, ip_address)
 
 
+def emails_sent_recently(user: User) -> int:
+    """Username and reset emails raised for `user` in the last hour."""
+    return Notification.objects.filter(
+        user=user,
+        event__in=[Event.USERNAME_REMINDER, Event.PASSWORD_RESET_LINK],
+        created_at__gte=timezone.now() - WINDOW,
+    ).count()
+
+
 def answer_request(*, request_id: int, what: str, typed: str) -> str:
     """The background half of a request: find the account and raise its email.
 
-    Safe to run twice for one request (the notice's key is the request's id).
+    Safe to run twice for one request (the notice's key is the request's id). The
+    account's row is locked while its recent emails are counted, so requests that
+    arrive at the same moment cannot together pass the per-account limit.
     """
     with transaction.atomic():
         if what == REMINDER:
@@ -99,9 +112,12 @@ def answer_request(*, request_id: int, what: str, typed: str) -> str:
                 user = None
         if user is None:
             return NO_ACCOUNT
+        user = User.objects.select_for_update().get(pk=user.pk)
         SecurityEvent.objects.filter(pk=request_id).update(
             user=user, username=normalize(user.get_username())
         )
+        if emails_sent_recently(user) >= settings.RECOVERY_EMAILS_PER_ACCOUNT_PER_HOUR:
+            return ACCOUNT_LIMIT
         if what == REMINDER:
             notify(
                 user=user,

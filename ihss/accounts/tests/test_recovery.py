@@ -7,10 +7,12 @@ failing the page. Links carry their token only until their first request.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test import Client
@@ -226,6 +228,25 @@ def test_a_mail_outage_delays_the_email_instead_of_failing_the_page(
     [waiting] = Delivery.objects.filter(notification__user=ana)
     assert waiting.status == Delivery.Status.QUEUED  # tried again later by the worker
     assert waiting.address == "ana.reyes@example.org" and "SMTP server down" in waiting.last_error
+
+
+def test_reset_emails_are_limited_per_account_whatever_the_address(ana, ask, settings, mailoutbox):
+    settings.RECOVERY_EMAILS_PER_ACCOUNT_PER_HOUR = 2
+    pages = [
+        ask("recover-password", {"username_or_email": "ana.reyes"}, REMOTE_ADDR=f"203.0.113.{n}")
+        for n in range(1, 6)
+    ]
+    assert {p.status_code for p in pages} == {200}
+    assert len({main(p) for p in pages}) == 1
+    assert len(mailoutbox) == 2
+    # The username emails count too: they flood the same mailbox.
+    ask("recover-username", {"email": "ana.reyes@example.org"}, REMOTE_ADDR="203.0.113.9")
+    assert len(mailoutbox) == 2
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=61)):
+        ask("recover-password", {"username_or_email": "ana.reyes"}, REMOTE_ADDR="203.0.113.7")
+    assert len(mailoutbox) == 3
+    # Every request is still on the account's record, for the Service Desk.
+    assert SecurityEvent.objects.filter(user=ana, kind="recovery_requested").count() == 7
 
 
 def test_a_reset_email_goes_by_email_even_to_a_person_who_chose_texts(ana, ask, mailoutbox):
