@@ -254,6 +254,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Registration: guesses of identity details per address per hour; email link lifetime.
 REGISTRATION_ATTEMPTS_PER_HOUR = env_int("REGISTRATION_ATTEMPTS_PER_HOUR", 10)
+# Step 2 says "That username is taken": that answer, per address per hour (a person
+# trying a few names stays well under it; listing the portal's usernames does not).
+REGISTRATION_TAKEN_USERNAMES_PER_HOUR = env_int("REGISTRATION_TAKEN_USERNAMES_PER_HOUR", 10)
 EMAIL_VERIFICATION_SECONDS = env_int("EMAIL_VERIFICATION_SECONDS", 24 * 60 * 60)
 
 # Recovery: requests per address per hour; reset links work for an hour, once.

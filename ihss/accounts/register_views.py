@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from ihss.accounts import lockout, registration, services
-from ihss.accounts.forms import AccountForm, IdentityForm
+from ihss.accounts.forms import USERNAME_TAKEN, AccountForm, IdentityForm
 from ihss.accounts.models import SecurityEvent, User
 from ihss.accounts.password_views import offer_meter, withdraw_meter
 from ihss.cases.models import Provider, Recipient
@@ -101,6 +101,11 @@ def register_account(request: HttpRequest) -> HttpResponse:
         return redirect("register")
     record, representative = matched
     ip = lockout.client_ip(request)
+    if request.method == "POST" and registration.too_many_taken_usernames(ip):
+        reason = _(
+            "There were too many registration attempts from your network. Try again in an hour."
+        )
+        return render(request, "registration/wait.html", {"reason": reason}, status=429)
     # A representative's own name is not on the record, so only the record's names count.
     names = (record.first_name, record.last_name)
     form = AccountForm(request.POST or None, names=names)
@@ -122,6 +127,10 @@ def register_account(request: HttpRequest) -> HttpResponse:
         withdraw_meter(request)
         request.session["registered_email"] = user.email
         return redirect("register-sent")
+    if request.method == "POST" and form.has_error("username", USERNAME_TAKEN):
+        SecurityEvent.objects.create(
+            username="", kind=SecurityEvent.Kind.USERNAME_TAKEN, **lockout.request_facts(request)
+        )
     offer_meter(request, names=names)
     return render(
         request,

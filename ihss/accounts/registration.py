@@ -66,16 +66,29 @@ def match(identity: Identity) -> Provider | Recipient | None:
     return record
 
 
+def _refusals_from(ip_address: str | None, kind: str) -> int:
+    if ip_address is None:
+        return 0
+    return SecurityEvent.objects.filter(
+        kind=kind, ip_address=ip_address, created_at__gte=timezone.now() - ATTEMPT_WINDOW
+    ).count()
+
+
 def too_many_attempts(ip_address: str | None) -> bool:
     """Registration guesses from one address are limited (per hour)."""
-    if ip_address is None:
-        return False
-    failures = SecurityEvent.objects.filter(
-        kind=SecurityEvent.Kind.NOT_MATCHED,
-        ip_address=ip_address,
-        created_at__gte=timezone.now() - ATTEMPT_WINDOW,
-    ).count()
-    return failures >= settings.REGISTRATION_ATTEMPTS_PER_HOUR
+    failures = _refusals_from(ip_address, SecurityEvent.Kind.NOT_MATCHED)
+    return ip_address is not None and failures >= settings.REGISTRATION_ATTEMPTS_PER_HOUR
+
+
+def too_many_taken_usernames(ip_address: str | None) -> bool:
+    """Step 2 tells whether a username is taken: that answer is limited the same way.
+
+    Each "That username is taken" is recorded (SecurityEvent USERNAME_TAKEN); past the
+    hourly limit from one address, step 2 answers "try again in an hour", so it cannot
+    be used to list the usernames of the portal.
+    """
+    refusals = _refusals_from(ip_address, SecurityEvent.Kind.USERNAME_TAKEN)
+    return ip_address is not None and refusals >= settings.REGISTRATION_TAKEN_USERNAMES_PER_HOUR
 
 
 def has_account(record: Provider | Recipient, *, as_representative: bool = False) -> bool:

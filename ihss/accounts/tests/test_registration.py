@@ -154,6 +154,25 @@ def test_guessing_is_limited_per_address(client, daniel, settings):
         assert client.post(reverse("register"), identity()).status_code == 302
 
 
+def test_taken_usernames_are_limited_per_address(client, daniel, settings):
+    """Step 2's "That username is taken" is limited as step 1's mismatches are."""
+    settings.REGISTRATION_TAKEN_USERNAMES_PER_HOUR = 3
+    for name in ("ana.reyes", "rosa.d", "maria.g"):
+        cast.make_user(name)
+    client.post(reverse("register"), identity())
+    for name in ("ana.reyes", "rosa.d", "maria.g"):
+        page = client.post(reverse("register-account"), account(username=name))
+        assert "That username is taken." in page.content.decode()
+    # Past the limit every answer is "wait", whether the name is taken or free.
+    for name in ("someone.else", "daniel.o"):
+        assert client.post(reverse("register-account"), account(username=name)).status_code == 429
+    assert not User.objects.filter(username="daniel.o").exists()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=61)):
+        client.post(reverse("register"), identity())  # the session of step 1 has expired
+        done = client.post(reverse("register-account"), account(username="daniel.o"))
+    assert done.url == reverse("register-sent")
+
+
 def test_the_confirmation_email_waits_out_a_mail_outage(client, daniel, create, settings):
     settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
     client.post(reverse("register"), identity())
