@@ -279,3 +279,17 @@ def test_answering_a_request_twice_sends_one_email(ana, django_capture_on_commit
         for _ in range(2):
             recovery.answer_request(request_id=request.pk, what=recovery.RESET, typed="ana.reyes")
     assert Notification.objects.filter(user=ana, event="password_reset_link").count() == 1
+
+
+def test_the_notice_settings_offer_no_choice_for_the_emails_asked_for(ana, signed_in):
+    client = signed_in(ana)
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert "Password changed" in page and "Password reset link" not in page
+    listed = client.get("/api/v1/messages/preferences/").json()
+    assert "password_reset_link" not in {p["event"] for p in listed}
+    refused = client.put(
+        "/api/v1/messages/preferences/",
+        data='{"choices": {"password_reset_link": "sms"}}',
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "always comes by email" in refused.json()["detail"]
