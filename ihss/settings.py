@@ -256,10 +256,16 @@ for _name in (
 
 # Registration: guesses of identity details per address per hour; email link lifetime.
 REGISTRATION_ATTEMPTS_PER_HOUR = env_int("REGISTRATION_ATTEMPTS_PER_HOUR", 10)
+# Step 2 says "That username is taken": that answer, per address per hour (a person
+# trying a few names stays well under it; listing the portal's usernames does not).
+REGISTRATION_TAKEN_USERNAMES_PER_HOUR = env_int("REGISTRATION_TAKEN_USERNAMES_PER_HOUR", 10)
 EMAIL_VERIFICATION_SECONDS = env_int("EMAIL_VERIFICATION_SECONDS", 24 * 60 * 60)
 
 # Recovery: requests per address per hour; reset links work for an hour, once.
 RECOVERY_REQUESTS_PER_HOUR = env_int("RECOVERY_REQUESTS_PER_HOUR", 10)
+# Username and reset emails per account per hour, whatever the address asking: more
+# requests get the same page and send nothing (a person who asks again waits for the first).
+RECOVERY_EMAILS_PER_ACCOUNT_PER_HOUR = env_int("RECOVERY_EMAILS_PER_ACCOUNT_PER_HOUR", 3)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 60 * 60)
 
 LOGIN_URL = "login"

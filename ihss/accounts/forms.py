@@ -101,6 +101,11 @@ class IdentityForm(forms.Form):
 QUESTIONS = [("", _("Choose a question"))] + list(SecurityQuestion.choices)
 
 
+USERNAME_TAKEN = (
+    "taken"  # the error code registration counts (registration.too_many_taken_usernames)
+)
+
+
 class AccountForm(forms.Form):
     """The sign-in details and the three security questions of a new account."""
 
@@ -143,7 +148,9 @@ class AccountForm(forms.Form):
                 _("Use 3 to 40 letters, digits, dots, dashes or underscores.")
             )
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("That username is taken. Choose another."))
+            raise forms.ValidationError(
+                _("That username is taken. Choose another."), code=USERNAME_TAKEN
+            )
         return username
 
     def clean(self) -> dict[str, Any]:

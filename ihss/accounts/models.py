@@ -134,6 +134,7 @@ class SecurityEvent(models.Model):
         UNLOCKED = "unlocked", _("Unlocked by the Service Desk")
         REGISTERED = "registered", _("Registered")
         NOT_MATCHED = "not_matched", _("Registration details did not match a record")
+        USERNAME_TAKEN = "username_taken", _("Registration was told a username is taken")
         EMAIL_VERIFIED = "email_verified", _("Email address confirmed")
         RECOVERY_REQUESTED = "recovery_requested", _("Asked for a username or a reset link")
         RECOVERY_ANSWER_WRONG = "recovery_answer_wrong", _("Wrong security answers")

@@ -21,6 +21,11 @@ from ihss.accounts.password_views import offer_meter, withdraw_meter
 from ihss.accounts.registration import user_from_uid
 
 SESSION_KEY = "recovery_answered"
+# The reset link's token is moved into the session at its first request, and the page
+# continues at the same address with this word in its place, so the token does not stay
+# in the address bar, the history or the access logs (as Django's PasswordResetConfirmView).
+LINK_KEY = "recovery_reset_link"
+CONTINUE_STEP = "set-password"
 
 
 def _wait(request: HttpRequest) -> HttpResponse:
@@ -76,6 +81,12 @@ def recover_password(request: HttpRequest) -> HttpResponse:
 def recover_reset(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The emailed link: first two security answers, then the new password."""
     user = user_from_uid(uidb64)
+    if token != CONTINUE_STEP:
+        if user is not None and default_token_generator.check_token(user, token):
+            request.session[LINK_KEY] = token
+            return redirect("recover-reset", uidb64=uidb64, token=CONTINUE_STEP)
+        return render(request, "registration/recover_reset.html", {"state": "invalid"})
+    token = request.session.get(LINK_KEY, "")
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "registration/recover_reset.html", {"state": "invalid"})
     if recovery.answers_blocked(user):
@@ -90,6 +101,7 @@ def recover_reset(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
             how = "reset_factor" if user.has_second_factor() else "reset"
             services.reset_password(user=user, password=form.cleaned_data["new_password1"], how=how)
             del request.session[SESSION_KEY]
+            del request.session[LINK_KEY]
             withdraw_meter(request)
             return render(request, "registration/recover_reset.html", {"state": "done"})
         offer_meter(request, user=user)

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.mail import send_mail
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from ihss.accounts import lockout, registration, services
-from ihss.accounts.forms import AccountForm, IdentityForm
+from ihss.accounts.forms import USERNAME_TAKEN, AccountForm, IdentityForm
 from ihss.accounts.models import SecurityEvent, User
 from ihss.accounts.password_views import offer_meter, withdraw_meter
 from ihss.cases.models import Provider, Recipient
+from ihss.notifications.events import Event
+from ihss.notifications.services import notify
 
 SESSION_KEY = "registration"
 
@@ -102,26 +100,37 @@ def register_account(request: HttpRequest) -> HttpResponse:
     if matched is None:
         return redirect("register")
     record, representative = matched
+    ip = lockout.client_ip(request)
+    if request.method == "POST" and registration.too_many_taken_usernames(ip):
+        reason = _(
+            "There were too many registration attempts from your network. Try again in an hour."
+        )
+        return render(request, "registration/wait.html", {"reason": reason}, status=429)
     # A representative's own name is not on the record, so only the record's names count.
     names = (record.first_name, record.last_name)
     form = AccountForm(request.POST or None, names=names)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.register(
-            record=record,
-            as_representative=representative,
-            username=data["username"],
-            email=data["email"],
-            password=data["password"],
-            answers=form.answers(),
-            language=get_language() or settings.LANGUAGE_CODE,
-            ip_address=lockout.client_ip(request),
-        )
+        with transaction.atomic():  # the account and its confirmation email, or neither
+            user = services.register(
+                record=record,
+                as_representative=representative,
+                username=data["username"],
+                email=data["email"],
+                password=data["password"],
+                answers=form.answers(),
+                language=get_language() or settings.LANGUAGE_CODE,
+                ip_address=ip,
+            )
+            send_verification(request, user)
         del request.session[SESSION_KEY]
         withdraw_meter(request)
-        send_verification(request, user)
         request.session["registered_email"] = user.email
         return redirect("register-sent")
+    if request.method == "POST" and form.has_error("username", USERNAME_TAKEN):
+        SecurityEvent.objects.create(
+            username="", kind=SecurityEvent.Kind.USERNAME_TAKEN, **lockout.request_facts(request)
+        )
     offer_meter(request, names=names)
     return render(
         request,
@@ -131,21 +140,16 @@ def register_account(request: HttpRequest) -> HttpResponse:
 
 
 def send_verification(request: HttpRequest, user: User) -> None:
-    """Email the single-use confirmation link (sent now: the person is waiting for it)."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = registration.verification_tokens.make_token(user)
-    link = settings.PORTAL_BASE_URL + reverse("register-verify", args=[uid, token])
-    context: dict[str, Any] = {
-        "user": user,
-        "link": link,
-        "hours": settings.EMAIL_VERIFICATION_SECONDS // 3600,
-        "service_desk_phone": settings.SERVICE_DESK_PHONE,
-    }
-    send_mail(
-        subject=_("Confirm your email for the IHSS Portal"),
-        message=render_to_string("registration/verify_email.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+    """Queue the email with the single-use confirmation link, through the outbox.
+
+    The link is made when the worker sends the email (registration.confirmation_link_path)
+    and is never stored; a mail outage delays the email instead of failing the page.
+    """
+    notify(
+        user=user,
+        event=Event.EMAIL_CONFIRMATION,
+        context={"hours": settings.EMAIL_VERIFICATION_SECONDS // 3600},
+        key=f"confirm:{uuid.uuid4().hex}",  # each request (a desk resend too) sends one
     )
 
 
@@ -158,14 +162,28 @@ def register_sent(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The confirmation link's token is moved into the session at its first request, and the
+# page continues at this address instead, so the token does not stay in the address bar,
+# the history or the access logs (as Django's PasswordResetConfirmView does).
+VERIFY_LINK_KEY = "register_verify_link"
+CONFIRM_STEP = "confirm"
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """Confirm the email from the link. GET asks first: mail scanners follow links too."""
     user = registration.user_from_uid(uidb64)
+    if token != CONFIRM_STEP:
+        if user is not None and registration.verification_tokens.check_token(user, token):
+            request.session[VERIFY_LINK_KEY] = token
+            return redirect("register-verify", uidb64=uidb64, token=CONFIRM_STEP)
+        return render(request, "registration/verify.html", {"state": "invalid"})
+    token = request.session.get(VERIFY_LINK_KEY, "")
     valid = user is not None and registration.verification_tokens.check_token(user, token)
     if valid and request.method == "POST":
         assert user is not None
         services.confirm_email(user=user)
+        del request.session[VERIFY_LINK_KEY]
         return render(request, "registration/verify.html", {"state": "done"})
     return render(request, "registration/verify.html", {"state": "ask" if valid else "invalid"})

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.encoding import force_str
-from django.utils.http import base36_to_int, urlsafe_base64_decode
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
 from ihss.accounts.models import Membership, Role, SecurityEvent, User
 from ihss.cases.models import Provider, Recipient
@@ -65,16 +66,29 @@ def match(identity: Identity) -> Provider | Recipient | None:
     return record
 
 
+def _refusals_from(ip_address: str | None, kind: str) -> int:
+    if ip_address is None:
+        return 0
+    return SecurityEvent.objects.filter(
+        kind=kind, ip_address=ip_address, created_at__gte=timezone.now() - ATTEMPT_WINDOW
+    ).count()
+
+
 def too_many_attempts(ip_address: str | None) -> bool:
     """Registration guesses from one address are limited (per hour)."""
-    if ip_address is None:
-        return False
-    failures = SecurityEvent.objects.filter(
-        kind=SecurityEvent.Kind.NOT_MATCHED,
-        ip_address=ip_address,
-        created_at__gte=timezone.now() - ATTEMPT_WINDOW,
-    ).count()
-    return failures >= settings.REGISTRATION_ATTEMPTS_PER_HOUR
+    failures = _refusals_from(ip_address, SecurityEvent.Kind.NOT_MATCHED)
+    return ip_address is not None and failures >= settings.REGISTRATION_ATTEMPTS_PER_HOUR
+
+
+def too_many_taken_usernames(ip_address: str | None) -> bool:
+    """Step 2 tells whether a username is taken: that answer is limited the same way.
+
+    Each "That username is taken" is recorded (SecurityEvent USERNAME_TAKEN); past the
+    hourly limit from one address, step 2 answers "try again in an hour", so it cannot
+    be used to list the usernames of the portal.
+    """
+    refusals = _refusals_from(ip_address, SecurityEvent.Kind.USERNAME_TAKEN)
+    return ip_address is not None and refusals >= settings.REGISTRATION_TAKEN_USERNAMES_PER_HOUR
 
 
 def has_account(record: Provider | Recipient, *, as_representative: bool = False) -> bool:
@@ -120,6 +134,14 @@ class EmailVerificationTokens(PasswordResetTokenGenerator):
 
 
 verification_tokens = EmailVerificationTokens()
+
+
+def confirmation_link_path(user: User) -> str:
+    """The emailed confirmation link, made by the outbox worker as it sends (never stored)."""
+    return reverse(
+        "register-verify",
+        args=[urlsafe_base64_encode(force_bytes(user.pk)), verification_tokens.make_token(user)],
+    )
 
 
 def user_from_uid(uidb64: str) -> User | None:

@@ -24,7 +24,7 @@ from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
 from ihss.notifications import access, services
-from ihss.notifications.events import SPECS, Event
+from ihss.notifications.events import SETTABLE, Event
 from ihss.notifications.models import Notification, Preference
 from ihss.notifications.rendering import render_notice
 from ihss.notifications.schemas import (
@@ -115,7 +115,7 @@ def _preferences(user: Any) -> list[PreferenceOut]:
             required=spec.required,
             choice=Preference.Choice(chosen[event]),
         )
-        for event, spec in SPECS.items()
+        for event, spec in SETTABLE.items()
     ]
 
 

@@ -11,6 +11,7 @@ ISO dates ("2026-11-15"), which the templates format in the reader's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,10 @@ class Event(models.TextChoices):
     CLASS_REMINDER = "class_reminder", _("Class reminder")
     INCENTIVE_EARNED = "incentive_earned", _("Training incentive earned")
     PAY_PERIOD_ENDING = "pay_period_ending", _("Pay period ends tomorrow")
+    # Answers to a request made on a sign-in page: by email only (see EventSpec.email_only).
+    EMAIL_CONFIRMATION = "email_confirmation", _("Confirm your email")
+    PASSWORD_RESET_LINK = "password_reset_link", _("Password reset link")
+    USERNAME_REMINDER = "username_reminder", _("Username reminder")
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,14 @@ class EventSpec:
     category: Category
     description: Any  # lazy translated text shown on the settings page
     sample: dict[str, Any] = field(default_factory=dict)
+    # The answer to a request made on a sign-in page (a reset link, a username): it goes
+    # to the account's email address whatever the person chose, never by text, and is
+    # not on the settings page. Its link, if any, is made when the email is sent.
+    email_only: bool = False
+    # What the email's link button says, when it is not "See it in the IHSS portal".
+    link_label: Any = None
+    # Its link carries a single-use secret, made by a maker in EMAIL_LINKS at sending.
+    secret_link: bool = False
 
     @property
     def required(self) -> bool:
@@ -180,8 +193,48 @@ SPECS: dict[str, EventSpec] = {
             _("For providers: the pay period ends tomorrow; submit your timesheet."),
             _PERIOD,
         ),
+        EventSpec(
+            Event.EMAIL_CONFIRMATION,
+            Category.SECURITY,
+            _("The link that confirms your email address and turns on a new account."),
+            {"hours": 24},
+            email_only=True,
+            link_label=_("Confirm my email"),
+            secret_link=True,
+        ),
+        EventSpec(
+            Event.PASSWORD_RESET_LINK,
+            Category.SECURITY,
+            _("The link to choose a new password, sent when you ask for it."),
+            {"minutes": 60},
+            email_only=True,
+            link_label=_("Choose a new password"),
+            secret_link=True,
+        ),
+        EventSpec(
+            Event.USERNAME_REMINDER,
+            Category.SECURITY,
+            _("Your username, sent when you ask for it."),
+            {"usernames": ["ana.reyes"]},
+            email_only=True,
+            link_label=_("Sign in"),
+        ),
     ]
 }
+
+# The notices settings offer a choice for (the others are email only).
+SETTABLE: dict[str, EventSpec] = {e: s for e, s in SPECS.items() if not s.email_only}
+
+# Links that carry a single-use secret (a reset or confirmation token), by event. The app
+# that raises the notice registers a maker, `(user) -> portal path`; the worker calls it
+# when it sends the email, so the secret is never stored: the message center and the
+# staff outbox show the notice without it.
+EMAIL_LINKS: dict[str, Callable[[Any], str]] = {}
+
+
+def register_email_link(event: str, make: Callable[[Any], str]) -> None:
+    spec_for(event)
+    EMAIL_LINKS[event] = make
 
 
 def spec_for(event: str) -> EventSpec:

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ihss.notifications import rules
-from ihss.notifications.events import SPECS, Category, Event
+from ihss.notifications.events import SETTABLE, Category, Event
 from ihss.notifications.models import Delivery, Preference
 
 
@@ -23,7 +23,7 @@ class PreferencesForm(forms.Form):
         self, *args: Any, initial_choices: dict[str, str], mobile_verified: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        for event, spec in SPECS.items():
+        for event, spec in SETTABLE.items():
             allowed = [
                 (value, label)
                 for value, label in Preference.Choice.choices
@@ -45,9 +45,9 @@ class PreferencesForm(forms.Form):
         """(category label, required?, its fields) in the order of the categories."""
         grouped = []
         for category in Category:
-            fields = [self[e] for e, spec in SPECS.items() if spec.category == category]
+            fields = [self[e] for e, spec in SETTABLE.items() if spec.category == category]
             if fields:
-                required = SPECS[fields[0].name].required
+                required = SETTABLE[fields[0].name].required
                 grouped.append((category.label, required, fields))
         return grouped
 

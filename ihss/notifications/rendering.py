@@ -60,10 +60,17 @@ def _render(name: str, context: dict[str, Any]) -> str:
     return text_engine().get_template(name).render(Context(context, autoescape=False))
 
 
-def render_notice(event: str, context: dict[str, Any], language: str) -> Rendered:
-    """The subject, message and text message of one notice, in `language`."""
+def render_notice(
+    event: str, context: dict[str, Any], language: str, *, email_link: str = ""
+) -> Rendered:
+    """The subject, message and text message of one notice, in `language`.
+
+    `email_link` is a single-use link made for the email being sent (events.EMAIL_LINKS):
+    only that email's text may mention it; the message center renders without it.
+    """
     spec_for(event)  # an unknown event fails here, loudly
     folder = f"notifications/events/{event}"
+    context = {**context, "email_link": email_link}
     with translation.override(supported_language(language)):
         subject = " ".join(_render(f"{folder}/subject.txt", context).split())
         message = _render(f"{folder}/message.txt", context).strip()
@@ -87,9 +94,13 @@ def render_email(
     link_url: str,
     settings_url: str,
     unsubscribe_url: str,
+    link_label: str = "",
+    email_only: bool = False,
 ) -> Email:
     """The plain-text and HTML email around a rendered notice, with its footer."""
     context = {
+        "link_label": link_label,
+        "email_only": email_only,
         "subject": rendered.subject,
         "message": rendered.message,
         "first_name": first_name,

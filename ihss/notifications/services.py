@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 
 from ihss.core import audit
 from ihss.notifications import channels, rules
-from ihss.notifications.events import Event, spec_for
+from ihss.notifications.events import EMAIL_LINKS, Event, spec_for
 from ihss.notifications.models import (
     ContactSettings,
     Delivery,
@@ -103,7 +103,9 @@ def notify(
             return Notification.objects.get(user=user, event=event, key=key)
         contact = ContactSettings.objects.filter(user=user).first()
         choice = (
-            Preference.objects.filter(user=user, event=event)
+            rules.CHOICE_EMAIL
+            if spec.email_only  # the answer to a request: by email, whatever was chosen
+            else Preference.objects.filter(user=user, event=event)
             .values_list("choice", flat=True)
             .first()
         ) or rules.CHOICE_EMAIL
@@ -191,9 +193,13 @@ def _notify_chunk(event: str, required: bool, notices: list[Notice]) -> int:
                 notify(user=n.user, event=event, context=n.context, key=n.key, link=n.link)
             return len(fresh)
         contacts = {c.user_id: c for c in ContactSettings.objects.filter(user_id__in=users)}
-        choices = dict(
-            Preference.objects.filter(user_id__in=users, event=event).values_list(
-                "user_id", "choice"
+        choices = (
+            {}  # the answer to a request: by email, whatever was chosen
+            if spec_for(event).email_only
+            else dict(
+                Preference.objects.filter(user_id__in=users, event=event).values_list(
+                    "user_id", "choice"
+                )
             )
         )
         now = timezone.now()
@@ -338,20 +344,36 @@ def deliver(delivery_id: int) -> str:
 
 def _send(delivery: Delivery) -> str:
     notification = delivery.notification
-    rendered = render_notice(notification.event, notification.context, notification.language)
     if delivery.channel == Delivery.Channel.SMS:
+        rendered = render_notice(notification.event, notification.context, notification.language)
         return channels.sms_backend().send(
             to=delivery.address, body=rendered.sms, reference=f"ihss-delivery-{delivery.pk}"
         )
     user = notification.user
-    required = spec_for(notification.event).required
+    spec = spec_for(notification.event)
+    link_url = absolute(notification.link) if notification.link else ""
+    make_link = EMAIL_LINKS.get(notification.event)
+    if spec.secret_link and make_link is None:
+        raise LookupError(f"no link maker registered for {notification.event}")
+    if make_link is not None:
+        # A single-use secret link: made now, for this email only, and never stored.
+        link_url = absolute(make_link(user))
+    rendered = render_notice(
+        notification.event,
+        notification.context,
+        notification.language,
+        email_link=link_url if make_link is not None else "",
+    )
+    required = spec.required
     unsubscribe = "" if required else absolute(unsubscribe_path(user.pk, notification.event))
     email = render_email(
         rendered=rendered,
         language=notification.language,
         first_name=user.first_name,
         required=required,
-        link_url=absolute(notification.link) if notification.link else "",
+        link_url=link_url,
+        link_label=str(spec.link_label or ""),
+        email_only=spec.email_only,
         settings_url=absolute(reverse("notifications:settings")),
         unsubscribe_url=unsubscribe,
     )
@@ -537,6 +559,10 @@ def set_preferences(*, user: Person, choices: Mapping[str, str], by: Person) -> 
     changes: dict[str, str] = {}
     for event, choice in choices.items():
         spec = spec_for(event)
+        if spec.email_only:
+            raise PreferenceError(
+                gettext("“%(notice)s” always comes by email.") % {"notice": spec.event.label}
+            )
         if choice not in rules.CHOICES:
             raise PreferenceError(gettext("Choose one of the offered ways."))
         if choice == rules.CHOICE_NONE and spec.required:

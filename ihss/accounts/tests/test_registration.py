@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from ihss import test as cast
 from ihss.accounts.models import Membership, Role, SecurityAnswer, User
 from ihss.accounts.registration import answer_matches, hash_answer
 from ihss.core.audit import trail
+from ihss.notifications.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +74,27 @@ def link_in(mail) -> str:
     return found.group(0).split("testserver", 1)[-1].split("8000", 1)[-1]
 
 
-def test_a_provider_registers_confirms_the_email_and_signs_in(client, daniel, mailoutbox):
+@pytest.fixture
+def create(client, django_capture_on_commit_callbacks):
+    """Post step 2 as a person would: the confirmation email is queued and sent at commit."""
+
+    def post(details: dict[str, Any], **extra: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("register-account"), details, **extra)
+
+    return post
+
+
+class MailServerDown(BaseEmailBackend):
+    def send_messages(self, email_messages: Any) -> int:
+        raise ConnectionRefusedError("SMTP server down")
+
+
+def test_a_provider_registers_confirms_the_email_and_signs_in(client, daniel, create, mailoutbox):
     response = client.post(reverse("register"), identity())
     assert response.url == reverse("register-account")
     assert "Daniel Ortiz" in client.get(reverse("register-account")).content.decode()
-    response = client.post(reverse("register-account"), account())
+    response = create(account())
     assert response.url == reverse("register-sent")
 
     user = User.objects.get(username="daniel.o")
@@ -88,14 +106,18 @@ def test_a_provider_registers_confirms_the_email_and_signs_in(client, daniel, ma
 
     [mail] = mailoutbox
     assert mail.to == ["daniel@example.org"]
-    path = link_in(mail)
-    assert "Confirm my email" in client.get(path).content.decode()  # asks first
+    link = link_in(mail)
+    opened = client.get(link, follow=True)
+    assert "Confirm my email" in opened.content.decode()  # asks first
+    path = opened.redirect_chain[-1][0]
+    assert link.rstrip("/").rsplit("/", 1)[1] not in path  # the token left the address
     user.refresh_from_db()
     assert not user.is_active
     assert "account is ready" in client.post(path).content.decode()
     user.refresh_from_db()
     assert user.is_active
     assert "expired or was already used" in client.post(path).content.decode()  # single use
+    assert "expired or was already used" in client.get(link, follow=True).content.decode()
 
     signed_in = client.post(reverse("login"), {"username": "daniel.o", "password": PASSWORD})
     assert signed_in.status_code == 302
@@ -130,6 +152,36 @@ def test_guessing_is_limited_per_address(client, daniel, settings):
     assert client.post(reverse("register"), identity()).status_code == 429
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=61)):
         assert client.post(reverse("register"), identity()).status_code == 302
+
+
+def test_taken_usernames_are_limited_per_address(client, daniel, settings):
+    """Step 2's "That username is taken" is limited as step 1's mismatches are."""
+    settings.REGISTRATION_TAKEN_USERNAMES_PER_HOUR = 3
+    for name in ("ana.reyes", "rosa.d", "maria.g"):
+        cast.make_user(name)
+    client.post(reverse("register"), identity())
+    for name in ("ana.reyes", "rosa.d", "maria.g"):
+        page = client.post(reverse("register-account"), account(username=name))
+        assert "That username is taken." in page.content.decode()
+    # Past the limit every answer is "wait", whether the name is taken or free.
+    for name in ("someone.else", "daniel.o"):
+        assert client.post(reverse("register-account"), account(username=name)).status_code == 429
+    assert not User.objects.filter(username="daniel.o").exists()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=61)):
+        client.post(reverse("register"), identity())  # the session of step 1 has expired
+        done = client.post(reverse("register-account"), account(username="daniel.o"))
+    assert done.url == reverse("register-sent")
+
+
+def test_the_confirmation_email_waits_out_a_mail_outage(client, daniel, create, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+    client.post(reverse("register"), identity())
+    assert create(account()).url == reverse("register-sent")
+    user = User.objects.get(username="daniel.o")
+    [waiting] = Delivery.objects.filter(notification__user=user)
+    assert waiting.status == Delivery.Status.QUEUED and "SMTP server down" in waiting.last_error
+    # The link is made when the email goes out: none is stored meanwhile.
+    assert "/register/confirm/" not in str(waiting.notification.context)
 
 
 def test_a_representative_registers_for_a_recipient(client, la_recipient, mailoutbox):
@@ -171,12 +223,14 @@ def test_a_refused_account_form_keeps_what_was_typed_but_not_the_password(client
     assert "at least 15 characters" in short
 
 
-def test_the_email_link_expires_after_a_day(client, daniel, mailoutbox):
+def test_the_email_link_expires_after_a_day(client, daniel, create, mailoutbox):
     client.post(reverse("register"), identity())
-    client.post(reverse("register-account"), account())
-    path = link_in(mailoutbox[0])
+    create(account())
+    link = link_in(mailoutbox[0])
+    path = client.get(link).url
     with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
         assert "expired or was already used" in client.post(path).content.decode()
+        assert "expired or was already used" in client.get(link, follow=True).content.decode()
     assert not User.objects.get(username="daniel.o").is_active
 
 
