@@ -9,7 +9,6 @@ reload (or coming back later) shows the same job. Only the person who started an
 
 from __future__ import annotations
 
-import csv
 import logging
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from ihss.accounts.models import User
 from ihss.cases import access, import_rules, importing
 from ihss.cases.models import ImportJob
 from ihss.cases.tasks import run_import_job
+from ihss.core import csvsafe
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ MAX_FILES = 10
 MAX_FILE_BYTES = 50 * 1024 * 1024
 PROBLEMS_SHOWN = 500
 SAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "samples"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def can_import(user: User) -> bool:
@@ -148,24 +147,16 @@ def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/import_status.html", _status_context(job))
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 @require_GET
 def import_errors_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = access.get_import_job_for_user(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
     response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)  # a file name like "=x.csv" is not run as a formula
     writer.writerow([_("file"), _("row"), _("column"), _("problem")])
     for problem in job.errors:
-        writer.writerow(
-            [_cell(problem.get(key, "")) for key in ("file", "row", "column", "message")]
-        )
+        writer.writerow([problem.get(key, "") for key in ("file", "row", "column", "message")])
     return response
 
 

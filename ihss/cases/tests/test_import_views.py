@@ -193,3 +193,24 @@ def test_the_sample_files_can_be_downloaded(signed_in, la_staff):
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"provider_number,first_name")
     assert client.get(reverse("cases:import-sample", args=["passwords"])).status_code == 404
+
+
+def test_the_problems_csv_never_starts_a_cell_with_a_formula(signed_in, state_admin, tmp_path):
+    """Upload file names are the only typed text in the report; each is escaped."""
+    paths = [
+        write_csv(tmp_path, f"{start}recipients{i}.csv", [recipient(first_name="")])
+        for i, start in enumerate(("=", "+", "-", "@"))
+    ]
+    client = signed_in(state_admin)
+    upload(client, *paths)
+    job = ImportJob.objects.get()
+    download = client.get(reverse("cases:import-errors", args=[job.pk]))
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"), newline="")))
+    assert {row[0] for row in rows[1:]} == {
+        "'=recipients0.csv",
+        "'+recipients1.csv",
+        "'-recipients2.csv",
+        "'@recipients3.csv",
+    }
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert nothing_imported()
