@@ -44,6 +44,7 @@ from django.db import (
     models,
     transaction,
 )
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -607,6 +608,36 @@ class _Import:
             found.update(queryset.filter(**{f"{column}__in": chunk}).values_list(column, flat=True))
         return found
 
+    def _existing_ssns(
+        self, model: type[Recipient] | type[Provider], indexes: Iterable[str]
+    ) -> Iterator[tuple[str, bool]]:
+        """(blind index, whether the importer can see that record) for SSNs already saved.
+
+        The importer sees the records of the counties they may import (all for None),
+        and, as on the screens, a provider who works for one of those counties' recipients.
+        """
+        queryset = model.objects.exclude(ssn_index="")  # matches the partial unique index
+        allowed = self.allowed
+        if allowed is not None and model is Provider:
+            queryset = queryset.annotate(
+                serves=Exists(
+                    Assignment.objects.filter(
+                        provider=OuterRef("pk"), recipient__county__code__in=allowed
+                    )
+                )
+            )
+        for chunk in _chunks(sorted(set(indexes)), LOOKUP_CHUNK):
+            found = queryset.filter(ssn_index__in=chunk)
+            if allowed is None:
+                for index in found.values_list("ssn_index", flat=True):
+                    yield index, True
+            elif model is Provider:
+                for index, code, serves in found.values_list("ssn_index", "county__code", "serves"):
+                    yield index, code in allowed or serves
+            else:
+                for index, code in found.values_list("ssn_index", "county__code"):
+                    yield index, code in allowed
+
     def _check_against_database(self) -> None:
         for model, rows, number_column, label in (
             (Recipient, self.recipients, "case_number", _("Case number")),
@@ -630,11 +661,23 @@ class _Import:
             (Provider, "providers", _("A provider with this SSN is already in the portal.")),
         ):
             seen = self.ssn_seen[kind]
-            queryset = model.objects.exclude(ssn_index="")  # matches the partial unique index
-            for index in self._existing(queryset, "ssn_index", seen):
+            for index, visible in self._existing_ssns(model, seen):
                 person = seen[index]
                 person.valid = False
-                self.report(person.file, person.row, "ssn", message)
+                if visible:
+                    self.report(person.file, person.row, "ssn", message)
+                else:
+                    # Not which kind of record, nor that it is the SSN: a county worker
+                    # must not learn from an import that a person is known elsewhere.
+                    self.report(
+                        person.file,
+                        person.row,
+                        "",
+                        _(
+                            "This row conflicts with a record already in the portal that you "
+                            "cannot see. Ask a state administrator to look into it."
+                        ),
+                    )
 
     def _check_assignments(self) -> None:
         if not self.assignments:

@@ -898,3 +898,49 @@ def test_the_format_document_lists_every_column_of_every_layout():
         for column in layout.columns:
             required = "yes" if column.required else "no"
             assert f"| `{column.name}` | {required} |" in doc, (layout.kind, column.name)
+
+
+# --- What an importer may learn about records they cannot see -----------------------------
+
+HIDDEN_CONFLICT = (
+    "This row conflicts with a record already in the portal that you cannot see. "
+    "Ask a state administrator to look into it."
+)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_an_ssn_in_another_county_is_only_a_conflict_with_a_record_you_cannot_see(
+    tmp_path, dry_run
+):
+    cast.make_recipient(county_code="10", ssn=RECIPIENT["ssn"])
+    cast.make_provider(county_code="10", ssn=PROVIDER["ssn"])
+    outcome = run(
+        tmp_path,
+        recipients=[recipient(county_code="19")],
+        providers=[provider(county_code="19")],
+        allowed_counties={"19"},
+        dry_run=dry_run,
+    )
+    assert [(p.file, p.row, p.column, p.message) for p in outcome.problems] == [
+        ("recipients.csv", 2, "", HIDDEN_CONFLICT),
+        ("providers.csv", 2, "", HIDDEN_CONFLICT),
+    ]
+    assert not Recipient.objects.filter(county__code="19").exists()
+
+
+def test_an_ssn_of_a_record_you_can_see_is_named_as_such(tmp_path, la_recipient):
+    cast.make_recipient(county_code="19", ssn=RECIPIENT["ssn"])
+    # Another county's provider who works for one of your recipients is yours to see.
+    serving = cast.make_provider(county_code="10", ssn=PROVIDER["ssn"])
+    cast.authorize(la_recipient, 100 * 60)
+    cast.assign(serving, la_recipient, 50 * 60)
+    outcome = run(
+        tmp_path,
+        recipients=[recipient(county_code="19")],
+        providers=[provider(county_code="19")],
+        allowed_counties={"19"},
+    )
+    assert [(p.column, p.message) for p in outcome.problems] == [
+        ("ssn", "A recipient with this SSN is already in the portal."),
+        ("ssn", "A provider with this SSN is already in the portal."),
+    ]
