@@ -6,10 +6,14 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 
 from ihss import test as cast
 from ihss.accounts.models import Role
+from ihss.cases import import_views
 from ihss.cases.models import Assignment, ImportJob, Provider, Recipient
 from ihss.cases.tests.test_import import (
     SAMPLE_FILES,
@@ -214,3 +218,31 @@ def test_the_problems_csv_never_starts_a_cell_with_a_formula(signed_in, state_ad
     }
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert nothing_imported()
+
+
+def test_a_file_over_the_size_limit_is_refused_before_anything_is_stored(
+    signed_in, state_admin, tmp_path, settings, media
+):
+    settings.IMPORT_MAX_FILE_BYTES = 1024 * 1024
+    path = tmp_path / "recipients.csv"
+    path.write_bytes(b"case_number,first_name\n" + b"3400201,Ana\n" * 100_000)
+    response = upload(signed_in(state_admin), path)
+    assert response.status_code == 200
+    assert "“recipients.csv” is larger than 1 MB; split it into several files." in (
+        response.content.decode()
+    )
+    assert not ImportJob.objects.exists() and not list(media.rglob("*.enc"))
+
+
+def test_more_files_than_the_limit_are_refused_in_english_and_spanish(
+    signed_in, state_admin, settings
+):
+    settings.IMPORT_MAX_FILES = 2
+    response = upload(signed_in(state_admin), *SAMPLE_FILES)
+    assert "Choose at most 2 files at a time." in response.content.decode()
+    assert not ImportJob.objects.exists() and nothing_imported()
+    files = [SimpleUploadedFile(p.name, p.read_bytes(), "text/csv") for p in SAMPLE_FILES]
+    with translation.override("es"):
+        form = import_views.ImportForm({}, MultiValueDict({"csv_files": list(files)}))
+        assert not form.is_valid()
+        assert form.errors["csv_files"] == ["Elija 2 archivos como máximo a la vez."]
