@@ -955,9 +955,7 @@ def test_an_import_over_the_row_limit_imports_nothing_and_says_so_in_english_and
 ):
     settings.IMPORT_MAX_ROWS = 2
     rows = [recipient(), recipient(case_number="3400202", ssn="521-49-0002")]
-    assert run(tmp_path, recipients=rows).ok  # at the limit: imported
-    Recipient.objects.all().delete()
-    AuditEvent.objects.filter(action__endswith=".imported").delete()
+    assert run(tmp_path, recipients=rows, dry_run=True).ok  # at the limit: fine
     for language, words in (
         ("en", "This import has more than 2 rows; at most 2 rows can be imported at a time."),
         ("es", "Esta importación tiene más de 2 filas; se pueden importar como máximo 2"),
