@@ -75,6 +75,19 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("Report any problems, but import nothing."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["csv_files"]
+        field.help_text = "{} {}".format(
+            field.help_text,
+            _("At most %(files)d files of up to %(mb)d MB each, and %(rows)s rows in all.")
+            % {
+                "files": settings.IMPORT_MAX_FILES,
+                "mb": settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024),
+                "rows": f"{settings.IMPORT_MAX_ROWS:,}",
+            },
+        )
+
     def clean_csv_files(self) -> list[Any]:
         """The limits of docs/import-format.md; over one, nothing is stored or imported."""
         files = self.cleaned_data["csv_files"]

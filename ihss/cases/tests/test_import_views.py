@@ -63,6 +63,7 @@ def test_the_upload_page_describes_the_three_layouts(signed_in, la_staff):
     assert 'type="file"' in page and "multiple" in page and 'accept=".csv,text/csv"' in page
     assert reverse("cases:import-sample", args=["assignments"]) in page
     assert "style=" not in page and "<script>" not in page
+    assert "At most 10 files of up to 50 MB each, and 200,000 rows in all." in page
 
 
 def test_uploading_the_samples_imports_them_and_the_job_page_shows_the_counts(
