@@ -159,7 +159,7 @@ def main() -> int:
             f"Wrote {sum(p.stat().st_size for p in paths) / 1e6:.1f} MB of CSV in "
             f"{time.perf_counter() - started:.1f} s to {folder}"
         )
-        files = [importing.SourceFile(p.name, p.read_bytes()) for p in paths]
+        files = [importing.SourceFile(p.name, path=p) for p in paths]
         rss_before = peak_rss_mb()
         load_before = f"{os.getloadavg()[0]:.1f}"
         marks: dict[str, float] = {}

@@ -356,6 +356,18 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Bulk import limits (docs/import-format.md, "Limits") ---------------------------------
+# Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file, and the import
+# reads every file as a stream, so memory does not grow with the files' size; these bound
+# the rest. Files per import: a county's recipients, providers and assignments, each split
+# in a few parts. Bytes per file: 50 MiB holds about 250,000 rows of the usual width, and
+# bounds the temporary disk an upload takes (10 files: 500 MiB). Rows per import: the
+# checks keep a few keys per row in memory (about 0.5 KB) and the rows are saved in one
+# transaction; 200,000 rows keep that near 100 MiB and under a minute or two of saving.
+IMPORT_MAX_FILES = env_int("IMPORT_MAX_FILES", 10)
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+
 # --- Email --------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env_str(

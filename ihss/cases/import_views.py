@@ -9,14 +9,15 @@ reload (or coming back later) shows the same job. Only the person who started an
 
 from __future__ import annotations
 
-import csv
 import logging
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,14 +29,12 @@ from ihss.accounts.models import User
 from ihss.cases import access, import_rules, importing
 from ihss.cases.models import ImportJob
 from ihss.cases.tasks import run_import_job
+from ihss.core import csvsafe
 
 logger = logging.getLogger(__name__)
 
-MAX_FILES = 10
-MAX_FILE_BYTES = 50 * 1024 * 1024
 PROBLEMS_SHOWN = 500
 SAMPLES_DIR = Path(settings.BASE_DIR) / "docs" / "samples"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def can_import(user: User) -> bool:
@@ -76,11 +75,26 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("Report any problems, but import nothing."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["csv_files"]
+        field.help_text = "{} {}".format(
+            field.help_text,
+            _("At most %(files)d files of up to %(mb)d MB each, and %(rows)s rows in all.")
+            % {
+                "files": settings.IMPORT_MAX_FILES,
+                "mb": settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024),
+                "rows": f"{settings.IMPORT_MAX_ROWS:,}",
+            },
+        )
+
     def clean_csv_files(self) -> list[Any]:
+        """The limits of docs/import-format.md; over one, nothing is stored or imported."""
         files = self.cleaned_data["csv_files"]
-        if len(files) > MAX_FILES:
+        max_files, max_bytes = settings.IMPORT_MAX_FILES, settings.IMPORT_MAX_FILE_BYTES
+        if len(files) > max_files:
             raise forms.ValidationError(
-                _("Choose at most %(n)d files at a time.") % {"n": MAX_FILES}
+                _("Choose at most %(n)d files at a time.") % {"n": max_files}
             )
         for upload in files:
             if not upload.name.lower().endswith(".csv"):
@@ -88,12 +102,17 @@ class ImportForm(forms.Form):
                     _("“%(name)s” is not a CSV file; save it as “CSV UTF-8” first.")
                     % {"name": Path(upload.name).name}
                 )
-            if upload.size > MAX_FILE_BYTES:
+            if upload.size > max_bytes:
                 raise forms.ValidationError(
                     _("“%(name)s” is larger than %(mb)d MB; split it into several files.")
-                    % {"name": Path(upload.name).name, "mb": MAX_FILE_BYTES // (1024 * 1024)}
+                    % {"name": Path(upload.name).name, "mb": max_bytes // (1024 * 1024)}
                 )
         return list(files)
+
+
+def _reopen(upload: UploadedFile[Any]) -> IO[bytes]:
+    upload.seek(0)
+    return cast(IO[bytes], upload)
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,8 +120,10 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_importer(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        # Each upload is already in a temporary file (see FILE_UPLOAD_MAX_MEMORY_SIZE);
+        # create_job copies it, encrypted, a chunk at a time, never reading it whole.
         files = [
-            importing.SourceFile(name=Path(upload.name).name[:100], data=upload.read())
+            importing.SourceFile(name=Path(upload.name).name[:100], opener=partial(_reopen, upload))
             for upload in form.cleaned_data["csv_files"]
         ]
         job = importing.create_job(
@@ -148,24 +169,16 @@ def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/import_status.html", _status_context(job))
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 @require_GET
 def import_errors_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = access.get_import_job_for_user(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
     response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)  # a file name like "=x.csv" is not run as a formula
     writer.writerow([_("file"), _("row"), _("column"), _("problem")])
     for problem in job.errors:
-        writer.writerow(
-            [_cell(problem.get(key, "")) for key in ("file", "row", "column", "message")]
-        )
+        writer.writerow([problem.get(key, "") for key in ("file", "row", "column", "message")])
     return response
 
 

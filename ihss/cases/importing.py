@@ -14,27 +14,39 @@ recognised by its header row, see docs/import-format.md). It runs in two phases:
 
 The import only creates records: a number already in the portal is a problem, and
 changes to existing records are made in the screens. Messages never contain an SSN.
+
+Memory stays bounded whatever the files' size: files are read as streams, row by row
+(once to count the rows, once to check them, once more to save them), and between
+passes only a few keys per row are kept (numbers, SSN blind indexes, hours), never the
+rows' values nor an SSN. The limits on files, bytes and rows are settings
+(IMPORT_MAX_FILES, IMPORT_MAX_FILE_BYTES, IMPORT_MAX_ROWS; see docs/import-format.md).
+A job's files wait in the default storage encrypted in chunks of 1 MiB, so that neither
+the page nor the worker ever holds a whole file.
 """
 
 from __future__ import annotations
 
 import bisect
+import codecs
 import csv
 import datetime as dt
 import io
 import logging
+import os
 import re
 import sqlite3
+import struct
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import (
     DEFAULT_DB_ALIAS,
@@ -44,6 +56,7 @@ from django.db import (
     models,
     transaction,
 )
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -82,6 +95,10 @@ LOOKUP_CHUNK = 900  # numbers per IN (...) query: under SQLite's oldest 999-para
 PROGRESS_EVERY = 1_000  # rows between progress reports while checking
 MAX_PROBLEMS_KEPT = 10_000  # problems stored on the job and printed; all are counted
 MAX_PROBLEMS_IN_MEMORY = 200_000
+# No row of any layout is near this long (the widest is about 2,000 characters); reading
+# a line stops here, so that a file without line ends is not read into memory whole.
+MAX_LINE_CHARS = 65_536
+ENCRYPTED_CHUNK_BYTES = 1024 * 1024  # plaintext per Fernet token in a job's stored file
 
 CHECKING = "checking"
 SAVING = "saving"
@@ -98,10 +115,24 @@ SAFE_HEADER_RE = re.compile(r"^[a-z][a-z0-9_ ]{0,39}$")
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One uploaded or named file: its name (as shown in the report) and its bytes."""
+    """One uploaded or named file: its name (as shown in the report) and where its bytes are.
+
+    The bytes are read as a stream each time the import needs them, never held whole:
+    from `path` (the command line), through `opener` (an upload, a job's encrypted
+    file), or else from `data` (small files given in memory, as in tests).
+    """
 
     name: str
-    data: bytes
+    data: bytes = b""
+    path: str | os.PathLike[str] | None = None
+    opener: Callable[[], IO[bytes]] | None = None
+
+    def open(self) -> IO[bytes]:
+        if self.opener is not None:
+            return self.opener()
+        if self.path is not None:
+            return open(self.path, "rb")  # noqa: SIM115 - closed by the reader
+        return io.BytesIO(self.data)
 
 
 @dataclass(frozen=True)
@@ -148,26 +179,30 @@ class Outcome:
 
 @dataclass(slots=True)
 class PersonRow:
+    """What is kept of a checked recipient or provider row: keys, not values (nor the SSN)."""
+
     file: str
     row: int
     number: str
     county_code: str
-    fields: dict[str, Any]
-    ssn: str
     ssn_index: str
     valid: bool = True
-    # Recipients: {program: [(effective_from, minutes)]}, oldest first.
-    authorizations: dict[str, list[tuple[dt.date, int]]] = field(default_factory=dict)
-    status: str = ""
+    # Recipients, only when the import has assignments: (program, effective_from, minutes).
+    authorizations: tuple[tuple[str, dt.date, int], ...] = ()
+    pk: int | None = None  # once saved
 
 
 @dataclass(slots=True)
 class AssignmentRow:
+    """What is kept of a checked assignment row for the checks across rows."""
+
     file: str
     row: int
     provider_number: str
     case_number: str
-    fields: dict[str, Any]
+    program: str | None
+    start: dt.date | None
+    minutes: int | None
     valid: bool = True
 
 
@@ -177,16 +212,78 @@ class _ParsedFile:
     name: str
     layout: Layout
     header: list[str]
-    text: str
+    source: SourceFile
     rows: int
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) for every non-blank row; the header is row 1, as in a spreadsheet."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    for number, cells in enumerate(reader, start=1):
-        if any(cell.strip() for cell in cells):
-            yield number, cells
+class _LineTooLong(csv.Error):
+    """A line longer than MAX_LINE_CHARS: not a row of any layout."""
+
+
+class _FileChanged(Exception):
+    """A file read again to be saved is not the file that was checked."""
+
+
+def _lines(text: IO[str]) -> Iterator[str]:
+    while line := text.readline(MAX_LINE_CHARS):
+        if len(line) >= MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            raise _LineTooLong
+        yield line
+
+
+def _records(source: SourceFile) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for every non-blank row; the header is row 1, as in a spreadsheet.
+
+    Reads the file as a stream, one line at a time.
+    """
+    with (
+        source.open() as raw,
+        io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
+    ):
+        reader = csv.reader(_lines(text))
+        for number, cells in enumerate(reader, start=1):
+            if any(cell.strip() for cell in cells):
+                yield number, cells
+
+
+def _first_line_not_utf8(source: SourceFile) -> int:
+    """The line (counting line ends) on which the first byte that is not UTF-8 is."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with source.open() as raw:
+        while chunk := raw.read(64 * 1024):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return line + chunk[: max(exc.start, 0)].count(b"\n")
+            line += chunk.count(b"\n")
+    return line
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _authorizations(clean: dict[str, Any]) -> list[tuple[str, dt.date, int]]:
+    """(program, effective_from, minutes) of the hours a checked recipient row gives."""
+    start = clean.get("hours_effective_from")
+    if start is None:
+        return []
+    return [
+        (program, start, clean[column])
+        for program, column in (
+            (Program.IHSS, "ihss_monthly_hours"),
+            (Program.WPCS, "wpcs_monthly_hours"),
+        )
+        if clean.get(column)
+    ]
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -220,6 +317,9 @@ class _Import:
         self.problems: list[Problem] = []
         self.error_count = 0
         self.total = 0
+        self.parsed: list[_ParsedFile] = []
+        self.hours = 0  # authorized hours records the recipients' rows give
+        self.keep_hours = False
         self.checked = 0
         self.file_order: dict[str, int] = {}
         self.file_layout: dict[str, Layout] = {}
@@ -255,8 +355,29 @@ class _Import:
     # -- phase 1: checking --
 
     def check(self) -> None:
-        parsed = [p for p in (self._open(i, s) for i, s in enumerate(self.sources)) if p]
-        self.total = sum(p.rows for p in parsed)
+        limit = int(settings.IMPORT_MAX_ROWS)
+        parsed: list[_ParsedFile] = []
+        for i, source in enumerate(self.sources):
+            opened = self._open(i, source, limit=limit - self.total)
+            if opened is not None:
+                parsed.append(opened)
+                self.total += opened.rows
+            if self.total > limit:
+                self.report(
+                    "",
+                    0,
+                    "",
+                    _(
+                        "This import has more than %(max)s rows; at most %(max)s rows can be "
+                        "imported at a time. Nothing was imported. Split the files into "
+                        "several imports (recipients and providers before the assignments "
+                        "that refer to them)."
+                    )
+                    % {"max": f"{limit:,}"},
+                )
+                return
+        self.parsed = parsed
+        self.keep_hours = any(p.layout is ASSIGNMENTS for p in parsed)
         self.progress(CHECKING, 0, self.total)
         # Recipients and providers first, so that assignments can refer to them.
         for p in sorted(parsed, key=lambda p: (LAYOUT_ORDER[p.layout.kind], p.order)):
@@ -271,27 +392,14 @@ class _Import:
             name, n = f"{base} ({n})", n + 1
         return name
 
-    def _open(self, order: int, source: SourceFile) -> _ParsedFile | None:
+    def _open(self, order: int, source: SourceFile, *, limit: int) -> _ParsedFile | None:
+        """Read the file through once: its header, and how many rows (up to limit + 1)."""
         name = self._unique_name(source.name or _("file %(n)d") % {"n": order + 1})
         self.file_order[name] = order
-        try:
-            text = source.data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = source.data[: exc.start].count(b"\n") + 1
-            self.report(
-                name,
-                line,
-                "",
-                _(
-                    "This file is not UTF-8 text (the first unreadable character is on this "
-                    "row). Save it as “CSV UTF-8” and import it again."
-                ),
-            )
-            return None
         rows = 0
         header: list[str] | None = None
         try:
-            for number, cells in _records(text):
+            for number, cells in _records(source):
                 if header is None:
                     header = [c.strip().lower() for c in cells]
                     if number != 1:
@@ -299,6 +407,31 @@ class _Import:
                         return None
                 else:
                     rows += 1
+                    if rows > limit:
+                        break
+        except UnicodeDecodeError:
+            self.report(
+                name,
+                _first_line_not_utf8(source),
+                "",
+                _(
+                    "This file is not UTF-8 text (the first unreadable character is on this "
+                    "row). Save it as “CSV UTF-8” and import it again."
+                ),
+            )
+            return None
+        except _LineTooLong:
+            self.report(
+                name,
+                rows + 2 if header is not None else 1,
+                "",
+                _(
+                    "This row is longer than %(max)s characters, which no row of any layout "
+                    "is; check that the file is a CSV file."
+                )
+                % {"max": f"{MAX_LINE_CHARS:,}"},
+            )
+            return None
         except csv.Error:
             self.report(
                 name, rows + 2, "", _("This row cannot be read as CSV (check its quote marks).")
@@ -322,7 +455,7 @@ class _Import:
         self.file_layout[name] = layout
         if not self._check_header(name, layout, header):
             return None
-        return _ParsedFile(order, name, layout, header, text, rows)
+        return _ParsedFile(order, name, layout, header, source, rows)
 
     def _check_header(self, name: str, layout: Layout, header: list[str]) -> bool:
         seen: set[str] = set()
@@ -354,19 +487,24 @@ class _Import:
             self.report(name, 1, column, _("This required column is missing from the header row."))
         return not missing
 
-    def _check_file(self, parsed: _ParsedFile) -> None:
-        layout = parsed.layout
+    @staticmethod
+    def _plan(parsed: _ParsedFile) -> list[tuple[rules.Column, int | None]]:
+        """Each column of the layout, with its position in the file (None: not given)."""
         index: dict[str, int] = {}
         for i, name in enumerate(parsed.header):
             index.setdefault(name, i)
-        plan = [(c, index.get(c.name)) for c in layout.columns]
+        return [(c, index.get(c.name)) for c in parsed.layout.columns]
+
+    def _check_file(self, parsed: _ParsedFile) -> None:
+        layout = parsed.layout
+        plan = self._plan(parsed)
         width = len(parsed.header)
         check_row = {
             "recipients": self._recipient_row,
             "providers": self._provider_row,
             "assignments": self._assignment_row,
         }[layout.kind]
-        records = _records(parsed.text)
+        records = _records(parsed.source)
         next(records)  # the header
         for number, cells in records:
             self.checked += 1
@@ -426,8 +564,7 @@ class _Import:
         clean: dict[str, Any],
         bad: set[str],
     ) -> PersonRow:
-        layout = RECIPIENTS if kind == "recipients" else PROVIDERS
-        code = clean.get("county_code", "")
+        code = sys.intern(clean.get("county_code", ""))  # one string per county, not per row
         self._county_allowed(file, row, code)
         if ("latitude" in clean) != ("longitude" in clean) and not bad & {"latitude", "longitude"}:
             missing = "longitude" if "latitude" in clean else "latitude"
@@ -439,10 +576,7 @@ class _Import:
             row=row,
             number=clean.get(number_column, ""),
             county_code=code,
-            fields={name: value for name, value in clean.items() if name in layout.model_fields},
-            ssn=ssn,
             ssn_index=index,
-            status=clean.get("status", ""),
         )
         if person.number:
             other = rows.get(person.number)
@@ -520,7 +654,6 @@ class _Import:
                     else _("a recipient who is not severely impaired can be authorized for")
                 )
                 self._hours_over(file, row, "ihss_monthly_hours", ihss, limit, why)
-            person.authorizations[Program.IHSS] = [(start, ihss)]
         if wpcs:
             if not ihss and "ihss_monthly_hours" not in bad:
                 self.report(
@@ -538,8 +671,10 @@ class _Import:
                     rules.HOURS_IN_LONGEST_MONTH,
                     _("hours there are in a month"),
                 )
-            if start is not None:
-                person.authorizations[Program.WPCS] = [(start, wpcs)]
+        authorizations = _authorizations(clean)
+        self.hours += len(authorizations)
+        if self.keep_hours:  # for the assignments' checks; saving reads them again
+            person.authorizations = tuple(authorizations)
         person.valid = self.error_count == before
 
     def _hours_over(
@@ -586,16 +721,15 @@ class _Import:
             self.report(
                 file, row, "assigned_monthly_hours", _("Assigned hours must be more than 0:00.")
             )
-        fields = {n: v for n, v in clean.items() if n in ASSIGNMENTS.model_fields}
-        if "assigned_monthly_hours" in clean:
-            fields["assigned_monthly_minutes"] = clean["assigned_monthly_hours"]
         self.assignments.append(
             AssignmentRow(
                 file=file,
                 row=row,
                 provider_number=clean.get("provider_number", ""),
                 case_number=clean.get("case_number", ""),
-                fields=fields,
+                program=clean.get("program"),
+                start=clean.get("start_date"),
+                minutes=clean.get("assigned_monthly_hours"),
                 valid=self.error_count == before and not bad,
             )
         )
@@ -606,6 +740,37 @@ class _Import:
         for chunk in _chunks(wanted, LOOKUP_CHUNK):
             found.update(queryset.filter(**{f"{column}__in": chunk}).values_list(column, flat=True))
         return found
+
+    def _existing_ssns(
+        self, model: type[Recipient] | type[Provider], indexes: Iterable[str]
+    ) -> Iterator[tuple[str, bool]]:
+        """(blind index, whether the importer can see that record) for SSNs already saved.
+
+        The importer sees the records of the counties they may import (all for None),
+        and, as on the screens, a provider who works for one of those counties' recipients.
+        """
+        # Any: the stubs cannot follow the annotation through a union of models.
+        queryset: Any = model.objects.exclude(ssn_index="")  # as the partial unique index
+        allowed = self.allowed
+        if allowed is not None and model is Provider:
+            queryset = queryset.annotate(
+                serves=Exists(
+                    Assignment.objects.filter(
+                        provider=OuterRef("pk"), recipient__county__code__in=allowed
+                    )
+                )
+            )
+        for chunk in _chunks(sorted(set(indexes)), LOOKUP_CHUNK):
+            found = queryset.filter(ssn_index__in=chunk)
+            if allowed is None:
+                for index in found.values_list("ssn_index", flat=True):
+                    yield index, True
+            elif model is Provider:
+                for index, code, serves in found.values_list("ssn_index", "county__code", "serves"):
+                    yield index, code in allowed or serves
+            else:
+                for index, code in found.values_list("ssn_index", "county__code"):
+                    yield index, code in allowed
 
     def _check_against_database(self) -> None:
         for model, rows, number_column, label in (
@@ -630,11 +795,23 @@ class _Import:
             (Provider, "providers", _("A provider with this SSN is already in the portal.")),
         ):
             seen = self.ssn_seen[kind]
-            queryset = model.objects.exclude(ssn_index="")  # matches the partial unique index
-            for index in self._existing(queryset, "ssn_index", seen):
+            for index, visible in self._existing_ssns(model, seen):
                 person = seen[index]
                 person.valid = False
-                self.report(person.file, person.row, "ssn", message)
+                if visible:
+                    self.report(person.file, person.row, "ssn", message)
+                else:
+                    # Not which kind of record, nor that it is the SSN: a county worker
+                    # must not learn from an import that a person is known elsewhere.
+                    self.report(
+                        person.file,
+                        person.row,
+                        "",
+                        _(
+                            "This row conflicts with a record already in the portal that you "
+                            "cannot see. Ask a state administrator to look into it."
+                        ),
+                    )
 
     def _check_assignments(self) -> None:
         if not self.assignments:
@@ -676,15 +853,13 @@ class _Import:
         seen: dict[tuple[str, str, str, dt.date], AssignmentRow] = {}
         for a in self.assignments:
             before = self.error_count
-            program = a.fields.get("program")
-            start = a.fields.get("start_date")
-            minutes = a.fields.get("assigned_monthly_minutes")
+            program, start, minutes = a.program, a.start, a.minutes
             recipient = self.recipients.get(a.case_number)
             authorized: list[tuple[dt.date, int]] | None = None
             if a.case_number and recipient is not None:
                 # A row of this import; a county that is not the importer's is reported there.
                 if recipient.valid and program:
-                    authorized = recipient.authorizations.get(program, [])
+                    authorized = [(s, m) for p, s, m in recipient.authorizations if p == program]
             elif a.case_number in db_recipients and self._may_write(
                 db_recipients[a.case_number][1]
             ):
@@ -812,36 +987,38 @@ class _Import:
                 after=after,
             )
 
-        recipient_ids = {number: pk for number, (pk, _code) in self.db_recipients.items()}
-        for chunk in _chunks(list(self.recipients.values()), BATCH_SIZE):
+        for parsed, rows in self._rows_to_save("recipients"):
             objects = []
-            for person in chunk:
-                recipient = Recipient(**person.fields, county=self.counties[person.county_code])
-                recipient.set_ssn(person.ssn)
+            given = []
+            for number, clean in rows:
+                self._same_person(self.recipients.get(clean.get("case_number", "")), parsed, number)
+                fields = {n: v for n, v in clean.items() if n in RECIPIENTS.model_fields}
+                recipient = Recipient(**fields, county=self.counties[clean["county_code"]])
+                recipient.set_ssn(clean.get("ssn", ""))
                 objects.append(recipient)
+                given.append(_authorizations(clean))
             insert(objects)
             hours = []
             events = []
-            for person, recipient in zip(chunk, objects, strict=True):
-                recipient_ids[recipient.case_number] = recipient.pk
+            for recipient, authorizations in zip(objects, given, strict=True):
+                self.recipients[recipient.case_number].pk = recipient.pk
                 authorized = []
-                for program, rows in person.authorizations.items():
-                    for start, minutes in rows:
-                        hours.append(
-                            AuthorizedHours(
-                                recipient=recipient,
-                                program=program,
-                                monthly_minutes=minutes,
-                                effective_from=start,
-                            )
+                for program, start, minutes in authorizations:
+                    hours.append(
+                        AuthorizedHours(
+                            recipient=recipient,
+                            program=program,
+                            monthly_minutes=minutes,
+                            effective_from=start,
                         )
-                        authorized.append(
-                            {
-                                "program": program,
-                                "monthly_minutes": minutes,
-                                "effective_from": start.isoformat(),
-                            }
-                        )
+                    )
+                    authorized.append(
+                        {
+                            "program": program,
+                            "monthly_minutes": minutes,
+                            "effective_from": start.isoformat(),
+                        }
+                    )
                 after = snapshot(recipient, RECIPIENT_AUDIT_FIELDS, displays)
                 after["authorized_hours"] = authorized
                 events.append(event("recipient.imported", recipient, str(recipient), after))
@@ -849,42 +1026,59 @@ class _Import:
             insert(events)
             outcome.recipients += len(objects)
             outcome.hours += len(hours)
-            done += len(chunk)
+            done += len(objects)
             self.progress(SAVING, done, self.total)
 
-        provider_ids = dict(self.db_providers)
-        for chunk in _chunks(list(self.providers.values()), BATCH_SIZE):
+        for parsed, rows in self._rows_to_save("providers"):
             providers = []
-            for person in chunk:
-                provider = Provider(**person.fields, county=self.counties[person.county_code])
-                provider.set_ssn(person.ssn)
+            for number, clean in rows:
+                self._same_person(
+                    self.providers.get(clean.get("provider_number", "")), parsed, number
+                )
+                fields = {n: v for n, v in clean.items() if n in PROVIDERS.model_fields}
+                provider = Provider(**fields, county=self.counties[clean["county_code"]])
+                provider.set_ssn(clean["ssn"])
                 providers.append(provider)
             insert(providers)
             events = []
             for provider in providers:
-                provider_ids[provider.provider_number] = provider.pk
+                self.providers[provider.provider_number].pk = provider.pk
                 after = snapshot(provider, PROVIDER_AUDIT_FIELDS, displays)
                 events.append(event("provider.imported", provider, str(provider), after))
             insert(events)
             outcome.providers += len(providers)
-            done += len(chunk)
+            done += len(providers)
             self.progress(SAVING, done, self.total)
 
-        for chunk in _chunks(self.assignments, BATCH_SIZE):
-            assignments = [
-                Assignment(
-                    provider_id=provider_ids[a.provider_number],
-                    recipient_id=recipient_ids[a.case_number],
-                    **a.fields,
+        checked = iter(self.assignments)
+        for _parsed, rows in self._rows_to_save("assignments"):
+            assignments = []
+            keys = []
+            for number, clean in rows:
+                a = next(checked, None)
+                provider_number, case_number = clean["provider_number"], clean["case_number"]
+                if a is None or (a.row, a.provider_number, a.case_number) != (
+                    number,
+                    provider_number,
+                    case_number,
+                ):
+                    raise _FileChanged
+                fields = {n: v for n, v in clean.items() if n in ASSIGNMENTS.model_fields}
+                assignments.append(
+                    Assignment(
+                        provider_id=self._provider_pk(provider_number),
+                        recipient_id=self._recipient_pk(case_number),
+                        assigned_monthly_minutes=clean["assigned_monthly_hours"],
+                        **fields,
+                    )
                 )
-                for a in chunk
-            ]
+                keys.append((provider_number, case_number))
             insert(assignments)
             events = []
-            for a, assignment in zip(chunk, assignments, strict=True):
+            for (provider_number, case_number), assignment in zip(keys, assignments, strict=True):
                 after = {
-                    "provider_number": a.provider_number,
-                    "case_number": a.case_number,
+                    "provider_number": provider_number,
+                    "case_number": case_number,
                     "program": displays["program"][assignment.program],
                     "assigned_monthly_minutes": assignment.assigned_monthly_minutes,
                     "start_date": audit.jsonable(assignment.start_date),
@@ -894,14 +1088,69 @@ class _Import:
                         assignment.family_relationship
                     ],
                 }
-                label = f"{a.provider_number} → {a.case_number} ({assignment.program})"
+                label = f"{provider_number} → {case_number} ({assignment.program})"
                 events.append(event("assignment.imported", assignment, label, after))
             insert(events)
             outcome.assignments += len(assignments)
-            done += len(chunk)
+            done += len(assignments)
             self.progress(SAVING, done, self.total)
+        if next(checked, None) is not None:
+            raise _FileChanged
         outcome.written = True
         return outcome
+
+    def _rows_to_save(
+        self, kind: str
+    ) -> Iterator[tuple[_ParsedFile, list[tuple[int, dict[str, Any]]]]]:
+        """The files of one kind read again, in the order checked, in batches of clean rows.
+
+        Every row passed the checks, so every cell reads; if one does not, or a row is
+        not the one checked, the file changed since (only a file on disk can) and the
+        import stops and rolls back.
+        """
+        for parsed in sorted(
+            (p for p in self.parsed if p.layout.kind == kind), key=lambda p: p.order
+        ):
+            for batch in _batched(self._clean_rows(parsed), BATCH_SIZE):
+                yield parsed, batch
+
+    def _clean_rows(self, parsed: _ParsedFile) -> Iterator[tuple[int, dict[str, Any]]]:
+        plan = self._plan(parsed)
+        records = _records(parsed.source)
+        next(records)  # the header
+        for number, cells in records:
+            clean: dict[str, Any] = {}
+            for column, position in plan:
+                raw = (
+                    cells[position].strip()
+                    if position is not None and position < len(cells)
+                    else ""
+                )
+                if raw:
+                    try:
+                        clean[column.name] = column.read(raw, self.ctx)
+                    except rules.Invalid:
+                        raise _FileChanged from None
+            yield number, clean
+
+    @staticmethod
+    def _same_person(person: PersonRow | None, parsed: _ParsedFile, number: int) -> None:
+        if person is None or (person.file, person.row, person.pk) != (parsed.name, number, None):
+            raise _FileChanged
+
+    def _provider_pk(self, number: str) -> int:
+        person = self.providers.get(number)
+        pk = person.pk if person is not None else self.db_providers.get(number)
+        if pk is None:
+            raise _FileChanged
+        return pk
+
+    def _recipient_pk(self, number: str) -> int:
+        person = self.recipients.get(number)
+        pk = person.pk if person is not None else self.db_recipients.get(number, (None, ""))[0]
+        if pk is None:
+            raise _FileChanged
+        return pk
 
     def counts(self) -> Outcome:
         """What saving would create (for a dry run)."""
@@ -910,9 +1159,7 @@ class _Import:
             recipients=len(self.recipients),
             providers=len(self.providers),
             assignments=len(self.assignments),
-            hours=sum(
-                len(rows) for p in self.recipients.values() for rows in p.authorizations.values()
-            ),
+            hours=self.hours,
         )
 
 
@@ -1079,6 +1326,17 @@ def import_files(
             outcome = importer.write(actor=actor, reason=reason)
             if on_saved is not None:
                 on_saved(outcome)
+    except _FileChanged:
+        problem = Problem(
+            "",
+            0,
+            "",
+            _(
+                "A file changed while it was being imported. Nothing was imported; please "
+                "import the files again."
+            ),
+        )
+        return Outcome(total_rows=importer.total, problems=[problem], error_count=1)
     except IntegrityError as exc:
         # Constraint messages name columns and numbers, never SSNs (those are encrypted).
         logger.warning("Import rolled back by the database: %s", exc)
@@ -1098,26 +1356,99 @@ def import_files(
 # --- Jobs: the page's imports run in the background ------------------------------------
 
 
+# A job's stored file is one Fernet token per line, each the encryption of a 9-byte
+# header (the chunk's index, and whether it is the last) and up to 1 MiB of the file. The
+# header keeps the chunks from being reordered, dropped or cut off unnoticed.
+_CHUNK_HEADER = struct.Struct(">Q?")
+
+
+def _encrypted_lines(raw: IO[bytes]) -> Iterator[bytes]:
+    fernet = crypto.fernet()
+    index = 0
+    chunk = raw.read(ENCRYPTED_CHUNK_BYTES)
+    while True:
+        following = raw.read(ENCRYPTED_CHUNK_BYTES) if chunk else b""
+        last = not following
+        yield fernet.encrypt(_CHUNK_HEADER.pack(index, last) + chunk) + b"\n"
+        if last:
+            return
+        chunk, index = following, index + 1
+
+
+class _Parts:
+    """A read()-able view of byte strings, for Storage.save (which calls read until b"")."""
+
+    def __init__(self, parts: Iterator[bytes]) -> None:
+        self.parts = parts
+
+    def read(self, size: int = -1) -> bytes:
+        return next(self.parts, b"")
+
+
+class _Decrypting(io.RawIOBase):
+    """The plaintext of a stored job file, decrypted one chunk at a time."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        super().__init__()
+        self.handle = handle
+        self.fernet = crypto.fernet()
+        self.chunk = memoryview(b"")
+        self.index = 0
+        self.done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.chunk and not self.done:
+            line = self.handle.readline()
+            if not line:
+                raise ValueError("The stored import file is cut short.")
+            plain = self.fernet.decrypt(line.rstrip(b"\n"))
+            index, last = _CHUNK_HEADER.unpack_from(plain)
+            if index != self.index:
+                raise ValueError("The stored import file's chunks are out of order.")
+            self.index, self.done = index + 1, last
+            self.chunk = memoryview(plain)[_CHUNK_HEADER.size :]
+        n = min(len(buffer), len(self.chunk))
+        buffer[:n] = self.chunk[:n]
+        self.chunk = self.chunk[n:]
+        return n
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
+
+
+def _open_stored(path: str) -> IO[bytes]:
+    return io.BufferedReader(_Decrypting(default_storage.open(path, "rb")))
+
+
 def create_job(*, files: Sequence[SourceFile], user: Any, dry_run: bool = False) -> ImportJob:
-    """Record an import and keep its files, encrypted, until the job has run."""
+    """Record an import and keep its files, encrypted, until the job has run.
+
+    Each file is copied as a stream, 1 MiB at a time, from the upload's temporary file
+    into the default storage (imports/<job>/), where the worker reads it.
+    """
     job = ImportJob.objects.create(
         created_by=user, dry_run=dry_run, file_names=[f.name for f in files]
     )
     stored = []
     for i, source in enumerate(files):
-        token = crypto.fernet().encrypt(source.data)
-        stored.append(default_storage.save(f"imports/{job.pk}/{i}.csv.enc", ContentFile(token)))
+        with source.open() as raw:
+            content = File(cast(Any, _Parts(_encrypted_lines(raw))), name=f"{i}.csv.enc")
+            stored.append(default_storage.save(f"imports/{job.pk}/{i}.csv.enc", content))
     job.stored_files = stored
     job.save(update_fields=["stored_files"])
     return job
 
 
 def _load_files(job: ImportJob) -> list[SourceFile]:
-    files = []
-    for name, path in zip(job.file_names, job.stored_files, strict=True):
-        with default_storage.open(path, "rb") as handle:
-            files.append(SourceFile(name=name, data=crypto.fernet().decrypt(handle.read())))
-    return files
+    """The job's files, each decrypted as it is read (nothing is read here)."""
+    return [
+        SourceFile(name=name, opener=partial(_open_stored, path))
+        for name, path in zip(job.file_names, job.stored_files, strict=True)
+    ]
 
 
 def delete_files(job: ImportJob) -> None:

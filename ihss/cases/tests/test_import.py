@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from ihss import test as cast
 from ihss.cases import import_rules, importing
@@ -898,3 +899,118 @@ def test_the_format_document_lists_every_column_of_every_layout():
         for column in layout.columns:
             required = "yes" if column.required else "no"
             assert f"| `{column.name}` | {required} |" in doc, (layout.kind, column.name)
+
+
+# --- What an importer may learn about records they cannot see -----------------------------
+
+HIDDEN_CONFLICT = (
+    "This row conflicts with a record already in the portal that you cannot see. "
+    "Ask a state administrator to look into it."
+)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_an_ssn_in_another_county_is_only_a_conflict_with_a_record_you_cannot_see(
+    tmp_path, dry_run
+):
+    cast.make_recipient(county_code="10", ssn=RECIPIENT["ssn"])
+    cast.make_provider(county_code="10", ssn=PROVIDER["ssn"])
+    outcome = run(
+        tmp_path,
+        recipients=[recipient(county_code="19")],
+        providers=[provider(county_code="19")],
+        allowed_counties={"19"},
+        dry_run=dry_run,
+    )
+    assert [(p.file, p.row, p.column, p.message) for p in outcome.problems] == [
+        ("recipients.csv", 2, "", HIDDEN_CONFLICT),
+        ("providers.csv", 2, "", HIDDEN_CONFLICT),
+    ]
+    assert not Recipient.objects.filter(county__code="19").exists()
+
+
+def test_an_ssn_of_a_record_you_can_see_is_named_as_such(tmp_path, la_recipient):
+    cast.make_recipient(county_code="19", ssn=RECIPIENT["ssn"])
+    # Another county's provider who works for one of your recipients is yours to see.
+    serving = cast.make_provider(county_code="10", ssn=PROVIDER["ssn"])
+    cast.authorize(la_recipient, 100 * 60)
+    cast.assign(serving, la_recipient, 50 * 60)
+    outcome = run(
+        tmp_path,
+        recipients=[recipient(county_code="19")],
+        providers=[provider(county_code="19")],
+        allowed_counties={"19"},
+    )
+    assert [(p.column, p.message) for p in outcome.problems] == [
+        ("ssn", "A recipient with this SSN is already in the portal."),
+        ("ssn", "A provider with this SSN is already in the portal."),
+    ]
+
+
+# --- Limits and streaming -----------------------------------------------------------------
+
+
+def test_an_import_over_the_row_limit_imports_nothing_and_says_so_in_english_and_spanish(
+    tmp_path, settings
+):
+    settings.IMPORT_MAX_ROWS = 2
+    rows = [recipient(), recipient(case_number="3400202", ssn="521-49-0002")]
+    assert run(tmp_path, recipients=rows, dry_run=True).ok  # at the limit: fine
+    for language, words in (
+        ("en", "This import has more than 2 rows; at most 2 rows can be imported at a time."),
+        ("es", "Esta importación tiene más de 2 filas; se pueden importar como máximo 2"),
+    ):
+        with translation.override(language):
+            problem = only_problem(run(tmp_path, recipients=rows, providers=[provider()]))
+        assert words in problem.message
+    assert nothing_imported()
+
+
+def test_a_line_too_long_to_be_a_row_is_reported_without_reading_it_whole(tmp_path):
+    data = ",".join(RECIPIENT).encode() + b"\n" + b"x" * (importing.MAX_LINE_CHARS * 3)
+    problem = only_problem(importing.import_files([importing.SourceFile("r.csv", data)]))
+    assert (problem.row, problem.column) == (2, "")
+    assert problem.message.startswith("This row is longer than 65,536 characters")
+
+
+def test_a_file_that_changes_while_it_is_saved_rolls_the_whole_import_back(tmp_path):
+    path = write_csv(tmp_path, "recipients.csv", [recipient()])
+    (tmp_path / "x").mkdir()
+    other = write_csv(tmp_path / "x", "recipients.csv", [recipient(case_number="3400299")])
+
+    def swap(phase, done, total):
+        if phase == importing.SAVING and done == 0:
+            path.write_bytes(other.read_bytes())
+
+    outcome = importing.import_files([importing.SourceFile(path.name, path=path)], progress=swap)
+    assert only_problem(outcome).message.startswith("A file changed while it was being imported.")
+    assert nothing_imported()
+
+
+def test_a_jobs_file_is_stored_in_encrypted_chunks_that_cannot_be_reordered(
+    tmp_path, state_admin, settings, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(importing, "ENCRYPTED_CHUNK_BYTES", 1024)  # 1 MiB in real use
+    rows = [
+        recipient(case_number=f"34{n:05d}", ssn=f"521-{10 + n // 9000:02d}-{1000 + n % 9000:04d}")
+        for n in range(1, 41)
+    ]
+    path = write_csv(tmp_path, "recipients.csv", rows)
+    chunks = -(-path.stat().st_size // importing.ENCRYPTED_CHUNK_BYTES)
+    assert chunks >= 3
+    job = importing.create_job(files=[source(path)], user=state_admin)
+    (stored,) = (tmp_path / "media").rglob("*.enc")
+    lines = stored.read_bytes().splitlines(keepends=True)
+    assert len(lines) == chunks and b"Testa" not in stored.read_bytes()
+
+    swapped = importing.create_job(files=[source(path)], user=state_admin)
+    (again,) = (tmp_path / "media" / "imports" / str(swapped.pk)).glob("*.enc")
+    again.write_bytes(b"".join([lines[1], lines[0], *lines[2:]]))
+    failed = importing.run_job(swapped.pk)
+    assert failed is not None and failed.status == ImportJob.Status.FAILED
+    assert nothing_imported()
+
+    done = importing.run_job(job.pk)
+    assert done is not None and done.status == ImportJob.Status.SUCCEEDED
+    assert Recipient.objects.count() == 40

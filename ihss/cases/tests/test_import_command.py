@@ -160,3 +160,19 @@ def test_manage_py_exits_0_or_1_in_a_real_process(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "created 3 recipients" in done.stdout
+
+
+def test_the_command_keeps_the_same_limits_and_imports_nothing_over_them(settings, tmp_path):
+    settings.IMPORT_MAX_FILES = 2
+    with pytest.raises(CommandError, match="At most 2 files can be imported at a time"):
+        command(*map(str, SAMPLE_FILES))
+    settings.IMPORT_MAX_FILES = 10
+    settings.IMPORT_MAX_FILE_BYTES = 100
+    with pytest.raises(CommandError, match=r"recipients.csv is larger than 0 MB"):
+        command(str(SAMPLE_FILES[0]))
+    settings.IMPORT_MAX_FILE_BYTES = 50 * 1024 * 1024
+    settings.IMPORT_MAX_ROWS = 9
+    with pytest.raises(CommandError, match="1 problem found. Nothing was imported."):
+        command(*map(str, SAMPLE_FILES))
+    assert nothing_imported()
+    assert ImportJob.objects.get().status == ImportJob.Status.FAILED

@@ -6,10 +6,14 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 
 from ihss import test as cast
 from ihss.accounts.models import Role
+from ihss.cases import import_views
 from ihss.cases.models import Assignment, ImportJob, Provider, Recipient
 from ihss.cases.tests.test_import import (
     SAMPLE_FILES,
@@ -59,6 +63,7 @@ def test_the_upload_page_describes_the_three_layouts(signed_in, la_staff):
     assert 'type="file"' in page and "multiple" in page and 'accept=".csv,text/csv"' in page
     assert reverse("cases:import-sample", args=["assignments"]) in page
     assert "style=" not in page and "<script>" not in page
+    assert "At most 10 files of up to 50 MB each, and 200,000 rows in all." in page
 
 
 def test_uploading_the_samples_imports_them_and_the_job_page_shows_the_counts(
@@ -193,3 +198,74 @@ def test_the_sample_files_can_be_downloaded(signed_in, la_staff):
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"provider_number,first_name")
     assert client.get(reverse("cases:import-sample", args=["passwords"])).status_code == 404
+
+
+def test_the_problems_csv_never_starts_a_cell_with_a_formula(signed_in, state_admin, tmp_path):
+    """Upload file names are the only typed text in the report; each is escaped."""
+    paths = [
+        write_csv(tmp_path, f"{start}recipients{i}.csv", [recipient(first_name="")])
+        for i, start in enumerate(("=", "+", "-", "@"))
+    ]
+    client = signed_in(state_admin)
+    upload(client, *paths)
+    job = ImportJob.objects.get()
+    download = client.get(reverse("cases:import-errors", args=[job.pk]))
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"), newline="")))
+    assert {row[0] for row in rows[1:]} == {
+        "'=recipients0.csv",
+        "'+recipients1.csv",
+        "'-recipients2.csv",
+        "'@recipients3.csv",
+    }
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert nothing_imported()
+
+
+def test_a_file_over_the_size_limit_is_refused_before_anything_is_stored(
+    signed_in, state_admin, tmp_path, settings, media
+):
+    settings.IMPORT_MAX_FILE_BYTES = 1024 * 1024
+    path = tmp_path / "recipients.csv"
+    path.write_bytes(b"case_number,first_name\n" + b"3400201,Ana\n" * 100_000)
+    response = upload(signed_in(state_admin), path)
+    assert response.status_code == 200
+    assert "“recipients.csv” is larger than 1 MB; split it into several files." in (
+        response.content.decode()
+    )
+    assert not ImportJob.objects.exists() and not list(media.rglob("*.enc"))
+
+
+def test_more_files_than_the_limit_are_refused_in_english_and_spanish(
+    signed_in, state_admin, settings
+):
+    settings.IMPORT_MAX_FILES = 2
+    response = upload(signed_in(state_admin), *SAMPLE_FILES)
+    assert "Choose at most 2 files at a time." in response.content.decode()
+    assert not ImportJob.objects.exists() and nothing_imported()
+    files = [SimpleUploadedFile(p.name, p.read_bytes(), "text/csv") for p in SAMPLE_FILES]
+    with translation.override("es"):
+        form = import_views.ImportForm({}, MultiValueDict({"csv_files": list(files)}))
+        assert not form.is_valid()
+        assert form.errors["csv_files"] == ["Elija 2 archivos como máximo a la vez."]
+
+
+def test_the_readmes_walkthrough_imports_the_samples_and_opens_every_imported_record(
+    signed_in, state_admin
+):
+    """README: sign in as state.admin, import docs/samples/ from Import, open each record."""
+    client = signed_in(state_admin)
+    response = upload(client, *SAMPLE_FILES)
+    assert response.status_code == 302
+    assert ImportJob.objects.get().status == ImportJob.Status.SUCCEEDED
+    pages = [
+        (reverse("cases:recipient-detail", args=[number]), last_name)
+        for number, last_name in Recipient.objects.values_list("case_number", "last_name")
+    ] + [
+        (reverse("cases:provider-detail", args=[number]), last_name)
+        for number, last_name in Provider.objects.values_list("provider_number", "last_name")
+    ]
+    assert len(pages) == 6
+    for url, last_name in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert last_name in page.content.decode()

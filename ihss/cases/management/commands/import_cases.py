@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ihss.cases import importing
@@ -45,12 +46,27 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = int(options["verbosity"])
         files = []
+        max_files, max_bytes = settings.IMPORT_MAX_FILES, settings.IMPORT_MAX_FILE_BYTES
+        if len(options["files"]) > max_files:
+            raise CommandError(
+                f"At most {max_files} files can be imported at a time (IMPORT_MAX_FILES). "
+                "Nothing was imported."
+            )
         for name in options["files"]:
             path = Path(name)
             try:
-                files.append(importing.SourceFile(name=path.name, data=path.read_bytes()))
+                size = path.stat().st_size
+                with path.open("rb"):
+                    pass
             except OSError as exc:
                 raise CommandError(f"Cannot read {name}: {exc.strerror}.") from None
+            if size > max_bytes:
+                raise CommandError(
+                    f"{name} is larger than {max_bytes // (1024 * 1024)} MB "
+                    "(IMPORT_MAX_FILE_BYTES); split it into several files. Nothing was imported."
+                )
+            # Read as a stream, row by row, each time the import needs it.
+            files.append(importing.SourceFile(name=path.name, path=path))
         progress = self._printer() if verbosity >= 1 else None
         if options["dry_run"]:
             outcome = importing.import_files(files, dry_run=True, progress=progress)
