@@ -10,8 +10,9 @@ from ihss.core.models import AuditEvent
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
 SNAPSHOT = st.none() | JSON | st.dictionaries(st.text(max_size=20), JSON, max_size=6)
