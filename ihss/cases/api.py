@@ -61,8 +61,9 @@ from ihss.cases.schemas import (
 )
 from ihss.core import audit
 from ihss.core.models import AuditEvent
+from ihss.core.pagination import API_PAGE_SIZE, ApiPage, api_page
 
-PAGE_SIZE = 50
+PAGE_SIZE = API_PAGE_SIZE
 CASE_NUMBER = r"^\d{7}$"
 PROVIDER_NUMBER = r"^\d{9}$"
 COUNTY_CODE = r"^\d{2}$"
@@ -93,7 +94,7 @@ router = Router(
     auth=[TokenAuth("cases", allowed=access.can_use_case_records), CaseRecordsAuth()],
 )
 
-Page = QueryEx[int, P(ge=1, description=f"Page number, from 1; {PAGE_SIZE} results a page.")]
+Page = ApiPage
 Search = QueryEx[
     str,
     P(
@@ -106,13 +107,6 @@ CountyCode = QueryEx[str | None, P(pattern=COUNTY_CODE, description="County code
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-def _page(queryset: QuerySet[M], page: int) -> tuple[list[M], bool]:
-    """One page and whether another follows: one query, no COUNT over the whole table."""
-    offset = (page - 1) * PAGE_SIZE
-    rows = list(queryset[offset : offset + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
 def _search(queryset: QuerySet[M], q: str, number_field: str) -> QuerySet[M]:
@@ -155,7 +149,7 @@ def recipients(
     queryset = _search(queryset.defer(*SECRET_COLUMNS), q, "case_number")
     if county:
         queryset = queryset.filter(county__code=county)
-    rows, has_next = _page(queryset, page)
+    rows, has_next = api_page(queryset, page)
     return RecipientPage(
         page=page,
         page_size=PAGE_SIZE,
@@ -272,7 +266,7 @@ def providers(
     queryset = _search(queryset.defer(*SECRET_COLUMNS), q, "provider_number")
     if county:
         queryset = queryset.filter(county__code=county)
-    rows, has_next = _page(queryset, page)
+    rows, has_next = api_page(queryset, page)
     return ProviderPage(
         page=page,
         page_size=PAGE_SIZE,
@@ -388,7 +382,7 @@ def _visible_values(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 def _audit_page(events: QuerySet[AuditEvent], page: int) -> AuditPage:
     rows: Sequence[AuditEvent]
-    rows, has_next = _page(events.order_by("-occurred_at", "-id"), page)
+    rows, has_next = api_page(events.order_by("-occurred_at", "-id"), page)
     return AuditPage(
         page=page,
         page_size=PAGE_SIZE,
