@@ -125,7 +125,9 @@ StatusFilter = QueryEx[Timesheet.Status | None, P(description="Only timesheets i
 PeriodFilter = QueryEx[
     dt.date | None, P(description="Only the pay period starting on this day (the 1st or 16th).")
 ]
-MonthQuery = QueryEx[str | None, P(description='The month, "YYYY-MM"; this month when left out.')]
+MonthQuery = QueryEx[
+    str | None, P(max_length=7, description='The month, "YYYY-MM"; this month when left out.')
+]
 
 NO_TIMESHEETS = gettext_lazy(
     "Timesheets are for providers, recipients, county staff, the service desk and state "
