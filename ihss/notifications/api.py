@@ -88,6 +88,18 @@ def unread_count(request: HttpRequest) -> UnreadCount:
     return UnreadCount(unread=services.unread_count(_user(request)))
 
 
+@router.get(
+    "/{message_id}",
+    response=MessageOut,
+    summary="One message",
+    description="Reading a message through the API does not mark it read: a program that "
+    "shows it to the person marks it with `POST /{message_id}/read`. (The portal's message "
+    "page marks a message read when the person opens it.)",
+)
+def message(request: HttpRequest, message_id: int) -> MessageOut:
+    return _message(access.notification_for(_user(request), message_id))
+
+
 @router.post("/{message_id}/read", response=MessageOut, summary="Mark a message read")
 def mark_read(request: HttpRequest, message_id: int) -> MessageOut:
     notification = access.notification_for(_user(request), message_id)
