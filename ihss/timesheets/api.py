@@ -125,8 +125,10 @@ StatusFilter = QueryEx[Timesheet.Status | None, P(description="Only timesheets i
 PeriodFilter = QueryEx[
     dt.date | None, P(description="Only the pay period starting on this day (the 1st or 16th).")
 ]
+# Bounded like every string the API takes; longer than "YYYY-MM" so that a near miss
+# ("2026-11-01") still gets the sentence that shows the shape.
 MonthQuery = QueryEx[
-    str | None, P(max_length=7, description='The month, "YYYY-MM"; this month when left out.')
+    str | None, P(max_length=20, description='The month, "YYYY-MM"; this month when left out.')
 ]
 
 NO_TIMESHEETS = gettext_lazy(
