@@ -202,3 +202,15 @@ def test_every_text_the_api_takes_has_a_published_bound():
             for content in operation.get("requestBody", {}).get("content", {}).values():
                 walk(content["schema"], f"{method} {path} body")
     assert unbounded == []
+
+
+def test_a_json_body_nested_past_any_parser_is_refused_not_a_500(signed_in, provider_user):
+    client = signed_in(provider_user)
+    deep = "[" * 100_000 + "]" * 100_000
+    response = client.put("/api/v1/messages/preferences/", deep, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_too_deep"
+    # Deep, but readable: walked without recursion, and refused at the NUL it holds.
+    nested = "[" * 500 + json.dumps("x\u0000") + "]" * 500
+    response = client.put("/api/v1/messages/preferences/", nested, content_type="application/json")
+    assert response.json()["detail"][0]["loc"] == ["body", "data", *([0] * 500)]

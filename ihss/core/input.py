@@ -91,19 +91,23 @@ def _fields(where: str, data: Any) -> Iterator[Problem]:
                 return
 
 
-def _json_strings(value: Any, at: tuple[str | int, ...]) -> Iterator[Problem]:
-    if isinstance(value, str):
-        if NUL in value:
-            yield _nul(at)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if NUL in key:
-                yield _nul(at)
+def _json_strings(document: Any, at: tuple[str | int, ...]) -> Iterator[Problem]:
+    """NUL in any string or key of a JSON document, walked without recursion."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, at)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if NUL in value:
+                yield _nul(where)
                 return
-            yield from _json_strings(item, (*at, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _json_strings(item, (*at, index))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if NUL in key:
+                    yield _nul(where)
+                    return
+                stack.append((item, (*where, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*where, index)) for index, item in enumerate(value))
 
 
 def problems(request: HttpRequest) -> Iterator[Problem]:
@@ -124,6 +128,11 @@ def problems(request: HttpRequest) -> Iterator[Problem]:
             document = json.loads(request.body)
         except ValueError:
             return  # not JSON: the view (ninja) refuses it with its own message
+        except RecursionError:  # thousands of nested brackets: no parser can read it
+            yield Problem(
+                "json_too_deep", ("body",), _("The request body is nested too deeply to read.")
+            )
+            return
         # Where ninja would say it: every operation's body parameter is called `data`.
         yield from _json_strings(document, ("body", "data"))
 
