@@ -210,6 +210,11 @@ def test_a_json_body_nested_past_any_parser_is_refused_not_a_500(signed_in, prov
     response = client.put("/api/v1/messages/preferences/", deep, content_type="application/json")
     assert response.status_code == 422
     assert response.json()["detail"][0]["type"] == "json_too_deep"
+    # A JSON body sent as plain text is still JSON to ninja, so it is checked as such.
+    plain = client.put(
+        "/api/v1/messages/preferences/", '{"choices": {"\\u0000": "x"}}', "text/plain"
+    )
+    assert plain.status_code == 422 and plain.json()["detail"][0]["type"] == "string_nul"
     # Deep, but readable: walked without recursion, and refused at the NUL it holds.
     nested = "[" * 500 + json.dumps("x\u0000") + "]" * 500
     response = client.put("/api/v1/messages/preferences/", nested, content_type="application/json")

@@ -123,7 +123,10 @@ def problems(request: HttpRequest) -> Iterator[Problem]:
         return
     if request.content_type == "application/x-www-form-urlencoded":
         yield from _fields("form", request.POST)
-    elif request.content_type == "application/json" and request.body:
+    elif request.content_type == "multipart/form-data" or not request.body:
+        return
+    # ninja reads an API body as JSON whatever its declared type, so this does too.
+    elif request.content_type == "application/json" or request.path_info.startswith(API_PREFIX):
         try:
             document = json.loads(request.body)
         except ValueError:
