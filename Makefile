@@ -64,7 +64,7 @@ serve: migrate
 	@trap 'kill 0' INT TERM EXIT; \
 	DEBUG=false $(PY) manage.py db_worker --interval 1 & \
 	DEBUG=false $(PY) manage.py run_scheduler --interval 30 & \
-	DEBUG=false $(BIN)/gunicorn ihss.wsgi:application --bind $(HOST):$(PORT) \
+	DEBUG=false $(BIN)/gunicorn -c gunicorn.conf.py ihss.wsgi:application --bind $(HOST):$(PORT) \
 	  --workers $${WEB_CONCURRENCY:-3} --access-logfile - --log-level warning
 
 # Lint, types, the whole suite on SQLite, then on a throwaway PostgreSQL, and the

@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "ihss.accounts.middleware.SecondFactorMiddleware",
     "ihss.accounts.middleware.PreferredLanguageMiddleware",
+    # Refuses NUL and overlong text before any view, form or backend reads it (ADR 0013).
+    "ihss.core.input.CleanInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: gives a browser its device cookie once its sign-in is complete (second factor
@@ -179,6 +181,16 @@ TEMPLATES = [
     }
 ]
 FORM_RENDERER = "ihss.web.forms.UswdsFormRenderer"
+
+# --- Text input (ihss/core/input.py, ADR 0013) ----------------------------------------------
+# The most characters one query or form value may have. The longest text the portal asks
+# for is a reason of 1,000 characters; four times that leaves room for line breaks sent as
+# two characters, so that a form's own limit speaks first, on the form. Longer is refused
+# (400, or 422 in the API) before a view, form or sign-in backend reads it.
+INPUT_MAX_CHARS = 4000
+# Tighter bounds for values some code reads and stores outside a form field: the sign-in
+# throttle and the lockout record the username as typed, in 150-character columns.
+INPUT_MAX_CHARS_BY_NAME = {"username": 150}
 
 # --- Database -----------------------------------------------------------------------------
 

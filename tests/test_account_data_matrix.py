@@ -229,6 +229,7 @@ RULES: dict[str, Rule] = {
     "api-v1:provider_audit": case("provider", api=True),
     "api-v1:messages": own(api=True),
     "api-v1:unread_count": own(api=True),
+    "api-v1:message": own(api=True, record="message"),
     "api-v1:mark_read": own("post", api=True, record="message"),
     "api-v1:mark_unread": own("post", api=True, record="message"),
     "api-v1:preferences": own(api=True),
@@ -422,6 +423,7 @@ PROMISES = {
     "notifications:settings": ["mobile"],
     "accounts:security": ["ip", "agent"],
     "api-v1:messages": ["notice"],
+    "api-v1:message": ["notice"],
 }
 
 

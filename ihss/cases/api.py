@@ -61,8 +61,9 @@ from ihss.cases.schemas import (
 )
 from ihss.core import audit, audit_display
 from ihss.core.models import AuditEvent
+from ihss.core.pagination import API_PAGE_SIZE, ApiPage, api_page
 
-PAGE_SIZE = 50
+PAGE_SIZE = API_PAGE_SIZE
 CASE_NUMBER = r"^\d{7}$"
 PROVIDER_NUMBER = r"^\d{9}$"
 COUNTY_CODE = r"^\d{2}$"
@@ -89,7 +90,7 @@ router = Router(
     auth=[TokenAuth("cases", allowed=access.can_use_case_records), CaseRecordsAuth()],
 )
 
-Page = QueryEx[int, P(ge=1, description=f"Page number, from 1; {PAGE_SIZE} results a page.")]
+Page = ApiPage
 Search = QueryEx[
     str,
     P(
@@ -102,13 +103,6 @@ CountyCode = QueryEx[str | None, P(pattern=COUNTY_CODE, description="County code
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-def _page(queryset: QuerySet[M], page: int) -> tuple[list[M], bool]:
-    """One page and whether another follows: one query, no COUNT over the whole table."""
-    offset = (page - 1) * PAGE_SIZE
-    rows = list(queryset[offset : offset + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
 def _search(queryset: QuerySet[M], q: str, number_field: str) -> QuerySet[M]:
@@ -151,7 +145,7 @@ def recipients(
     queryset = _search(queryset.defer(*SECRET_COLUMNS), q, "case_number")
     if county:
         queryset = queryset.filter(county__code=county)
-    rows, has_next = _page(queryset, page)
+    rows, has_next = api_page(queryset, page)
     return RecipientPage(
         page=page,
         page_size=PAGE_SIZE,
@@ -268,7 +262,7 @@ def providers(
     queryset = _search(queryset.defer(*SECRET_COLUMNS), q, "provider_number")
     if county:
         queryset = queryset.filter(county__code=county)
-    rows, has_next = _page(queryset, page)
+    rows, has_next = api_page(queryset, page)
     return ProviderPage(
         page=page,
         page_size=PAGE_SIZE,
@@ -378,7 +372,7 @@ def provider(
 
 def _audit_page(events: QuerySet[AuditEvent], page: int) -> AuditPage:
     rows: Sequence[AuditEvent]
-    rows, has_next = _page(events.order_by("-occurred_at", "-id"), page)
+    rows, has_next = api_page(events.order_by("-occurred_at", "-id"), page)
     return AuditPage(
         page=page,
         page_size=PAGE_SIZE,

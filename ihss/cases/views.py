@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -53,6 +52,7 @@ from ihss.cases.models import (
 from ihss.core import audit_display
 from ihss.core.audit_display import AuditRow
 from ihss.core.models import AuditEvent
+from ihss.core.pagination import html_page
 from ihss.core.parameters import MissingParameter, parameter
 
 PAGE_SIZE = 25
@@ -155,7 +155,7 @@ def recipient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         recipients = recipients.none()
     elif q:
         recipients = _by_name(recipients, q)
-    page = Paginator(recipients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = html_page(request, recipients, size=PAGE_SIZE)
     return render(
         request,
         "cases/recipient_list.html",
@@ -186,7 +186,7 @@ def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         providers = providers.none()
     elif q:
         providers = _by_name(providers, q)
-    page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = html_page(request, providers, size=PAGE_SIZE)
     return render(
         request,
         "cases/provider_list.html",
@@ -217,7 +217,7 @@ def _audit_page(
     for subject_type, ids in by_type.items():
         match |= Q(subject_type=subject_type, subject_id__in=ids)
     events = AuditEvent.objects.filter(match).order_by("-occurred_at", "-id")
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("changes"))
+    page = html_page(request, events, size=AUDIT_PAGE_SIZE, param="changes")
     return page, [_audit_row(e, own) for e in page]
 
 

@@ -23,6 +23,7 @@ from ninja import P, QueryEx, Router
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
+from ihss.core.pagination import API_PAGE_SIZE, ApiPage, api_page
 from ihss.notifications import access, services
 from ihss.notifications.events import SETTABLE, Event
 from ihss.notifications.models import Notification, Preference
@@ -36,11 +37,11 @@ from ihss.notifications.schemas import (
     UnreadCount,
 )
 
-PAGE_SIZE = 50
+PAGE_SIZE = API_PAGE_SIZE
 
 router = Router(tags=["messages"], auth=SessionAuth())
 
-Page = QueryEx[int, P(ge=1, description=f"Page number, from 1; {PAGE_SIZE} results a page.")]
+Page = ApiPage
 Unread = QueryEx[bool, P(description="Only the messages not yet read.")]
 
 
@@ -73,19 +74,30 @@ def messages(request: HttpRequest, unread: Unread = False, page: Page = 1) -> Me
     if unread:
         notices = notices.filter(read_at__isnull=True)
     # One query for the page and whether another follows; no COUNT over the inbox.
-    offset = (page - 1) * PAGE_SIZE
-    rows = list(notices[offset : offset + PAGE_SIZE + 1])
+    rows, has_next = api_page(notices, page)
     return MessagePage(
         page=page,
         page_size=PAGE_SIZE,
-        has_next=len(rows) > PAGE_SIZE,
-        results=[_message(n) for n in rows[:PAGE_SIZE]],
+        has_next=has_next,
+        results=[_message(n) for n in rows],
     )
 
 
 @router.get("/unread-count/", response=UnreadCount, summary="How many messages are unread")
 def unread_count(request: HttpRequest) -> UnreadCount:
     return UnreadCount(unread=services.unread_count(_user(request)))
+
+
+@router.get(
+    "/{message_id}",
+    response=MessageOut,
+    summary="One message",
+    description="Reading a message through the API does not mark it read: a program that "
+    "shows it to the person marks it with `POST /{message_id}/read`. (The portal's message "
+    "page marks a message read when the person opens it.)",
+)
+def message(request: HttpRequest, message_id: int) -> MessageOut:
+    return _message(access.notification_for(_user(request), message_id))
 
 
 @router.post("/{message_id}/read", response=MessageOut, summary="Mark a message read")

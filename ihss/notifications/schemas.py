@@ -50,8 +50,20 @@ class PreferenceOut(Schema):
     )
 
 
+class FieldError(Schema):
+    """One field at fault, in ninja's shape (as every 422 of the API)."""
+
+    type: str
+    loc: list[str | int] = Field(description='Where: `["body", "data", "choices", ...]`.')
+    msg: str
+
+
 class Refusal(Schema):
-    detail: str = Field(description="Why, in words written for the person.")
+    detail: str | list[FieldError] = Field(
+        description="Why. A choice the person may not make: one sentence written for them. "
+        "A body that is not a valid request (an unknown notice or choice, a missing "
+        "`choices`): the fields at fault, as a list."
+    )
 
 
 class PreferencesIn(Schema):

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ihss.core import stepup
+from ihss.core.pagination import html_page
 from ihss.notifications import access, rules, services
 from ihss.notifications.events import spec_for
 from ihss.notifications.forms import (
@@ -93,9 +93,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     notices = Notification.objects.filter(user=user).annotate(email_refused=_refused_email())
     if show_unread:
         notices = notices.filter(read_at__isnull=True)
-    page = Paginator(notices.order_by("-created_at", "-id"), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = html_page(request, notices.order_by("-created_at", "-id"), size=INBOX_PAGE_SIZE)
     return render(
         request,
         "notifications/inbox.html",
@@ -270,7 +268,7 @@ def _outbox_rows(form: OutboxFilterForm) -> QuerySet[Delivery]:
 def outbox(request: HttpRequest) -> HttpResponse:
     access.check_outbox_reader(request.user)
     form = OutboxFilterForm(request.GET or None)
-    page = Paginator(_outbox_rows(form), OUTBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = html_page(request, _outbox_rows(form), size=OUTBOX_PAGE_SIZE)
     return render(request, "notifications/outbox.html", {"form": form, "page": page})
 
 

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, NoReturn, TypeVar, cast
+from typing import Any, NoReturn, cast
 
 from django.conf import settings
-from django.db.models import Case, Model, Q, QuerySet, Sum, When
+from django.db.models import Case, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -53,6 +53,7 @@ from ihss.accounts.models import User
 from ihss.cases.models import Provider
 from ihss.cases.schemas import ProviderRef, RecipientRef
 from ihss.core import stepup
+from ihss.core.pagination import API_PAGE_SIZE, ApiPage, api_page
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.explain import FLAG_LABELS, explain, explain_outcome, explain_violation
 from ihss.timesheets.models import (
@@ -108,7 +109,7 @@ from ihss.timesheets.schemas import (
     WeekTotal,
 )
 
-PAGE_SIZE = 50
+PAGE_SIZE = API_PAGE_SIZE
 # Never loaded where timesheets are listed (a Fernet decryption per row, for nothing).
 SECRET_COLUMNS = tuple(
     f"{person}__{column}" for person in ("provider", "recipient") for column in ("ssn", "ssn_index")
@@ -119,12 +120,16 @@ PROVIDER_SECRET_COLUMNS = tuple(c for c in SECRET_COLUMNS if c.startswith("provi
 # CSRF check for session POST and PUT.
 router = Router(tags=["timesheets"])
 
-Page = QueryEx[int, P(ge=1, description=f"Page number, from 1; {PAGE_SIZE} results a page.")]
+Page = ApiPage
 StatusFilter = QueryEx[Timesheet.Status | None, P(description="Only timesheets in this status.")]
 PeriodFilter = QueryEx[
     dt.date | None, P(description="Only the pay period starting on this day (the 1st or 16th).")
 ]
-MonthQuery = QueryEx[str | None, P(description='The month, "YYYY-MM"; this month when left out.')]
+# Bounded like every string the API takes; longer than "YYYY-MM" so that a near miss
+# ("2026-11-01") still gets the sentence that shows the shape.
+MonthQuery = QueryEx[
+    str | None, P(max_length=20, description='The month, "YYYY-MM"; this month when left out.')
+]
 
 NO_TIMESHEETS = gettext_lazy(
     "Timesheets are for providers, recipients, county staff, the service desk and state "
@@ -190,16 +195,6 @@ def _refuse(*errors: dict[str, Any]) -> NoReturn:
 
 def _day_name(day: dt.date) -> str:
     return date_format(day, "DATE_FORMAT")
-
-
-M = TypeVar("M", bound=Model)
-
-
-def _page(queryset: QuerySet[M], page: int) -> tuple[list[M], bool]:
-    """One page and whether another follows: one query, no COUNT over the whole table."""
-    offset = (page - 1) * PAGE_SIZE
-    rows = list(queryset[offset : offset + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
 def _listed(queryset: QuerySet[Timesheet]) -> QuerySet[Timesheet]:
@@ -500,7 +495,7 @@ def timesheets(
         queryset = queryset.filter(status=status)
     if period_start:
         queryset = queryset.filter(period_start=period_start)
-    rows, has_next = _page(_listed(queryset).order_by("-period_start", "-pk"), page)
+    rows, has_next = api_page(_listed(queryset).order_by("-period_start", "-pk"), page)
     return TimesheetPage(
         page=page, page_size=PAGE_SIZE, has_next=has_next, results=[_summary(t) for t in rows]
     )
@@ -517,7 +512,7 @@ def county_review_queue(request: HttpRequest, page: Page = 1) -> QueuePage:
     user = _user(request)
     _require(access.can_read_review_queue(user), QUEUE_ONLY)
     queryset = _listed(access.review_queue(user)).order_by("county_review", "period_start", "pk")
-    rows, has_next = _page(queryset, page)
+    rows, has_next = api_page(queryset, page)
     return QueuePage(
         page=page,
         page_size=PAGE_SIZE,
@@ -630,7 +625,7 @@ def violations(request: HttpRequest, page: Page = 1) -> ViolationPage:
         .defer(*PROVIDER_SECRET_COLUMNS)
         .order_by("-week_start", "pk")
     )
-    rows, has_next = _page(queryset, page)
+    rows, has_next = api_page(queryset, page)
     today = timezone.localdate()
     barred = [
         until
@@ -754,7 +749,7 @@ def weekly_maximum_exceptions(request: HttpRequest, page: Page = 1) -> Exception
         .defer(*SECRET_COLUMNS)
         .order_by("-month", "-granted_at", "-pk")
     )
-    rows, has_next = _page(queryset, page)
+    rows, has_next = api_page(queryset, page)
     return ExceptionPage(
         page=page, page_size=PAGE_SIZE, has_next=has_next, results=[_exception(e) for e in rows]
     )
@@ -925,7 +920,7 @@ def sick_leave(request: HttpRequest, page: Page = 1) -> SickLeaveOut:
         .defer("provider__ssn", "provider__ssn_index", "recipient__ssn", "recipient__ssn_index")
         .order_by(waiting_for_me, "-created_at", "-pk")
     )
-    rows, has_next = _page(claims, page)
+    rows, has_next = api_page(claims, page)
     balance = None
     if own := access.own_providers(user):
         b = services.balance_for(own[0]).balance

@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.cases.models import Assignment, Recipient
 from ihss.core import audit, stepup
+from ihss.core.pagination import html_page
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.explain import FLAG_LABELS, explain, explain_outcome, explain_violation
 from ihss.timesheets.forms import (
@@ -47,6 +47,7 @@ from ihss.timesheets.models import (
 )
 
 RECENT = 24  # timesheets listed on the provider's page
+LIST_PAGE_SIZE = 50  # rows a page of the county queue, violations and exceptions
 
 
 @dataclass
@@ -415,7 +416,7 @@ def county_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         .annotate(total=Sum("days__minutes"))
         .order_by("county_review", "period_start", "pk")
     )
-    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    page = html_page(request, queue, size=LIST_PAGE_SIZE)
     return render(
         request, "timesheets/county_queue.html", {"page": page, "flag_labels": FLAG_LABELS}
     )
@@ -480,7 +481,7 @@ def violations(request: AuthenticatedHttpRequest) -> HttpResponse:
         .defer("provider__ssn")
         .order_by("-week_start", "pk")
     )
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    page = html_page(request, found, size=LIST_PAGE_SIZE)
     rows = [(v, explain_outcome(services.outcome_of(v))) for v in page.object_list]
     today = timezone.localdate()
     barred = None
@@ -590,7 +591,7 @@ def exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
         .defer("recipient__ssn", "provider__ssn")
         .order_by("-month", "-granted_at")
     )
-    page = Paginator(granted, 50).get_page(request.GET.get("page"))
+    page = html_page(request, granted, size=LIST_PAGE_SIZE)
     return render(
         request,
         "timesheets/exceptions.html",

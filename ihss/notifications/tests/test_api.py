@@ -79,6 +79,7 @@ def test_strangers_get_401_on_every_endpoint(client, person):
     for method, path in [
         ("get", f"{API}/"),
         ("get", f"{API}/unread-count/"),
+        ("get", f"{API}/{mine.pk}"),
         ("post", f"{API}/{mine.pk}/read"),
         ("post", f"{API}/{mine.pk}/unread"),
         ("get", f"{API}/preferences/"),
@@ -199,6 +200,36 @@ def test_marking_read_lowers_the_unread_count(signed_in, person):
     assert _get(client, f"{API}/unread-count/") == {"unread": 1}
     first.refresh_from_db()
     assert _ms(first.read_at) == _when(body["read_at"])
+
+
+def test_getting_one_message_does_not_mark_it_read_only_posting_read_does(
+    signed_in, person, someone_else
+):
+    mine, theirs = _notice(person), _notice(someone_else)
+    client = signed_in(person)
+    body = _get(client, f"{API}/{mine.pk}")
+    assert (body["id"], body["read"], body["read_at"]) == (mine.pk, False, None)
+    assert body["subject"] and body["message"]
+    assert _get(client, f"{API}/unread-count/") == {"unread": 1}
+    mine.refresh_from_db()
+    assert mine.read_at is None
+    _post(client, f"{API}/{mine.pk}/read")
+    assert _get(client, f"{API}/{mine.pk}")["read"] is True
+    # Another person's message is not found, exactly like one that does not exist.
+    assert _get(client, f"{API}/{theirs.pk}", status=404) == {"detail": "Not Found"}
+    _get(client, f"{API}/99999999999999999999", status=404)
+
+
+def test_the_settings_refusal_is_published_in_both_its_shapes(signed_in, person):
+    """A refused choice answers a sentence, a malformed body ninja's list of fields: the
+    OpenAPI description says both (it said a string only, so clients broke on the list)."""
+    client = signed_in(person)
+    sentence = _put(client, f"{API}/preferences/", {"choices": {"payment_issued": "sms"}}, 422)
+    listed = _put(client, f"{API}/preferences/", {}, status=422)
+    assert isinstance(sentence["detail"], str) and isinstance(listed["detail"], list)
+    described = _get(client, "/api/v1/openapi.json")
+    refusal = described["components"]["schemas"]["Refusal"]["properties"]["detail"]
+    assert {shape["type"] for shape in refusal["anyOf"]} == {"string", "array"}
 
 
 def test_reading_twice_keeps_the_time_it_was_first_read(signed_in, person):
