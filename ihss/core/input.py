@@ -1,7 +1,7 @@
 """Text that reaches the portal is checked here, once, before any view reads it (ADR 0013).
 
 PostgreSQL cannot store the NUL character (a DataError, so a 500, wherever one reached a
-query), and a value longer than its column is a DataError too. Views, forms, django-axes
+query), and a value longer than its column is a DataError too. Views, forms, the lockout
 and ninja all read the request, so the check sits in front of all of them:
 
 - NUL anywhere (the path, a query or form name or value, a string of a JSON body) is
