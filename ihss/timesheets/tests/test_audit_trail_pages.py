@@ -330,7 +330,7 @@ ODD_SNAPSHOTS = [
     ({"day": "2026-13-45"}, {"day": "2026-02-30"}),
     ({"x": "y" * 5000}, {"x": True}),
     ({"assigned_monthly_minutes": -45}, {"assigned_monthly_minutes": 10**15}),
-    ({"amount_cents": 1.5}, {"\x00odd key": "\u202etext"}),
+    ({"amount_cents": 1.5}, {"odd key \u00e9": "\u202etext"}),
 ]
 
 
