@@ -33,6 +33,7 @@ from ihss.timesheets.rules.hours import (
     EXEMPT_MONTH,
     EXEMPT_WEEK,
     IHSS,
+    LIVE_IN_FAMILY_DAY,
     MULTI_RECIPIENT_WEEK,
     PROVIDER_ASSIGNED,
     RECIPIENT_MONTH,
@@ -44,6 +45,7 @@ from ihss.timesheets.rules.hours import (
     RecipientLimits,
     check_hours,
     overtime_minutes,
+    usual_monthly_overtime,
     weekly_maximum,
 )
 from ihss.timesheets.rules.refusal import (
@@ -99,6 +101,7 @@ from ihss.timesheets.rules.violations import (
     dispute_upheld,
     record_violation,
     training_available,
+    violation_limit,
     violations_in_week,
 )
 
@@ -119,6 +122,7 @@ __all__ = [
     "HourLimits",
     "IHSS",
     "LATE",
+    "LIVE_IN_FAMILY_DAY",
     "LedgerEntry",
     "MANUAL_HOLD",
     "MULTI_RECIPIENT_WEEK",
@@ -170,6 +174,8 @@ __all__ = [
     "sick_leave_balance",
     "span_minutes",
     "training_available",
+    "usual_monthly_overtime",
+    "violation_limit",
     "violations_in_week",
     "weekly_maximum",
     "workweek_containing",

@@ -5,8 +5,8 @@ the IHSS + WPCS cap."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ihss.timesheets.rules.calendar import workweek_containing
@@ -18,16 +18,18 @@ WPCS = "WPCS"
 
 @dataclass(frozen=True)
 class HourLimits:
-    """The hour limits in force on a date (ihss-facts §3). Minutes; effective-dated data,
-    passed in so a change of law is a new row, not new code."""
+    """The hour limits in force on a date (ihss-facts §3), in minutes. Every one is an
+    effective-dated program parameter the caller reads, so a change of law is a new row,
+    not new code; none has a default here."""
 
-    day: int = 24 * 60
-    multi_recipient_week: int = 66 * 60  # a provider serving two or more recipients
-    exempt_week: int = 90 * 60  # with Exemption 1 or 2
-    exempt_month: int = 360 * 60
-    combined_week: int = 70 * 60 + 45  # IHSS and WPCS together, whatever the recipients
-    travel_week: int = 7 * 60
-    overtime_after: int = 40 * 60  # minutes a workweek paid at the regular rate
+    day: int  # a day across every recipient and program (24 h)
+    live_in_family_day: int  # a day with Exemption 1 (12 h, ACL 16-07)
+    multi_recipient_week: int  # a provider serving two or more recipients (66 h)
+    exempt_week: int  # with Exemption 1 or 2 (90 h)
+    exempt_month: int  # with Exemption 1 or 2 (360 h)
+    combined_week: int  # IHSS and WPCS together, whatever the recipients (70 h 45 min)
+    travel_week: int  # travel time (7 h)
+    overtime_after: int  # minutes a workweek paid at the regular rate (40 h)
 
 
 def weekly_maximum(monthly_authorized: int) -> int:
@@ -39,8 +41,8 @@ def weekly_maximum(monthly_authorized: int) -> int:
 
 
 def overtime_minutes(week_total: int, *, limits: HourLimits) -> int:
-    """Minutes of a workweek paid at 1.5 times the rate: those past 40 hours (no daily
-    overtime)."""
+    """Minutes of a workweek paid at the overtime rate: those past limits.overtime_after
+    (40 hours; there is no daily overtime)."""
     return max(0, week_total - limits.overtime_after)
 
 
@@ -74,15 +76,26 @@ class ProviderContext:
     """Facts about the provider that the caps depend on."""
 
     exempt: bool = False  # Exemption 1 (live-in family) or 2 (extraordinary circumstances)
-    serves_several: bool = False  # two or more recipients: the 66-hour cap applies
-    # Overtime minutes the provider normally works in a month (ACL 16-01 condition 2).
-    normal_monthly_overtime: int = 0
+    # Exemption 1 (live-in family care provider) also limits each day (ACL 16-07).
+    live_in_family: bool = False
+    # The workweeks (by their Sunday) in which the provider serves two or more recipients,
+    # by the assignments in force during that week: the 66-hour cap applies in those.
+    several_recipients_weeks: frozenset[dt.date] = frozenset()
+    # Overtime minutes the provider usually works in a month (ACL 16-01 condition 2), by
+    # the month's first day; see usual_monthly_overtime. A month not given is 0.
+    usual_overtime: Mapping[dt.date, int] = field(default_factory=dict)
+
+    def serves_several(self, week: dt.date) -> bool:
+        """Whether the provider serves two or more recipients in the workweek containing
+        `week`."""
+        return workweek_containing(week).start in self.several_recipients_weeks
 
 
 DAY_OVER_24 = "day_over_24_hours"
 RECIPIENT_MONTH = "recipient_monthly_authorized"
 PROVIDER_ASSIGNED = "provider_assigned"
 WEEKLY_MAXIMUM = "recipient_weekly_maximum"
+LIVE_IN_FAMILY_DAY = "exemption_1_daily_cap"
 MULTI_RECIPIENT_WEEK = "multi_recipient_weekly_cap"
 EXEMPT_WEEK = "exemption_weekly_cap"
 EXEMPT_MONTH = "exemption_monthly_cap"
@@ -127,6 +140,10 @@ def check_hours(
     for day, total in sorted(_sum(worked, lambda e: e.day).items()):
         if total > limits.day:
             refusals.append(Refusal(DAY_OVER_24, day, total, limits.day))
+        elif provider.live_in_family and total > limits.live_in_family_day:
+            # ACL 16-07: a live-in family care provider (Exemption 1) works at most 12
+            # hours a day (ihss-facts §3.4).
+            refusals.append(Refusal(LIVE_IN_FAMILY_DAY, day, total, limits.live_in_family_day))
 
     by_month = _sum(worked, lambda e: (e.recipient, e.program, _month(e.day)))
     for (recipient, program, month), mine in sorted(by_month.items()):
@@ -167,14 +184,17 @@ def check_hours(
             month_overtime=month_overtime[_month(week)],
             auth=weekly,
             provider=provider,
+            week=week,
             limits=limits,
         ):
             refusals.append(Refusal(WEEKLY_MAXIMUM, week, total, maximum, recipient, program))
 
-    # IHSS and WPCS together: 70 h 45 min a workweek whenever WPCS hours are in it (an
-    # exempt provider's 90 hours otherwise). IHSS alone is held by the caps below.
+    # IHSS and WPCS together: 70 h 45 min a workweek whenever WPCS hours are in it,
+    # "regardless of the number of recipients" (DHCS overtime page; ihss-facts §3.1), and
+    # with an exemption too: the exemptions raise the IHSS cap of 66 hours, not this one.
+    # IHSS alone is held by the caps below.
     wpcs_weeks = {week_of[e.day] for e in worked if e.program == WPCS}
-    combined = limits.exempt_week if provider.exempt else limits.combined_week
+    combined = limits.combined_week
     for week, total in sorted(all_week.items()):
         if week in wpcs_weeks and total > combined:
             refusals.append(Refusal(COMBINED_WEEK, week, total, combined))
@@ -182,7 +202,9 @@ def check_hours(
         if provider.exempt and total > limits.exempt_week:
             refusals.append(Refusal(EXEMPT_WEEK, week, total, limits.exempt_week))
         elif (
-            not provider.exempt and provider.serves_several and total > limits.multi_recipient_week
+            not provider.exempt
+            and provider.serves_several(week)
+            and total > limits.multi_recipient_week
         ):
             refusals.append(Refusal(MULTI_RECIPIENT_WEEK, week, total, limits.multi_recipient_week))
     if provider.exempt:
@@ -198,18 +220,44 @@ def _adjustment_allowed(
     month_overtime: int,
     auth: RecipientLimits,
     provider: ProviderContext,
+    week: dt.date,
     limits: HourLimits,
 ) -> bool:
     """ACL 16-01: the recipient may let a provider pass the weekly maximum without the
     county only if (1) a recipient authorized 40 h a week or less does not put the
-    provider over 40 h, (2) the provider works no more overtime in the month than usual,
-    and (3) a provider of several recipients stays within 66 h; or with the county's
-    exception."""
+    provider over 40 h, (2) the provider works no more overtime in the month than usual
+    (provider.usual_overtime), and (3) a provider of several recipients that week stays
+    within 66 h; or with the county's exception."""
     if auth.weekly_maximum_exception:
         return True
     low_authorization = weekly_maximum(auth.monthly_authorized) <= limits.overtime_after
     if low_authorization and week_total > limits.overtime_after:
         return False
-    if month_overtime > provider.normal_monthly_overtime:
+    if month_overtime > provider.usual_overtime.get(_month(week), 0):
         return False
-    return not (provider.serves_several and week_total > limits.multi_recipient_week)
+    return not (provider.serves_several(week) and week_total > limits.multi_recipient_week)
+
+
+def usual_monthly_overtime(
+    week_totals: Mapping[dt.date, int], *, month: dt.date, window: int, limits: HourLimits
+) -> int:
+    """The overtime minutes a provider usually works in a month, for ACL 16-01 condition 2
+    ("no more overtime than the provider normally works in the month"): the average,
+    rounded down, of the overtime of the `window` calendar months before `month`.
+
+    `week_totals` are the provider's approved minutes per workweek (keyed by its Sunday,
+    all recipients and programs). Overtime is counted per workweek and a workweek belongs
+    to the month it starts in, as check_hours counts it. A month of the window without
+    approved hours counts as no overtime; a window of 0 months gives 0 (docs/adr/0014).
+    """
+    if window <= 0:
+        return 0
+    first = _month(month)
+    for _ in range(window):
+        first = _month(first - dt.timedelta(days=1))
+    total = sum(
+        overtime_minutes(minutes, limits=limits)
+        for week, minutes in week_totals.items()
+        if first <= week < _month(month)
+    )
+    return total // window

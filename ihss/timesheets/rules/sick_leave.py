@@ -24,16 +24,17 @@ class SickLeavePolicy:
     earns sick leave once `earned_after` minutes are worked, can use it once a further
     `usable_after` minutes are worked or `usable_after_days` days have passed, whichever
     comes first, and claims at least `minimum_claim`, then steps of `claim_step`. A gap of
-    more than `restart_after_days` days without work starts the count over.
+    more than `restart_after_days` days without work starts the count over. Every number
+    is an effective-dated program parameter; none has a default here.
     """
 
     annual: int
-    earned_after: int = 100 * 60
-    usable_after: int = 200 * 60
-    usable_after_days: int = 60
-    minimum_claim: int = 60
-    claim_step: int = 30
-    restart_after_days: int = 365
+    earned_after: int  # 100 h
+    usable_after: int  # 200 h more
+    usable_after_days: int  # or 60 days
+    minimum_claim: int  # 1 h
+    claim_step: int  # then 30 min steps
+    restart_after_days: int  # a year without work starts over
 
 
 # The policy of the fiscal year starting on the given July 1, or None for a year without

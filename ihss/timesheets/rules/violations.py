@@ -39,6 +39,7 @@ def violations_in_week(
     travel_minutes: int,
     provider: ProviderContext,
     recipients: list[RecipientWeek],
+    week: dt.date,
     limits: HourLimits,
 ) -> list[str]:
     """The violations (ACL 16-36) of one workweek, in VIOLATION_CODES order, each once.
@@ -48,26 +49,40 @@ def violations_in_week(
     VIOLATION_OVER_40 when the recipient is authorized 40 hours a week or less and the
     provider's week passed 40 hours (ACL 16-01 condition 1), VIOLATION_WEEKLY_MAXIMUM
     otherwise. VIOLATION_OVER_66 is a week over 66 hours for a provider of several
-    recipients, or over 90 hours for an exempt provider, whose cap it is. More than 7
-    hours of travel is VIOLATION_TRAVEL_OVER_7. The whole workweek counts, even when a
-    pay period ends inside it.
+    recipients that week (`week`, its Sunday), or over 90 hours for an exempt provider,
+    whose cap it is. More than 7 hours of travel is VIOLATION_TRAVEL_OVER_7. The whole
+    workweek counts, even when a pay period ends inside it. Each number is the one of
+    `limits` (see violation_limit).
     """
     found: set[str] = set()
-    for week in recipients:
-        if not week.over_weekly_maximum:
+    for side in recipients:
+        if not side.over_weekly_maximum:
             continue
-        if week.authorized_40_or_less and ihss_minutes > limits.overtime_after:
+        if side.authorized_40_or_less and ihss_minutes > limits.overtime_after:
             found.add(VIOLATION_OVER_40)
         else:
             found.add(VIOLATION_WEEKLY_MAXIMUM)
     if provider.exempt:
         if ihss_minutes > limits.exempt_week:
             found.add(VIOLATION_OVER_66)
-    elif provider.serves_several and ihss_minutes > limits.multi_recipient_week:
+    elif provider.serves_several(week) and ihss_minutes > limits.multi_recipient_week:
         found.add(VIOLATION_OVER_66)
     if travel_minutes > limits.travel_week:
         found.add(VIOLATION_TRAVEL_OVER_7)
     return [code for code in VIOLATION_CODES if code in found]
+
+
+def violation_limit(code: str, *, exempt: bool, limits: HourLimits) -> int | None:
+    """The limit in minutes a violation passed, as its notice states it: 40 h, 66 h (90 h
+    for an exempt provider), 7 h of travel; None for a recipient's weekly maximum, which
+    is the recipient's own."""
+    if code == VIOLATION_OVER_40:
+        return limits.overtime_after
+    if code == VIOLATION_OVER_66:
+        return limits.exempt_week if exempt else limits.multi_recipient_week
+    if code == VIOLATION_TRAVEL_OVER_7:
+        return limits.travel_week
+    return None
 
 
 CONSEQUENCE_NOTICE = "notice"
@@ -86,13 +101,13 @@ CONSEQUENCES = (
 
 @dataclass(frozen=True)
 class ViolationPolicy:
-    """The days of ACL 16-36, passed in as effective-dated parameters."""
+    """The days of ACL 16-36, passed in as effective-dated parameters (no defaults here)."""
 
-    training_days: int = 14  # to finish the one-time training that rescinds a 2nd
-    suspension_days: int = 90  # after a 3rd
-    ineligibility_days: int = 365  # after a 4th
-    dispute_days: int = 10  # to ask the county to review a notice (SOC 2272)
-    clean_year_days: int = 365  # each such span without a counted violation drops one
+    training_days: int  # to finish the one-time training that rescinds a 2nd (14)
+    suspension_days: int  # after a 3rd (90)
+    ineligibility_days: int  # after a 4th (365)
+    dispute_days: int  # to ask the county to review a notice, SOC 2272 (10)
+    clean_year_days: int  # each such span without a counted violation drops one (365)
 
 
 @dataclass(frozen=True)
