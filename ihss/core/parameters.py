@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from ihss.core.models import ProgramParameter
 
@@ -22,3 +23,21 @@ def parameter(key: str, *, on: dt.date) -> int:
     if row is None:
         raise MissingParameter(f"No value of {key!r} is in force on {on.isoformat()}.")
     return int(row)
+
+
+def parameters(keys: Iterable[str], *, on: dt.date) -> dict[str, int]:
+    """The values of `keys` in force on a date, in one query: the loader every rule's
+    numbers come through."""
+    wanted = list(keys)
+    values: dict[str, int] = {}
+    rows = (
+        ProgramParameter.objects.filter(key__in=wanted, effective_from__lte=on)
+        .order_by("key", "-effective_from")
+        .values_list("key", "value")
+    )
+    for key, value in rows:
+        values.setdefault(key, int(value))
+    missing = [k for k in wanted if k not in values]
+    if missing:
+        raise MissingParameter(f"No value of {', '.join(missing)} is in force on {on.isoformat()}.")
+    return values

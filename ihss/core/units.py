@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 
 def format_minutes(minutes: int | str | None) -> str:
-    """Integer minutes the way timesheets show them: "70 h 45 min", in the active language."""
+    """Integer minutes the way people say them: "70 h 45 min", "45 min" (not "0 h 45 min"),
+    "3 h", in the active language."""
     if minutes is None or minutes == "":
         return ""
     value = int(minutes)
@@ -14,6 +15,8 @@ def format_minutes(minutes: int | str | None) -> str:
     h, m = divmod(abs(value), 60)
     if m == 0:
         return sign + _("%(h)s h") % {"h": h}
+    if h == 0:
+        return sign + _("%(m)s min") % {"m": m}
     return sign + _("%(h)s h %(m)s min") % {"h": h, "m": m}
 
 

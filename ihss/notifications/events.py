@@ -160,8 +160,15 @@ SPECS: dict[str, EventSpec] = {
             Event.VIOLATION_NOTICE,
             Category.PROGRAM,
             _("For providers: a violation of the work-hour rules was recorded."),
-            # rule: a code of templatetags.notices.VIOLATION_RULES
-            {**_PERIOD, "violation_number": 1, "rule": "over_66_hours"},
+            # rule: a code of templatetags.notices.VIOLATION_RULES; limit: the minutes
+            # in force that were passed (absent from notices recorded before it was kept)
+            {
+                **_PERIOD,
+                "violation_number": 1,
+                "rule": "over_66_hours",
+                "limit": 66 * 60,
+                "dispute_by": "2026-11-26",
+            },
         ),
         EventSpec(
             Event.CLASS_CONFIRMATION,

@@ -55,7 +55,13 @@ from ihss.cases.schemas import ProviderRef, RecipientRef
 from ihss.core import stepup
 from ihss.core.pagination import API_PAGE_SIZE, ApiPage, api_page
 from ihss.timesheets import access, rules, services
-from ihss.timesheets.explain import FLAG_LABELS, explain, explain_outcome, explain_violation
+from ihss.timesheets.explain import (
+    FLAG_LABELS,
+    explain,
+    explain_outcome,
+    explain_violation,
+    flag_labels,
+)
 from ihss.timesheets.models import (
     Location,
     SickLeaveClaim,
@@ -513,6 +519,12 @@ def county_review_queue(request: HttpRequest, page: Page = 1) -> QueuePage:
     _require(access.can_read_review_queue(user), QUEUE_ONLY)
     queryset = _listed(access.review_queue(user)).order_by("county_review", "period_start", "pk")
     rows, has_next = api_page(queryset, page)
+    # The first-half share in force is read (once) only when a row is flagged for it.
+    labels = (
+        flag_labels(timezone.localdate())
+        if any(rules.OVER_FIRST_HALF_SHARE in t.review_flags for t in rows)
+        else {code: str(label) for code, label in FLAG_LABELS.items()}
+    )
     return QueuePage(
         page=page,
         page_size=PAGE_SIZE,
@@ -521,8 +533,7 @@ def county_review_queue(request: HttpRequest, page: Page = 1) -> QueuePage:
             QueueItem(
                 **_summary_fields(t, t.total),  # type: ignore[attr-defined]
                 review_flags=[
-                    Flag(code=code, label=str(FLAG_LABELS.get(code, code)))
-                    for code in t.review_flags
+                    Flag(code=code, label=labels.get(code, code)) for code in t.review_flags
                 ],
                 review_note=t.review_note,
             )
@@ -572,7 +583,9 @@ def _violation_actions(user: User, v: Violation) -> list[ViolationAction]:
 def _violation_detail(user: User, v: Violation) -> ViolationDetail:
     return ViolationDetail(
         **_violation_fields(v),
-        rules=[explain_violation(code) for code in v.codes],
+        rules=[
+            explain_violation(code, limit=v.limits.get(code), on=v.week_start) for code in v.codes
+        ],
         dispute_by=v.dispute_by,
         dispute_filed_on=v.dispute_filed_on,
         dispute_note=v.dispute_note,

@@ -7,11 +7,14 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ihss.cases.models import Program
+from ihss.core.parameters import parameter
+from ihss.core.units import format_minutes
 from ihss.timesheets import rules
 from ihss.timesheets.models import DayEntry, Location
 from ihss.timesheets.services import DayInput
@@ -78,8 +81,8 @@ class DayForm(forms.Form):
                     _("Enter the hours worked, or clear the start and end times.")
                 )
             return data
-        if total > rules.HourLimits().day:
-            self.add_error("minutes", _("A day has only 24 hours."))
+        if total > (limit := daily_cap(self.day)):
+            self.add_error("minutes", day_too_long(limit))
         start, end = data.get("start"), data.get("end")
         if start is None:
             self.add_error("start", _("Enter the time you started."))
@@ -164,6 +167,16 @@ class ExceptionForm(forms.Form):
     )
 
 
+def daily_cap(day: dt.date | None) -> int:
+    """The most minutes one day can hold, in force on `day` (today when not known): the
+    program parameter `daily_cap` (24 hours)."""
+    return parameter("daily_cap", on=day or timezone.localdate())
+
+
+def day_too_long(limit: int) -> str:
+    return _("A day has only %(limit)s.") % {"limit": format_minutes(limit)}
+
+
 def _hours_and_minutes(form: forms.Form, *, max_hours: int) -> None:
     form.fields["hours"] = forms.IntegerField(
         label=gettext_lazy("Hours"), min_value=0, max_value=max_hours, required=False
@@ -214,8 +227,8 @@ class TravelForm(forms.Form):
         data["total"] = _total(data)
         if not self.errors and data["total"] == 0:
             self.add_error("hours", _("Enter the travel time."))
-        elif data["total"] > 24 * 60:
-            self.add_error("hours", _("A day has only 24 hours."))
+        elif data["total"] > (limit := daily_cap(data.get("day"))):
+            self.add_error("hours", day_too_long(limit))
         return data
 
 
@@ -244,8 +257,8 @@ class SickLeaveClaimForm(forms.Form):
         data["total"] = _total(data)
         if not self.errors and data["total"] == 0:
             self.add_error("hours", _("Enter the hours of sick leave."))
-        elif data["total"] > 24 * 60:
-            self.add_error("hours", _("A day has only 24 hours."))
+        elif data["total"] > (limit := daily_cap(data.get("day"))):
+            self.add_error("hours", day_too_long(limit))
         return data
 
     def recipient_and_program(self) -> tuple[int, str]:

@@ -195,6 +195,9 @@ class Violation(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="violations")
     week_start = models.DateField(_("workweek starting"))
     codes = models.JSONField(_("rules broken"), default=list)
+    # The limit in force that each broken rule set, in minutes, by code (66 h, or 90 h for
+    # an exempt provider...): the notice and the page state the value that was passed.
+    limits = models.JSONField(_("limits passed"), default=dict, blank=True)
     found_by = models.ForeignKey(
         Timesheet, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -14,6 +14,7 @@ toward no hour cap.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 from collections.abc import Iterable, Mapping
@@ -38,7 +39,7 @@ from ihss.cases.models import (
     TravelAgreement,
 )
 from ihss.core import audit
-from ihss.core.models import ProgramParameter
+from ihss.core.parameters import parameters as parameters
 from ihss.notifications.events import Event
 from ihss.notifications.services import notify
 from ihss.timesheets import rules
@@ -50,21 +51,11 @@ from ihss.timesheets.models import (
     Violation,
     WeeklyMaximumException,
 )
+from ihss.timesheets.policies import LIMIT_PARAMETERS, REVIEW_PARAMETERS, USUAL_OVERTIME_MONTHS
+from ihss.timesheets.policies import limits_on as limits_on
+from ihss.timesheets.policies import sick_leave_policies as sick_leave_policies
+from ihss.timesheets.policies import violation_policy as violation_policy
 
-# Program parameters (minutes, basis points, days) the hour rules read, by HourLimits field.
-LIMIT_PARAMETERS = {
-    "combined_week": "combined_weekly_cap",
-    "multi_recipient_week": "multi_recipient_weekly_cap",
-    "exempt_week": "exemption_weekly_cap",
-    "exempt_month": "exemption_monthly_cap",
-    "overtime_after": "overtime_weekly_threshold",
-    "travel_week": "travel_weekly_cap",
-}
-REVIEW_PARAMETERS = (
-    "first_half_exception_share",
-    "timesheet_late_days",
-    "timesheet_random_hold_share",
-)
 # A provider in these states may not submit (ACL 16-36 suspension, ineligibility).
 CANNOT_SUBMIT: dict[str, Any] = {
     Provider.Status.PENDING: gettext_lazy(
@@ -100,28 +91,6 @@ class DayInput:
 
 
 # --- Reading the numbers the rules need ---------------------------------------------------
-
-
-def parameters(keys: Iterable[str], *, on: dt.date) -> dict[str, int]:
-    """The values of `keys` in force on a date, in one query."""
-    wanted = list(keys)
-    values: dict[str, int] = {}
-    rows = (
-        ProgramParameter.objects.filter(key__in=wanted, effective_from__lte=on)
-        .order_by("key", "-effective_from")
-        .values_list("key", "value")
-    )
-    for key, value in rows:
-        values.setdefault(key, int(value))
-    missing = [k for k in wanted if k not in values]
-    if missing:
-        raise LookupError(f"No value of {', '.join(missing)} is in force on {on.isoformat()}.")
-    return values
-
-
-def limits_on(day: dt.date) -> rules.HourLimits:
-    values = parameters(LIMIT_PARAMETERS.values(), on=day)
-    return rules.HourLimits(**{name: values[key] for name, key in LIMIT_PARAMETERS.items()})
 
 
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -202,30 +171,45 @@ def picture(
     """The provider's hours in every workweek and month the timesheet touches, with the
     authorizations they count against. `replace` puts typed (unsaved) minutes in place of
     this timesheet's saved ones for those days; `statuses` limits the provider's own
-    timesheets counted (all but voided ones by default). Seven queries, whatever the
-    database size."""
+    timesheets counted (all but voided ones by default). The provider's approved hours of
+    the months before give their usual monthly overtime (ACL 16-01 condition 2). Seven
+    queries, whatever the database size."""
     period = rules.PayPeriod(timesheet.period_start, timesheet.period_end)
     weeks = rules.workweeks_touching(period)
     month_start = period.start.replace(day=1)
     first = min(weeks[0].start, month_start)
     last = max(weeks[-1].end, _month_end(month_start))
     replace = dict(replace or {})
+    values = parameters([*LIMIT_PARAMETERS.values(), USUAL_OVERTIME_MONTHS], on=period.start)
+    limits = rules.HourLimits(**{name: values[key] for name, key in LIMIT_PARAMETERS.items()})
+    window = values[USUAL_OVERTIME_MONTHS]
+    history_first = first.replace(day=1)
+    for _step in range(window):
+        history_first = (history_first - dt.timedelta(days=1)).replace(day=1)
 
-    entries: list[rules.Entry] = []
-    rows = (
-        DayEntry.objects.filter(
-            timesheet__provider_id=timesheet.provider_id, day__range=(first, last)
-        )
-        .filter(
-            Q(timesheet__status__in=list(statuses))
-            if statuses is not None
-            else ~Q(timesheet__status=Timesheet.Status.VOIDED)
-        )
-        .values_list(
-            "timesheet_id", "day", "minutes", "timesheet__recipient_id", "timesheet__program"
-        )
+    counted = (
+        set(statuses)
+        if statuses is not None
+        else {s for s in Timesheet.Status.values if s != Timesheet.Status.VOIDED}
     )
-    for sheet_id, day, minutes, recipient_id, program in rows:
+    entries: list[rules.Entry] = []
+    approved_weeks: dict[dt.date, int] = {}
+    rows = DayEntry.objects.filter(
+        timesheet__provider_id=timesheet.provider_id, day__range=(history_first, last)
+    ).values_list(
+        "timesheet_id",
+        "day",
+        "minutes",
+        "timesheet__recipient_id",
+        "timesheet__program",
+        "timesheet__status",
+    )
+    for sheet_id, day, minutes, recipient_id, program, status in rows:
+        if status == Timesheet.Status.APPROVED:
+            week_start = rules.workweek_containing(day).start
+            approved_weeks[week_start] = approved_weeks.get(week_start, 0) + minutes
+        if day < first or status not in counted:
+            continue
         if sheet_id == timesheet.pk and day in replace:
             continue
         entries.append(rules.Entry(day, recipient_id, program, minutes))
@@ -248,7 +232,9 @@ def picture(
         authorizations.setdefault((row["recipient_id"], row["program"]), []).append(dict(row))
 
     assignments: dict[tuple[int, str], list[dict[str, Any]]] = {}
-    serving: set[int] = set()
+    # Whom the provider serves in each workweek: the assignments in force during it.
+    all_weeks = rules.workweeks_touching(rules.PayPeriod(first, last))
+    serving: dict[dt.date, set[int]] = {week.start: set() for week in all_weeks}
     for assignment_row in (
         Assignment.objects.filter(provider_id=timesheet.provider_id, start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
@@ -256,10 +242,11 @@ def picture(
     ):
         plain: dict[str, Any] = dict(assignment_row)
         assignments.setdefault((plain["recipient_id"], plain["program"]), []).append(plain)
-        if plain["start_date"] <= period.end and (
-            plain["end_date"] is None or plain["end_date"] >= period.start
-        ):
-            serving.add(plain["recipient_id"])
+        for week in all_weeks:
+            if plain["start_date"] <= week.end and (
+                plain["end_date"] is None or plain["end_date"] >= week.start
+            ):
+                serving[week.start].add(plain["recipient_id"])
 
     # Other providers' submitted and approved minutes for the same recipients.
     others_by_month: dict[tuple[int, str, dt.date], int] = {}
@@ -310,19 +297,32 @@ def picture(
                 weekly_maximum_exception=(recipient_id, program, month) in excepted,
             )
 
-    exempt = (
+    exemptions = set(
         OvertimeExemption.objects.filter(
             provider_id=timesheet.provider_id, effective_from__lte=period.end
         )
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=period.start))
-        .exists()
+        .values_list("kind", flat=True)
+    )
+    provider = rules.ProviderContext(
+        exempt=bool(exemptions),
+        live_in_family=OvertimeExemption.Kind.LIVE_IN_FAMILY in exemptions,
+        several_recipients_weeks=frozenset(
+            week for week, served in serving.items() if len(served) >= 2
+        ),
+        usual_overtime={
+            month: rules.usual_monthly_overtime(
+                approved_weeks, month=month, window=window, limits=limits
+            )
+            for month in months
+        },
     )
     return HourPicture(
         timesheet=timesheet,
         entries=entries,
         recipients=recipients,
-        provider=rules.ProviderContext(exempt=exempt, serves_several=len(serving) >= 2),
-        limits=limits_on(period.start),
+        provider=provider,
+        limits=limits,
         weeks=weeks,
         others_by_week=others_by_week,
     )
@@ -387,7 +387,7 @@ def remaining(pic: HourPicture) -> Remaining:
         )
         if pic.provider.exempt:
             cap: int | None = pic.limits.exempt_week
-        elif pic.provider.serves_several:
+        elif pic.provider.serves_several(week.start):
             cap = pic.limits.multi_recipient_week
         else:
             cap = None
@@ -932,20 +932,6 @@ def recipient_hours(recipients: list[Recipient], month: dt.date) -> list[HoursTa
 
 # --- Violations (ACL 16-36) -----------------------------------------------------------------
 
-VIOLATION_PARAMETERS = {
-    "training_days": "violation_training_days",
-    "suspension_days": "violation_suspension_days",
-    "ineligibility_days": "violation_ineligibility_days",
-    "dispute_days": "violation_dispute_days",
-}
-
-
-def violation_policy(on: dt.date) -> rules.ViolationPolicy:
-    values = parameters(VIOLATION_PARAMETERS.values(), on=on)
-    return rules.ViolationPolicy(
-        **{name: values[key] for name, key in VIOLATION_PARAMETERS.items()}
-    )
-
 
 def _ledger_entry(v: Violation) -> rules.LedgerEntry:
     return rules.LedgerEntry(
@@ -973,7 +959,7 @@ def find_violations(*, timesheet: Timesheet, today: dt.date) -> list[Violation]:
     pic = picture(timesheet, statuses=[Timesheet.Status.APPROVED])
     refusals = rules.check_hours(
         pic.entries,
-        recipients=pic.recipients,
+        recipients=_sent_before(pic),
         provider=pic.provider,
         limits=pic.limits,
         today=today,
@@ -1018,14 +1004,26 @@ def find_violations(*, timesheet: Timesheet, today: dt.date) -> list[Violation]:
             travel_minutes=travel.get(week.start, 0),
             provider=pic.provider,
             recipients=recipient_weeks,
+            week=week.start,
             limits=pic.limits,
         )
         if codes:
+            passed = {
+                code: limit
+                for code in codes
+                if (
+                    limit := rules.violation_limit(
+                        code, exempt=pic.provider.exempt, limits=pic.limits
+                    )
+                )
+                is not None
+            }
             found.append(
                 _record_violation(
                     timesheet=timesheet,
                     week=week,
                     codes=codes,
+                    limits=passed,
                     recipient_ids=sorted({r for r, _p in pairs}),
                     today=today,
                 )
@@ -1033,11 +1031,59 @@ def find_violations(*, timesheet: Timesheet, today: dt.date) -> list[Violation]:
     return found
 
 
+def _sent_before(pic: HourPicture) -> dict[tuple[int, str, dt.date], rules.RecipientLimits]:
+    """The recipients' authorizations of `pic`, where another provider's hours count
+    against the weekly maximum only if they were sent before this provider's hours for
+    the same recipient and week. A provider is judged on their own hours: when P sends the
+    whole weekly maximum and Q later sends more (which ACL 16-01 may allow Q), the hours
+    past the maximum are Q's, not P's. Hours with no sending time count as sent first.
+    One query."""
+    provider_id = pic.timesheet.provider_id
+    week_starts = [w.start for w in pic.weeks]
+    rows = DayEntry.objects.filter(
+        timesheet__recipient_id__in={r for r, _p, _m in pic.recipients},
+        day__range=(pic.weeks[0].start, pic.weeks[-1].end),
+        timesheet__status__in=Timesheet.COUNTED_FOR_OTHERS,
+    ).values_list(
+        "timesheet__provider_id",
+        "timesheet__recipient_id",
+        "timesheet__program",
+        "timesheet__status",
+        "timesheet__submitted_at",
+        "day",
+        "minutes",
+    )
+    mine: dict[tuple[int, str, dt.date], dt.datetime | None] = {}
+    theirs: list[tuple[tuple[int, str, dt.date], dt.datetime | None, int]] = []
+    for provider, recipient_id, program, status, sent, day, minutes in rows:
+        key = (recipient_id, program, rules.workweek_containing(day).start)
+        if provider != provider_id:
+            theirs.append((key, sent, minutes))
+        elif status == Timesheet.Status.APPROVED and minutes:
+            before = mine.get(key, sent) if key in mine else sent
+            mine[key] = None if before is None or sent is None else max(before, sent)
+    earlier: dict[tuple[int, str, dt.date], int] = {}
+    for key, sent, minutes in theirs:
+        own = mine.get(key)
+        if own is None or sent is None or sent < own:
+            earlier[key] = earlier.get(key, 0) + minutes
+    return {
+        (recipient_id, program, month): dataclasses.replace(
+            limits,
+            used_by_others_by_week={
+                week: earlier.get((recipient_id, program, week), 0) for week in week_starts
+            },
+        )
+        for (recipient_id, program, month), limits in pic.recipients.items()
+    }
+
+
 def _record_violation(
     *,
     timesheet: Timesheet,
     week: rules.Workweek,
     codes: list[str],
+    limits: dict[str, int],
     recipient_ids: list[int],
     today: dt.date,
 ) -> Violation:
@@ -1053,6 +1099,7 @@ def _record_violation(
         provider_id=timesheet.provider_id,
         week_start=week.start,
         codes=codes,
+        limits=limits,
         found_by=timesheet,
         recipient_ids=recipient_ids,
         noticed_on=outcome.noticed_on,
@@ -1079,6 +1126,10 @@ def _record_violation(
             "violation_number": outcome.number,
             "rule": codes[0],
         }
+        if codes[0] in limits:  # the limit in force that was passed (66 h, or 90 h...)
+            context["limit"] = limits[codes[0]]
+        if outcome.dispute_by is not None:  # the dispute days in force, as a date
+            context["dispute_by"] = outcome.dispute_by.isoformat()
         link = reverse("timesheets:violation", args=[violation.pk])
         for user in _provider_users(timesheet.provider_id):
             notify(
@@ -1475,45 +1526,9 @@ def remove_travel(*, timesheet: Timesheet, entry_id: int, by: User) -> None:
 
 # --- Paid sick leave ------------------------------------------------------------------------
 
-# Program parameters of paid sick leave, by rules.SickLeavePolicy field (minutes, days).
-SICK_LEAVE_PARAMETERS = {
-    "annual": "sick_leave_annual",
-    "earned_after": "sick_leave_earned_after",
-    "usable_after": "sick_leave_usable_after",
-    "usable_after_days": "sick_leave_usable_after_days",
-}
-
 
 class SickLeaveError(TimesheetError):
     """A sick leave step refused, with its message and the rules' refusals."""
-
-
-def sick_leave_policies(until: dt.date) -> dict[dt.date, rules.SickLeavePolicy]:
-    """The policy of each fiscal year up to the one containing `until`, keyed by its July
-    1, from the parameters in force on that July 1 (one query). A year before every
-    parameter existed (before July 2018) has none: no paid sick leave then."""
-    last = rules.fiscal_year_containing(until).start
-    rows = list(
-        ProgramParameter.objects.filter(
-            key__in=SICK_LEAVE_PARAMETERS.values(), effective_from__lte=last
-        )
-        .order_by("effective_from")
-        .values_list("key", "effective_from", "value")
-    )
-    by_key: dict[str, list[tuple[dt.date, int]]] = {}
-    for key, start, value in rows:
-        by_key.setdefault(key, []).append((start, int(value)))
-    policies = {}
-    year = rules.fiscal_year_containing(min((r[1] for r in rows), default=last)).start
-    while year <= last:
-        values = {
-            name: [v for start, v in by_key.get(key, []) if start <= year]
-            for name, key in SICK_LEAVE_PARAMETERS.items()
-        }
-        if all(values.values()):
-            policies[year] = rules.SickLeavePolicy(**{k: v[-1] for k, v in values.items()})
-        year = year.replace(year=year.year + 1)
-    return policies
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,13 @@ from ihss.cases.models import Assignment, Recipient
 from ihss.core import audit, stepup
 from ihss.core.pagination import html_page
 from ihss.timesheets import access, rules, services
-from ihss.timesheets.explain import FLAG_LABELS, explain, explain_outcome, explain_violation
+from ihss.timesheets.explain import (
+    explain,
+    explain_outcome,
+    explain_violation,
+    first_half_share,
+    flag_labels,
+)
 from ihss.timesheets.forms import (
     DayForm,
     ExceptionForm,
@@ -191,7 +197,7 @@ def _detail_page(
         "problems": _explained(refusals or []),
         "reject_form": reject_form or RejectForm(),
         "history": history,
-        "flag_labels": FLAG_LABELS,
+        "flag_labels": flag_labels(timesheet.period_start),
         **_travel_context(request, timesheet, is_provider=is_provider, form=travel_form),
     }
     return render(request, "timesheets/detail.html", context, status=status)
@@ -417,8 +423,12 @@ def county_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("county_review", "period_start", "pk")
     )
     page = html_page(request, queue, size=LIST_PAGE_SIZE)
+    today = timezone.localdate()
+    share = first_half_share(today)  # the share in force, as the page states it
     return render(
-        request, "timesheets/county_queue.html", {"page": page, "flag_labels": FLAG_LABELS}
+        request,
+        "timesheets/county_queue.html",
+        {"page": page, "flag_labels": flag_labels(today, share=share), "share": share},
     )
 
 
@@ -488,8 +498,17 @@ def violations(request: AuthenticatedHttpRequest) -> HttpResponse:
     own = access.provider_ids(request.user)
     if len(own) == 1:
         barred = services.barred_until(own[0], today)
+    limits = services.limits_on(today)  # the limits in force, as the page states them
     return render(
-        request, "timesheets/violations.html", {"page": page, "rows": rows, "barred": barred}
+        request,
+        "timesheets/violations.html",
+        {
+            "page": page,
+            "rows": rows,
+            "barred": barred,
+            "weekly_cap": limits.multi_recipient_week,
+            "travel_cap": limits.travel_week,
+        },
     )
 
 
@@ -535,7 +554,10 @@ def violation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "violation": found,
             "can_decide": can_decide,
             "history": audit.trail(found).order_by("-occurred_at", "-id")[:50],
-            "rules_broken": [explain_violation(code) for code in found.codes],
+            "rules_broken": [
+                explain_violation(code, limit=found.limits.get(code), on=found.week_start)
+                for code in found.codes
+            ],
             "outcome": explain_outcome(services.outcome_of(found)),
             "today": timezone.localdate(),
         },

@@ -39,16 +39,40 @@ def dollars(cents: int | str | None) -> str:
 
 
 # The four work-hour rules whose breach is a violation (ACL 16-36), named by code so that
-# the notice reads in the reader's language.
+# the notice reads in the reader's language; each with the limit in force that was passed
+# (the notice's `limit`, in minutes: 66 h, or 90 h for an exempt provider), and without a
+# number for a notice that did not record one.
 VIOLATION_RULES = {
-    "weekly_maximum": _("more hours in a workweek than the recipient's weekly maximum"),
-    "over_40_without_approval": _("more than 40 hours in a workweek without the county's approval"),
-    "over_66_hours": _("more than 66 hours in a workweek for all your recipients together"),
-    "travel_over_7_hours": _("more than 7 hours of travel time in a workweek"),
+    "weekly_maximum": (
+        _("more hours in a workweek than the recipient's weekly maximum"),
+        _("more hours in a workweek than the recipient's weekly maximum"),
+    ),
+    "over_40_without_approval": (
+        _("more than %(limit)s in a workweek without the county's approval"),
+        _("more overtime in a workweek than allowed without the county's approval"),
+    ),
+    "over_66_hours": (
+        _("more than %(limit)s in a workweek for all your recipients together"),
+        _("more hours in a workweek for all your recipients together than the weekly cap"),
+    ),
+    "travel_over_7_hours": (
+        _("more than %(limit)s of travel time in a workweek"),
+        _("more travel time in a workweek than the weekly cap"),
+    ),
 }
 
 
 @register.filter
-def violation_rule(code: str) -> str:
-    """The broken rule, in words; an unknown code is shown as given."""
-    return str(VIOLATION_RULES.get(code, code))
+def violation_rule(code: str, limit: int | str | None = None) -> str:
+    """The broken rule, in words, with the limit passed (`rule|violation_rule:limit`); an
+    unknown code is shown as given."""
+    if code not in VIOLATION_RULES:
+        return str(code)
+    numbered, plain = VIOLATION_RULES[code]
+    try:
+        minutes = int(limit) if limit not in (None, "") else None
+    except (TypeError, ValueError):
+        minutes = None
+    if minutes is None:
+        return str(plain)
+    return str(numbered) % {"limit": format_minutes(minutes)}

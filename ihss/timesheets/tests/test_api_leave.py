@@ -145,7 +145,7 @@ def test_a_claim_the_rules_refuse_answers_422_with_the_reason(usable):
         {
             "type": "value_error",
             "loc": ["body", "data", "minutes"],
-            "msg": "A sick leave claim must be at least 1 h; this one is 0 h 30 min.",
+            "msg": "A sick leave claim must be at least 1 h; this one is 30 min.",
             "rule": "sick_leave_minimum",
         }
     ]

@@ -26,15 +26,21 @@ NOV_8 = dt.date(2026, 11, 8)
 @pytest.fixture
 def slow_check(monkeypatch):
     """Hold each submission a moment between reading the hours and writing, so that two
-    submissions overlap for certain (without the locks, both would pass)."""
+    submissions overlap for certain (without the locks, both would pass). The test then
+    checks the patch was hit: if `submit` stopped reading the hours through
+    `services.picture` (a module split), the race would slow nothing and pass without locks."""
     real = services.picture
+    calls: list[int] = []
 
     def slow(*args, **kwargs):
+        calls.append(1)
         found = real(*args, **kwargs)
         time.sleep(0.3)
         return found
 
     monkeypatch.setattr(services, "picture", slow)
+    yield
+    assert calls, "submit no longer reads the hours through services.picture: nothing was slowed"
 
 
 def test_two_providers_sending_at_once_cannot_both_pass_the_recipients_month(world, slow_check):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,7 +13,6 @@ from ihss.timesheets.rules import (
     IHSS,
     WPCS,
     Entry,
-    HourLimits,
     PayPeriod,
     ProviderContext,
     RecipientLimits,
@@ -23,10 +23,10 @@ from ihss.timesheets.rules import (
     workweek_containing,
     workweeks_touching,
 )
+from ihss.timesheets.tests.numbers import EVERY_WEEK, LIMITS
 
 D = dt.date
 H = 60
-LIMITS = HourLimits()
 TODAY = D(2026, 11, 30)
 # A week that starts in one pay period and ends in the next: Sun 11 to Sat 17 October 2026.
 SHARED_WEEK = [D(2026, 10, 11) + dt.timedelta(days=i) for i in range(7)]
@@ -72,7 +72,7 @@ def test_overtime_is_what_passes_40_hours_in_a_workweek():
 
 def test_it_blocks_hours_past_the_66_hour_cap():
     # A provider of two recipients: 33 h + 33 h is fine, 34 h + 33 h 30 min is not.
-    several = ProviderContext(serves_several=True)
+    several = ProviderContext(several_recipients_weeks=EVERY_WEEK)
     fine = [Entry(SHARED_WEEK[i], 1, IHSS, 11 * H) for i in range(3)] + [
         Entry(SHARED_WEEK[i], 2, IHSS, 11 * H) for i in range(3, 6)
     ]
@@ -87,7 +87,7 @@ def test_it_blocks_hours_past_the_66_hour_cap():
 
 
 def test_the_66_hour_cap_counts_the_part_of_the_week_in_the_other_pay_period():
-    several = ProviderContext(serves_several=True)
+    several = ProviderContext(several_recipients_weeks=EVERY_WEEK)
     # Sun-Thu in the first period (5 x 12 h), Fri-Sat in the second (2 x 4 h): 68 h.
     entries = [Entry(SHARED_WEEK[i], 1 + i % 2, IHSS, 12 * H) for i in range(5)]
     entries += [Entry(SHARED_WEEK[i], 2, IHSS, 4 * H) for i in (5, 6)]
@@ -95,7 +95,7 @@ def test_the_66_hour_cap_counts_the_part_of_the_week_in_the_other_pay_period():
 
 
 def test_an_exemption_allows_90_hours_a_week_and_360_a_month():
-    exempt = ProviderContext(serves_several=True, exempt=True)
+    exempt = ProviderContext(several_recipients_weeks=EVERY_WEEK, exempt=True)
     entries = [Entry(d, 1 + i % 2, IHSS, 12 * H) for i, d in enumerate(SHARED_WEEK)]  # 84 h
     assert rules_broken(entries, plenty(1, 2), exempt) == []
     entries.append(Entry(SHARED_WEEK[0], 1, IHSS, 7 * H))  # 91 h
@@ -182,7 +182,9 @@ def all_authorized():
 @given(entries_strategy, st.booleans(), st.booleans())
 def test_the_same_work_split_differently_gives_the_same_refusals(entries, several, exempt):
     """Week totals do not depend on how the days were split into entries or periods."""
-    provider = ProviderContext(serves_several=several, exempt=exempt)
+    provider = ProviderContext(
+        several_recipients_weeks=EVERY_WEEK if several else frozenset(), exempt=exempt
+    )
     split = []
     for e in entries:
         half = e.minutes // 2
@@ -204,7 +206,7 @@ def test_every_refusal_totals_more_than_its_limit_and_conserves_minutes(entries)
     refusals = check_hours(
         entries,
         recipients=all_authorized(),
-        provider=ProviderContext(serves_several=True),
+        provider=ProviderContext(several_recipients_weeks=EVERY_WEEK),
         limits=LIMITS,
         today=TODAY,
     )
@@ -236,6 +238,7 @@ def test_a_refusal_reads_with_its_numbers_in_english_and_spanish():
         assert "67 h 30 min" in text and "66 h" in text and "semana" in text
 
 
+@pytest.mark.django_db  # the sick leave thresholds are read from the parameters in force
 def test_every_rule_has_an_explanation():
     from ihss.timesheets.explain import explain
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from ihss.timesheets import rules, services
 from ihss.timesheets.models import Timesheet
+from ihss.timesheets.tests.numbers import EVERY_WEEK, LIMITS
 
 PERIOD = rules.PayPeriod(dt.date(2026, 11, 16), dt.date(2026, 11, 30))
 WEEKS = rules.workweeks_touching(PERIOD)
@@ -61,8 +62,10 @@ def test_hours_left_are_never_negative_and_add_up(
             for r in (1, 2)
             for m in (dt.date(2026, 11, 1), dt.date(2026, 12, 1))
         },
-        provider=rules.ProviderContext(serves_several=several),
-        limits=rules.HourLimits(),
+        provider=rules.ProviderContext(
+            several_recipients_weeks=EVERY_WEEK if several else frozenset()
+        ),
+        limits=LIMITS,
         weeks=WEEKS,
         others_by_week={(1, rules.IHSS, WEEKS[1].start): others_week},
     )

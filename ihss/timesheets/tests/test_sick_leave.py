@@ -113,7 +113,7 @@ def test_a_claim_under_one_hour_is_refused_with_the_reason(usable):
         claim(usable, 30)
     [refusal] = caught.value.refusals
     assert refusal.rule == rules.SICK_MINIMUM
-    assert explain(refusal) == "A sick leave claim must be at least 1 h; this one is 0 h 30 min."
+    assert explain(refusal) == "A sick leave claim must be at least 1 h; this one is 30 min."
     assert not SickLeaveClaim.objects.exists()
 
 
@@ -123,7 +123,7 @@ def test_a_claim_off_the_30_minute_step_is_refused_with_the_reason(usable):
     [refusal] = caught.value.refusals
     assert explain(refusal) == (
         "1 h 15 min cannot be claimed: after the first hour, sick leave is claimed in steps "
-        "of 0 h 30 min."
+        "of 30 min."
     )
 
 
@@ -228,11 +228,11 @@ def test_a_claim_off_the_rules_is_explained_on_the_page(usable, client):
     client.force_login(usable.provider_user)
     answer = client.post("/timesheets/sick-leave/", claim_form(45, usable))
     assert answer.status_code == 400
-    assert "A sick leave claim must be at least 1 h; this one is 0 h 45 min." in (
+    assert "A sick leave claim must be at least 1 h; this one is 45 min." in (
         answer.content.decode()
     )
     answer = client.post("/timesheets/sick-leave/", claim_form(H + 10, usable))
-    assert "after the first hour, sick leave is claimed in steps of 0 h 30 min" in (
+    assert "after the first hour, sick leave is claimed in steps of 30 min" in (
         answer.content.decode()
     )
     assert not SickLeaveClaim.objects.exists()

@@ -11,17 +11,17 @@ from hypothesis import strategies as st
 from ihss.timesheets import rules
 from ihss.timesheets.rules import (
     FiscalYear,
-    SickLeavePolicy,
     check_sick_leave_claim,
     fiscal_year_containing,
     sick_leave_balance,
 )
+from ihss.timesheets.tests.numbers import sick_leave_policy
 
 D = dt.date
 H = 60
 ANNUAL = {2018: 8, 2019: 8, 2020: 16, 2021: 16, 2022: 24, 2023: 24, 2024: 40, 2025: 40, 2026: 40}
 # One policy per fiscal year, keyed by its July 1; none before July 2018.
-POLICIES = {D(year, 7, 1): SickLeavePolicy(annual=hours * H) for year, hours in ANNUAL.items()}
+POLICIES = {D(year, 7, 1): sick_leave_policy(hours * H) for year, hours in ANNUAL.items()}
 POLICY = POLICIES[D(2025, 7, 1)]
 
 

@@ -76,7 +76,7 @@ def test_travel_on_a_day_no_agreement_covers_is_refused_at_submit(world, dates):
     [refusal] = refused(world, sheet)
     assert refusal == rules.Refusal(rules.TRAVEL_NO_AGREEMENT, MON, 45, 0, world.recipients[1].pk)
     assert explain(refusal) == (
-        "On Nov. 9, 2026 you claimed 0 h 45 min of travel to this recipient, but no travel "
+        "On Nov. 9, 2026 you claimed 45 min of travel to this recipient, but no travel "
         "agreement (SOC 2255) covers travel to them from the recipient before."
     )
     sheet.refresh_from_db()

@@ -8,11 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ihss.timesheets import rules
-from ihss.timesheets.rules import HourLimits, Refusal, TravelLeg, check_travel
+from ihss.timesheets.rules import Refusal, TravelLeg, check_travel
+from ihss.timesheets.tests.numbers import LIMITS
 
 D = dt.date
 H = 60
-LIMITS = HourLimits()
 TODAY = D(2026, 11, 30)
 # Sun 11 to Sat 17 October 2026: the 1st-15th pay period ends inside it.
 WEEK = [D(2026, 10, 11) + dt.timedelta(days=i) for i in range(7)]

@@ -10,22 +10,20 @@ from hypothesis import strategies as st
 
 from ihss.timesheets import rules
 from ihss.timesheets.rules import (
-    HourLimits,
     LedgerEntry,
     ProviderContext,
     RecipientWeek,
-    ViolationPolicy,
     complete_training,
     current_count,
     dispute_upheld,
     record_violation,
     violations_in_week,
 )
+from ihss.timesheets.tests.numbers import EVERY_WEEK, LIMITS, VIOLATION_POLICY
 
 D = dt.date
 H = 60
-LIMITS = HourLimits()
-POLICY = ViolationPolicy()
+POLICY = VIOLATION_POLICY
 ONE_RECIPIENT = ProviderContext()
 
 
@@ -35,6 +33,7 @@ def week(ihss=30 * H, travel=0, provider=ONE_RECIPIENT, recipients=()):
         travel_minutes=travel,
         provider=provider,
         recipients=list(recipients),
+        week=D(2026, 10, 11),
         limits=LIMITS,
     )
 
@@ -62,19 +61,19 @@ def ledger(*days):
 
 
 def test_a_week_within_every_limit_is_no_violation():
-    several = ProviderContext(serves_several=True)
+    several = ProviderContext(several_recipients_weeks=EVERY_WEEK)
     assert week(66 * H, 7 * H, several, [RecipientWeek(1, False), RecipientWeek(2, False)]) == []
 
 
 def test_more_than_66_hours_for_several_recipients_is_a_violation():
-    several = ProviderContext(serves_several=True)
+    several = ProviderContext(several_recipients_weeks=EVERY_WEEK)
     assert week(66 * H + 1, provider=several) == [rules.VIOLATION_OVER_66]
     # A provider of one recipient is held by the weekly maximum instead.
     assert week(66 * H + 1) == []
 
 
 def test_an_exempt_provider_is_in_violation_only_past_90_hours():
-    exempt = ProviderContext(serves_several=True, exempt=True)
+    exempt = ProviderContext(several_recipients_weeks=EVERY_WEEK, exempt=True)
     assert week(90 * H, provider=exempt) == []
     assert week(90 * H + 1, provider=exempt) == [rules.VIOLATION_OVER_66]
 
@@ -96,7 +95,7 @@ def test_past_40_hours_for_a_recipient_authorized_40_or_less_is_its_own_violatio
 
 
 def test_each_violation_of_a_week_is_named_once_in_a_fixed_order():
-    several = ProviderContext(serves_several=True)
+    several = ProviderContext(several_recipients_weeks=EVERY_WEEK)
     recipients = [RecipientWeek(1, True), RecipientWeek(2, True), RecipientWeek(3, False)]
     assert week(70 * H, 8 * H, several, recipients) == [
         rules.VIOLATION_WEEKLY_MAXIMUM,
@@ -263,17 +262,17 @@ def test_an_outcome_reads_with_its_dates():
             "April 22, 2026, it will be removed; this offer is made only once. You may ask the "
             "county to review it by April 18, 2026."
         )
-        assert explain_violation(rules.VIOLATION_TRAVEL_OVER_7) == (
+        assert explain_violation(rules.VIOLATION_TRAVEL_OVER_7, limits=LIMITS) == (
             "Your travel time in a workweek passed 7 h."
         )
-        assert "90 h" in explain_violation(rules.VIOLATION_OVER_66, exempt=True)
+        assert "90 h" in explain_violation(rules.VIOLATION_OVER_66, limits=LIMITS, exempt=True)
 
 
 def test_every_violation_and_consequence_has_an_explanation():
     from ihss.timesheets.explain import explain_outcome, explain_violation
 
     for code in rules.VIOLATION_CODES:
-        assert explain_violation(code)
+        assert explain_violation(code, limits=LIMITS)
     for consequence in rules.CONSEQUENCES:
         outcome = rules.ViolationOutcome(D(2026, 3, 1), D(2026, 3, 1), True, 1, consequence)
         assert explain_outcome(outcome)
