@@ -96,6 +96,10 @@ class Scope(str):
     def value(self) -> str:
         return str(self)
 
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        # A copy or a pickle is the plain name, as a token stores it.
+        return str, (str(self),)
+
     def _same(self, other: Scope) -> bool:
         return (str(self), self.label, self.may_hold, self.order) == (
             str(other),

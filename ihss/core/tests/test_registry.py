@@ -28,3 +28,12 @@ def test_an_app_registered_again_changes_nothing():
     before = (registry.api_mounts(), registry.token_scopes(), registry.menu_entries())
     app.register()
     assert (registry.api_mounts(), registry.token_scopes(), registry.menu_entries()) == before
+
+
+def test_a_scope_copied_or_pickled_is_its_plain_name():
+    import copy
+    import pickle
+
+    scope = registry.token_scope("cases:read")
+    assert copy.deepcopy(scope) == "cases:read"
+    assert pickle.loads(pickle.dumps([scope])) == ["cases:read"]  # noqa: S301 (our own bytes)
