@@ -9,7 +9,9 @@ from ihss.core import registry
 def test_it_refuses_a_scope_named_like_another_apps_with_other_rights():
     with pytest.raises(ImproperlyConfigured):
         registry.add_scope("timesheets:read", "Read", may_hold=lambda user: True, order=20)
-    assert registry.token_scope("timesheets:read").label != "Read"
+    scope = registry.token_scope("timesheets:read")
+    assert scope is not None
+    assert scope.label != "Read"
 
 
 def test_it_refuses_a_scope_that_is_not_read_or_write():

@@ -102,8 +102,8 @@ def test_a_new_app_adds_its_menu_link_and_token_scope_in_its_own_file(
         "messages:read",
         "messages:write",
     ]
-    form = TokenForm(scopes=tokens.allowed_scopes(provider))
-    assert ("visits:read", "Read visits (visits:read)") in form.fields["scopes"].choices
+    field = TokenForm(scopes=tokens.allowed_scopes(provider)).fields["scopes"]
+    assert ("visits:read", "Read visits (visits:read)") in getattr(field, "choices", [])
     desk = _user_with(Role.SERVICE_DESK, la_provider, la_recipient)
     assert "visits:read" not in tokens.allowed_scopes(desk)
     assert "Visits" not in [str(i.label) for i in navigation_for(desk, "/")]
