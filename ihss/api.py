@@ -1,4 +1,8 @@
-"""The JSON API, version 1. Each app adds its router; OpenAPI at /api/v1/openapi.json."""
+"""The JSON API, version 1; OpenAPI at /api/v1/openapi.json.
+
+Each app declares its router in its own `app.py` (ihss/core/registry.py); this module
+mounts them all and names none.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ from ninja import NinjaAPI
 from ninja.security import SessionAuth, django_auth
 
 from ihss.accounts.api_auth import TokenAuth, add_error_handlers
-from ihss.cases.api import router as cases_router
-from ihss.notifications.api import router as messages_router
-from ihss.timesheets.api import router as timesheets_router
+from ihss.core import registry
 
 api = NinjaAPI(
     title="IHSS Portal API",
@@ -26,13 +28,14 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 add_error_handlers(api)
-api.add_router("/cases/", cases_router)
-# The notification service imports no other app, so its token auth is given here: the
-# token first (a bearer call needs no CSRF token), then the session with its CSRF check.
-api.add_router("/messages/", messages_router, auth=[TokenAuth("messages"), SessionAuth()])
-# Timesheets the same way: timesheets:read for GET, timesheets:write for POST and PUT. Each
-# step checks the caller's roles itself (ihss/timesheets/api.py), at every call.
-api.add_router("/timesheets/", timesheets_router, auth=[TokenAuth("timesheets"), SessionAuth()])
+for mount in registry.api_mounts():
+    if mount.scope_resource is None:
+        api.add_router(mount.prefix, mount.router)
+    else:
+        # The token first (a bearer call needs no CSRF token), then the session with its
+        # CSRF check.
+        auth = [TokenAuth(mount.scope_resource), SessionAuth()]
+        api.add_router(mount.prefix, mount.router, auth=auth)
 
 
 def api_urls() -> tuple[list[Any], str, str]:

@@ -21,3 +21,8 @@ class AccountsConfig(AppConfig):
 
         register_email_link(Event.PASSWORD_RESET_LINK, reset_link_path)
         register_email_link(Event.EMAIL_CONFIRMATION, confirmation_link_path)
+
+        # Its menu links (ihss/core/registry.py).
+        from ihss.accounts import app
+
+        app.register()

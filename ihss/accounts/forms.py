@@ -13,8 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ihss.accounts import passwords, tokens
-from ihss.accounts.models import SecurityQuestion, TokenScope, User
+from ihss.accounts.models import SecurityQuestion, User
 from ihss.accounts.registration import PROVIDER, RECIPIENT
+from ihss.core.registry import Scope
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -215,7 +216,7 @@ class TokenForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: Any, scopes: list[TokenScope], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scopes: list[Scope], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope_field = self.fields["scopes"]
         assert isinstance(scope_field, forms.MultipleChoiceField)

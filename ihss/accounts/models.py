@@ -16,6 +16,7 @@ from django_otp.models import Device, ThrottlingMixin
 
 from ihss.accounts import rules
 from ihss.cases.models import County, Provider, Recipient
+from ihss.core import registry
 from ihss.core.fields import EncryptedTextField
 
 
@@ -380,27 +381,11 @@ def _count_failure(device: AuthenticatorApp | RecoveryCodeSet) -> None:
     device.throttling_failure_timestamp = now
 
 
-class TokenScope(models.TextChoices):
-    """What a personal access token may do on /api/v1: one API router, read or write.
-
-    A scope is only a ceiling: each call is still checked against the owner's roles at the
-    time of the call, exactly as their signed-in session would be.
-    """
-
-    CASES_READ = "cases:read", _("Read case records: recipients, providers and their histories")
-    TIMESHEETS_READ = (
-        "timesheets:read",
-        _("Read timesheets: your own, and those your work lets you see"),
-    )
-    TIMESHEETS_WRITE = (
-        "timesheets:write",
-        _("Fill in, send, approve, return and review timesheets, as your role allows"),
-    )
-    MESSAGES_READ = "messages:read", _("Read your messages and notice settings")
-    MESSAGES_WRITE = (
-        "messages:write",
-        _("Mark your messages read or unread and change your notice settings"),
-    )
+# What a personal access token may do on /api/v1: one API router, read or write. Each app
+# declares its own scopes in its `app.py` (ihss/core/registry.py); `TokenScope.CASES_READ`
+# is the scope "cases:read". A scope is only a ceiling: each call is still checked against
+# the owner's roles at the time of the call, exactly as their signed-in session would be.
+TokenScope = registry.ScopeCatalogue()
 
 
 class PersonalAccessToken(models.Model):
@@ -445,6 +430,7 @@ class PersonalAccessToken(models.Model):
         return "expired" if self.is_expired(now) else "active"
 
     def scope_labels(self) -> list[str]:
+        """What each scope allows, in words; a scope no app declares any more by its name."""
         labels = dict(TokenScope.choices)
         return [str(labels.get(s, s)) for s in self.scopes]
 

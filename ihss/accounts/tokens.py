@@ -27,9 +27,8 @@ import string
 from django.db.models import Q
 from django.utils import timezone
 
-from ihss.accounts.models import PersonalAccessToken, TokenScope, User
-from ihss.cases.access import can_use_case_records
-from ihss.timesheets.access import can_change_timesheets, can_read_timesheets
+from ihss.accounts.models import PersonalAccessToken, User
+from ihss.core import registry
 
 TEXT_PREFIX = "ihss_pat_"
 PREFIX_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
@@ -84,18 +83,11 @@ def find_usable(text: str, *, now: dt.datetime | None = None) -> PersonalAccessT
     return token
 
 
-def allowed_scopes(user: User) -> list[TokenScope]:
-    """The scopes the person's roles allow now: case records only for those who use them;
-    timesheets for providers, recipients, county staff, the service desk and state
-    administrators, but never timesheets:write for the desk, which only reads them."""
-    scopes = []
-    if can_use_case_records(user):
-        scopes.append(TokenScope.CASES_READ)
-    if can_read_timesheets(user):
-        scopes.append(TokenScope.TIMESHEETS_READ)
-    if can_change_timesheets(user):
-        scopes.append(TokenScope.TIMESHEETS_WRITE)
-    return [*scopes, TokenScope.MESSAGES_READ, TokenScope.MESSAGES_WRITE]
+def allowed_scopes(user: User) -> list[registry.Scope]:
+    """The scopes the person's roles allow now, as each app declares them in its `app.py`
+    (for example case records only for those who use them; never timesheets:write for the
+    service desk, which only reads them)."""
+    return [scope for scope in registry.token_scopes() if scope.may_hold(user)]
 
 
 def note_use(token: PersonalAccessToken, *, now: dt.datetime | None = None) -> None:

@@ -12,3 +12,7 @@ class CasesConfig(AppConfig):
 
         audit_display.register_actions(audit_labels.ACTIONS)
         audit_display.register_labels(audit_labels.LABELS)
+
+        from ihss.cases import app
+
+        app.register()

@@ -31,7 +31,7 @@ from ihss.cases.models import (
     TravelAgreement,
 )
 from ihss.cases.validators import normalize_ssn, validate_provider_number
-from ihss.web.forms import DateInput
+from ihss.core.widgets import DateInput
 
 MAX_MONTHLY_HOURS = 31 * 24
 MAX_WEEKLY_HOURS = 7 * 24

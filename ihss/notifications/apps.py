@@ -8,4 +8,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox sweep is a scheduled job of this app (see ihss.notifications.scheduler).
-        from ihss.notifications import checks, jobs  # noqa: F401
+        from ihss.notifications import app, checks, jobs  # noqa: F401
+
+        app.register()

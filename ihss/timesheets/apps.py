@@ -18,3 +18,8 @@ class TimesheetsConfig(AppConfig):
             {"timesheet.weekly_maximum_exception": _("Exception to the weekly maximum granted")}
         )
         audit_display.register_labels({"month": _("Month")})
+
+        # Its API, token scopes and menu links (ihss/core/registry.py).
+        from ihss.timesheets import app
+
+        app.register()

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from ihss.cases.models import Program
 from ihss.core.parameters import parameter
 from ihss.core.units import format_minutes
+from ihss.core.widgets import DateInput
 from ihss.timesheets import rules
 from ihss.timesheets.models import DayEntry, Location
 from ihss.timesheets.services import DayInput
-from ihss.web.forms import DateInput
 
 
 class DayForm(forms.Form):

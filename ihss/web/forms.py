@@ -8,6 +8,8 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
+from ihss.core.widgets import DateInput
+
 WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "usa-checkbox__input"),
     (forms.RadioSelect, "usa-radio__input"),
@@ -43,10 +45,5 @@ class UswdsFormRenderer(TemplatesSetting):
     field_template_name = "django/forms/field.html"
 
 
-class DateInput(forms.DateInput):
-    """A native date picker: accessible, and the phone's own calendar."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+# Forms of every app import it from core; kept here for code that still imports it from web.
+__all__ = ["DateInput", "UswdsBoundField", "UswdsFormRenderer"]

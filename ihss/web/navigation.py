@@ -1,4 +1,5 @@
-"""The header navigation of each role."""
+"""The header navigation of each role: its home page, then the links the apps declare for
+it in their own `app.py` (ihss/core/registry.py, `add_menu`); this module names no app."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ihss.accounts.models import Role
+from ihss.core import registry
 
 ROLE_HOME = {
     Role.PROVIDER: "provider-home",
@@ -18,34 +20,6 @@ ROLE_HOME = {
     Role.COACH: "coach-home",
     Role.SERVICE_DESK: "service-desk-home",
     Role.STATE_ADMIN: "state-home",
-}
-
-# Extra links per role, after its home page: (url name, label).
-ROLE_LINKS: dict[str, list[tuple[str, Any]]] = {
-    Role.PROVIDER: [("timesheets:mine", _("Timesheets"))],
-    Role.RECIPIENT: [("timesheets:review", _("Timesheets"))],
-    Role.COUNTY_STAFF: [
-        ("timesheets:county", _("Timesheet review")),
-        ("timesheets:violations", _("Violations")),
-        ("cases:recipient-list", _("Recipients")),
-        ("cases:provider-list", _("Providers")),
-        ("cases:import", _("Import")),
-    ],
-    Role.SERVICE_DESK: [
-        ("cases:recipient-list", _("Recipients")),
-        ("cases:provider-list", _("Providers")),
-        ("accounts:desk-search", _("Accounts")),
-        ("notifications:outbox", _("Outbox")),
-    ],
-    Role.STATE_ADMIN: [
-        ("timesheets:county", _("Timesheet review")),
-        ("cases:recipient-list", _("Recipients")),
-        ("cases:provider-list", _("Providers")),
-        ("cases:import", _("Import")),
-        ("accounts:desk-search", _("Accounts")),
-        ("accounts:factor-requests", _("Second-factor requests")),
-        ("notifications:outbox", _("Outbox")),
-    ],
 }
 
 ROLE_HOME_LABEL = {
@@ -72,7 +46,8 @@ def navigation_for(user: Any, path: str) -> list[NavItem]:
     seen: set[str] = set()
     items: list[NavItem] = []
     for role in [m.role for m in user.active_memberships()]:
-        for name, label in [(ROLE_HOME[role], ROLE_HOME_LABEL[role]), *ROLE_LINKS.get(role, [])]:
+        links = [(e.url_name, e.label) for e in registry.menu_for(role)]
+        for name, label in [(ROLE_HOME[role], ROLE_HOME_LABEL[role]), *links]:
             if name in seen:
                 continue
             seen.add(name)

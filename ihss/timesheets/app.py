@@ -1,0 +1,43 @@
+"""What timesheets add to the portal: their API, their token scopes, their menu links.
+
+Read by ihss/core/registry.py; see docs/adr/0015-app-registry-and-layers.md.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from ihss.core import registry
+
+
+def register() -> None:
+    from ihss.accounts.models import Role
+    from ihss.timesheets import access
+    from ihss.timesheets.api import router
+
+    # timesheets:read for GET, timesheets:write for POST and PUT, then the session. Each
+    # step checks the caller's roles itself, at every call.
+    registry.add_api("/timesheets/", router, scope_resource="timesheets")
+    # Providers, recipients, county staff, the service desk and state administrators read
+    # them; the desk never gets timesheets:write, since it only reads them.
+    registry.add_scope(
+        "timesheets:read",
+        _("Read timesheets: your own, and those your work lets you see"),
+        may_hold=access.can_read_timesheets,
+        order=20,
+    )
+    registry.add_scope(
+        "timesheets:write",
+        _("Fill in, send, approve, return and review timesheets, as your role allows"),
+        may_hold=access.can_change_timesheets,
+        order=21,
+    )
+    registry.add_menu("timesheets:mine", _("Timesheets"), roles=[Role.PROVIDER], order=10)
+    registry.add_menu("timesheets:review", _("Timesheets"), roles=[Role.RECIPIENT], order=10)
+    registry.add_menu(
+        "timesheets:county",
+        _("Timesheet review"),
+        roles=[Role.COUNTY_STAFF, Role.STATE_ADMIN],
+        order=10,
+    )
+    registry.add_menu("timesheets:violations", _("Violations"), roles=[Role.COUNTY_STAFF], order=20)
