@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ihss.accounts.models import User
 from ihss.cases.models import Assignment, Provider, Recipient
-from ihss.core import audit
+from ihss.core import audit, decisions
 from ihss.timesheets import rules
 from ihss.timesheets.models import DayEntry, SickLeaveClaim, Timesheet
 from ihss.timesheets.policies import sick_leave_policies
@@ -134,35 +134,27 @@ def claim_sick_leave(
     return claim
 
 
-def _locked_claim(claim: SickLeaveClaim) -> SickLeaveClaim:
-    return (
-        SickLeaveClaim.objects.select_for_update(of=("self",))
-        .select_related("provider", "recipient")
-        .get(pk=claim.pk)
-    )
+APPROVE = decisions.Step(
+    waiting=SickLeaveClaim.Status.SUBMITTED,
+    decided=SickLeaveClaim.Status.APPROVED,
+    action="sick_leave.approved",
+    not_waiting=lambda: SickLeaveError(_("This sick leave claim is not waiting for your review.")),
+)
+RETURN = decisions.Step(
+    waiting=SickLeaveClaim.Status.SUBMITTED,
+    decided=SickLeaveClaim.Status.REJECTED,
+    action="sick_leave.rejected",
+    not_waiting=lambda: SickLeaveError(_("This sick leave claim is not waiting for your review.")),
+)
+WAITING = {"status": SickLeaveClaim.Status.SUBMITTED.value}
 
 
 def approve_sick_leave(*, claim: SickLeaveClaim, by: User) -> SickLeaveClaim:
     """The recipient (or representative) approves the claim. Approving twice is
     harmless; a claim no longer waiting cannot be approved."""
-    with transaction.atomic():
-        locked = _locked_claim(claim)
-        if locked.status == SickLeaveClaim.Status.APPROVED:
-            return locked
-        if locked.status != SickLeaveClaim.Status.SUBMITTED:
-            raise SickLeaveError(_("This sick leave claim is not waiting for your review."))
-        locked.status = SickLeaveClaim.Status.APPROVED
-        locked.decided_at = timezone.now()
-        locked.decided_by = by
-        locked.save(update_fields=["status", "decided_at", "decided_by"])
-        audit.record(
-            actor=by,
-            action="sick_leave.approved",
-            subject=locked,
-            before={"status": SickLeaveClaim.Status.SUBMITTED.value},
-            after={"status": locked.status},
-        )
-    return locked
+    return decisions.decide(
+        claim, step=APPROVE, by=by, related=("provider", "recipient"), before=WAITING
+    )
 
 
 def reject_sick_leave(*, claim: SickLeaveClaim, by: User, reason: str) -> SickLeaveClaim:
@@ -171,23 +163,6 @@ def reject_sick_leave(*, claim: SickLeaveClaim, by: User, reason: str) -> SickLe
     reason = reason.strip()
     if not reason:
         raise SickLeaveError(_("Say why you do not approve it, so the provider knows."))
-    with transaction.atomic():
-        locked = _locked_claim(claim)
-        if locked.status == SickLeaveClaim.Status.REJECTED:
-            return locked
-        if locked.status != SickLeaveClaim.Status.SUBMITTED:
-            raise SickLeaveError(_("This sick leave claim is not waiting for your review."))
-        locked.status = SickLeaveClaim.Status.REJECTED
-        locked.decided_at = timezone.now()
-        locked.decided_by = by
-        locked.rejection_reason = reason[:1000]
-        locked.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
-        audit.record(
-            actor=by,
-            action="sick_leave.rejected",
-            subject=locked,
-            before={"status": SickLeaveClaim.Status.SUBMITTED.value},
-            after={"status": locked.status},
-            reason=locked.rejection_reason,
-        )
-    return locked
+    return decisions.decide(
+        claim, step=RETURN, by=by, reason=reason, related=("provider", "recipient"), before=WAITING
+    )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from ihss.accounts.models import User
 from ihss.cases.models import Assignment, AuthorizedHours, Provider, Recipient
-from ihss.core import audit
+from ihss.core import audit, decisions
 from ihss.core.parameters import parameters
 from ihss.notifications.events import Event
 from ihss.notifications.services import notify
@@ -240,6 +240,20 @@ def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> T
     return locked
 
 
+APPROVE = decisions.Step(
+    waiting=Timesheet.Status.SUBMITTED,
+    decided=Timesheet.Status.APPROVED,
+    action="timesheet.approved",
+    not_waiting=lambda: TimesheetError(_("This timesheet is not waiting for your review.")),
+)
+RETURN = decisions.Step(
+    waiting=Timesheet.Status.SUBMITTED,
+    decided=Timesheet.Status.REJECTED,
+    action="timesheet.rejected",
+    not_waiting=lambda: TimesheetError(_("This timesheet is not waiting for your review.")),
+)
+
+
 def approve(
     *, timesheet: Timesheet, by: User, signature: str, as_representative: bool = False
 ) -> Timesheet:
@@ -248,35 +262,21 @@ def approve(
     signature = " ".join(signature.split())
     if not signature:
         raise TimesheetError(_("Type your full name to sign."))
-    with transaction.atomic():
-        locked = _locked(timesheet)
-        if locked.status == Timesheet.Status.APPROVED:
-            return locked
-        if locked.status != Timesheet.Status.SUBMITTED:
-            raise TimesheetError(_("This timesheet is not waiting for your review."))
+    total = 0
+
+    def stamp(locked: Timesheet) -> None:
+        nonlocal total
         total = sum(locked.days.values_list("minutes", flat=True))
         flags = _review_flags(locked, total)
         if _passes_weekly_maximum(locked):
             flags.append(rules.RULE_OVERRIDE)
-        locked.status = Timesheet.Status.APPROVED
-        locked.decided_at = timezone.now()
-        locked.decided_by = by
         locked.signature = signature[:120]
         locked.signed_as_representative = as_representative
         locked.review_flags = flags
         locked.county_review = Timesheet.Review.WAITING if flags else Timesheet.Review.NONE
-        locked.save()
-        audit.record(
-            actor=by,
-            action="timesheet.approved",
-            subject=locked,
-            after={
-                "status": locked.status,
-                "signature": locked.signature,
-                "representative": as_representative,
-                "county_review": flags,
-            },
-        )
+        return None  # every field saved
+
+    def tell(locked: Timesheet) -> None:
         for user in _provider_users(locked.provider_id):
             notify(
                 user=user,
@@ -290,7 +290,20 @@ def approve(
                 link=reverse("timesheets:detail", args=[locked.pk]),
             )
         find_violations(timesheet=locked, today=timezone.localdate())
-    return locked
+
+    return decisions.decide(
+        timesheet,
+        step=APPROVE,
+        by=by,
+        related=("provider", "recipient"),
+        stamp=stamp,
+        after=lambda locked: {
+            "signature": locked.signature,
+            "representative": as_representative,
+            "county_review": locked.review_flags,
+        },
+        then=tell,
+    )
 
 
 def _passes_weekly_maximum(timesheet: Timesheet) -> bool:
@@ -339,24 +352,8 @@ def reject(*, timesheet: Timesheet, by: User, reason: str) -> Timesheet:
     reason = reason.strip()
     if not reason:
         raise TimesheetError(_("Say what is wrong, so the provider can correct it."))
-    with transaction.atomic():
-        locked = _locked(timesheet)
-        if locked.status == Timesheet.Status.REJECTED:
-            return locked
-        if locked.status != Timesheet.Status.SUBMITTED:
-            raise TimesheetError(_("This timesheet is not waiting for your review."))
-        locked.status = Timesheet.Status.REJECTED
-        locked.decided_at = timezone.now()
-        locked.decided_by = by
-        locked.rejection_reason = reason[:1000]
-        locked.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
-        audit.record(
-            actor=by,
-            action="timesheet.rejected",
-            subject=locked,
-            after={"status": locked.status},
-            reason=locked.rejection_reason,
-        )
+
+    def tell(locked: Timesheet) -> None:
         for user in _provider_users(locked.provider_id):
             notify(
                 user=user,
@@ -369,4 +366,7 @@ def reject(*, timesheet: Timesheet, by: User, reason: str) -> Timesheet:
                 key=f"timesheet:{locked.pk}:rejected:{locked.submissions}",
                 link=reverse("timesheets:detail", args=[locked.pk]),
             )
-    return locked
+
+    return decisions.decide(
+        timesheet, step=RETURN, by=by, reason=reason, related=("provider", "recipient"), then=tell
+    )
