@@ -280,8 +280,17 @@ def _detail(user: User, t: Timesheet) -> TimesheetDetail:
     )
 
 
-def _conflict(error: services.TimesheetError) -> Status[Conflict]:
+def _refused(error: services.TimesheetError) -> Status[Conflict]:
+    """A service's refusal at the API's edge: 422 at its field for what was sent wrong
+    (raised), 409 with the rules' problems for a step that does not fit the record now."""
+    if not error.conflict:
+        _refuse(_invalid(error.field or "data", error.message))
     return Status(409, Conflict(detail=error.message, problems=_problems(error.refusals)))
+
+
+def _refused_input(error: services.TimesheetError, *, field: str) -> NoReturn:
+    """A refusal of a step that answers only 422: at the service's field, else `field`."""
+    _refuse(_invalid(error.field or field, error.message))
 
 
 def _own(request: HttpRequest, timesheet_id: int) -> tuple[User, Timesheet]:
@@ -315,8 +324,10 @@ def _typed_days(
     """The days sent, by date, or 422 naming each wrong one (nothing is saved then).
 
     Every day must be in the timesheet's pay period (and in `week`, when given: saving).
-    Saving also checks each day as the week page's form does; checking takes the
-    minutes alone, as they are typed."""
+    Saving also checks each day with the week page's form's own check
+    (`services.day_problems`); checking takes the minutes alone, as they are typed. What
+    only the API can be sent wrong (a day listed twice, minutes outside 0 to 24 hours, a
+    place not on the list) is checked here first."""
     saving = week is not None
     today = timezone.localdate()
     errors: list[dict[str, Any]] = []
@@ -356,25 +367,18 @@ def _typed_days(
             continue
         if typed.location and typed.location not in Location.values:
             wrong("location", _("Choose where you worked."))
-        if typed.minutes == 0:
-            if typed.start is not None or typed.end is not None:
-                wrong("start", _("Enter the hours worked, or clear the start and end times."))
-            continue
-        if day > today:
+        if typed.minutes and day > today:
             wrong("day", explain(rules.Refusal(rules.FUTURE_DAY, day, typed.minutes, 0)))
             continue
-        if typed.start is None:
-            wrong("start", _("Enter the time you started."))
-        if typed.end is None:
-            wrong("end", _("Enter the time you finished."))
-        if not typed.location:
-            wrong("location", _("Choose where you worked."))
-        if (
-            typed.start is not None
-            and typed.end is not None
-            and typed.minutes > rules.span_minutes(typed.start, typed.end)
+        # The day itself is checked where the week page's form checks it (services.days).
+        for problem in services.day_problems(
+            day=day,
+            minutes=typed.minutes,
+            start=typed.start,
+            end=typed.end,
+            location=typed.location,
         ):
-            wrong("end", _("You worked more hours than there are between the start and end times."))
+            wrong(problem.field, problem.message)
     if errors:
         _refuse(*errors)
     return found

@@ -18,6 +18,7 @@ from ihss.timesheets.api.common import (
     _month,
     _provider_ref,
     _refuse,
+    _refused_input,
     _require,
     _user,
 )
@@ -115,5 +116,5 @@ def grant_weekly_maximum_exception(request: HttpRequest, data: ExceptionIn) -> S
             by=user,
         )
     except services.TimesheetError as error:
-        _refuse(_invalid("provider_number" if provider else "reason", error.message))
+        _refused_input(error, field="reason")
     return Status(201, _exception(granted))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from ihss.core.pagination import api_page
@@ -14,11 +13,9 @@ from ihss.timesheets.api.common import (
     PAGE_SIZE,
     QUEUE_ONLY,
     Page,
-    _conflict,
     _detail,
-    _invalid,
     _listed,
-    _refuse,
+    _refused,
     _require,
     _summary_fields,
     _user,
@@ -91,14 +88,10 @@ def decide_county_review(
     _require(access.can_decide_reviews(user), DECIDERS_ONLY)
     timesheet = access.timesheet_for(user, timesheet_id)
     _require(access.can_decide_county_review(user, timesheet), DECIDERS_ONLY)
-    if not data.reason.strip():
-        _refuse(
-            _invalid("reason", _("Give the reason for the decision; it is kept in the history."))
-        )
     try:
         decided = services.decide_review(
             timesheet=timesheet, by=user, decision=data.decision, reason=data.reason
         )
     except services.TimesheetError as error:
-        return _conflict(error)
+        return _refused(error)
     return Status(200, _detail(user, access.timesheet_for(user, decided.pk)))

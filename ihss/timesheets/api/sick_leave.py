@@ -20,6 +20,8 @@ from ihss.timesheets.api.common import (
     _invalid,
     _provider_ref,
     _refuse,
+    _refused,
+    _refused_input,
     _require,
     _user,
 )
@@ -71,10 +73,6 @@ def _claim_decidable(request: HttpRequest, claim_id: int) -> tuple[User, SickLea
     claim = access.sick_leave_claim_for(user, claim_id)
     _require(access.decides_sick_leave(user, claim), SICK_LEAVE_DECIDERS_ONLY)
     return user, claim
-
-
-def _claim_refused(error: services.SickLeaveError) -> Status[Conflict]:
-    return Status(409, Conflict(detail=error.message, problems=[]))
 
 
 @router.get(
@@ -149,7 +147,7 @@ def claim_sick_leave(request: HttpRequest, data: SickLeaveIn) -> Status[SickLeav
         )
     except services.SickLeaveError as error:
         if not error.refusals:
-            _refuse(_invalid("day", error.message))
+            _refused_input(error, field="day")
         _refuse(
             *(
                 {
@@ -191,7 +189,7 @@ def approve_sick_leave(
     try:
         services.approve_sick_leave(claim=claim, by=user)
     except services.SickLeaveError as error:
-        return _claim_refused(error)
+        return _refused(error)
     return Status(200, _claim(user, access.sick_leave_claim_for(user, claim.pk)))
 
 
@@ -207,10 +205,8 @@ def return_sick_leave(
     request: HttpRequest, claim_id: int, data: ReturnIn
 ) -> Status[SickLeaveClaimOut] | Status[Conflict]:
     user, claim = _claim_decidable(request, claim_id)
-    if not data.reason.strip():
-        _refuse(_invalid("reason", _("Say why you do not approve it, so the provider knows.")))
     try:
         services.reject_sick_leave(claim=claim, by=user, reason=data.reason)
     except services.SickLeaveError as error:
-        return _claim_refused(error)
+        return _refused(error)
     return Status(200, _claim(user, access.sick_leave_claim_for(user, claim.pk)))

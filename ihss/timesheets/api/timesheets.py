@@ -24,7 +24,6 @@ from ihss.timesheets.api.common import (
     Page,
     PeriodFilter,
     StatusFilter,
-    _conflict,
     _detail,
     _invalid,
     _listed,
@@ -32,6 +31,8 @@ from ihss.timesheets.api.common import (
     _own,
     _problems,
     _refuse,
+    _refused,
+    _refused_input,
     _remaining,
     _require,
     _reviewable,
@@ -125,7 +126,7 @@ def open_timesheet(request: HttpRequest, data: OpenIn) -> Status[TimesheetDetail
             by=user,
         )
     except services.TimesheetError as error:
-        _refuse(_invalid("day", error.message))
+        _refused_input(error, field="day")
     return Status(201, _detail(user, timesheet))
 
 
@@ -159,7 +160,7 @@ def save_week(
             by=user,
         )
     except services.TimesheetError as error:
-        return _conflict(error)
+        return _refused(error)
     return Status(200, _detail(user, timesheet))
 
 
@@ -200,7 +201,7 @@ def submit_timesheet(
     try:
         sent = services.submit(timesheet=timesheet, by=user)
     except services.TimesheetError as error:
-        return _conflict(error)
+        return _refused(error)
     return Status(200, _detail(user, sent))
 
 
@@ -249,7 +250,7 @@ def approve_timesheet(
             as_representative=access.acts_as_representative(user, timesheet),
         )
     except services.TimesheetError as error:
-        return _conflict(error)
+        return _refused(error)
     return Status(200, _detail(user, approved))
 
 
@@ -265,10 +266,8 @@ def return_timesheet(
     request: HttpRequest, timesheet_id: int, data: ReturnIn
 ) -> Status[TimesheetDetail] | Status[Conflict]:
     user, timesheet = _reviewable(request, timesheet_id)
-    if not data.reason.strip():
-        _refuse(_invalid("reason", _("Say what is wrong, so the provider can correct it.")))
     try:
         returned = services.reject(timesheet=timesheet, by=user, reason=data.reason)
     except services.TimesheetError as error:
-        return _conflict(error)
+        return _refused(error)
     return Status(200, _detail(user, returned))

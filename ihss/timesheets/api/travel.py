@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from ihss.timesheets import access, services
-from ihss.timesheets.api.common import _conflict, _detail, _invalid, _not_editable, _own, _refuse
+from ihss.timesheets.api.common import _detail, _invalid, _not_editable, _own, _refuse, _refused
 from ihss.timesheets.schemas import MINUTES_A_DAY, Conflict, TimesheetDetail, TravelIn
 
 router = Router()
@@ -56,7 +56,7 @@ def add_travel(
             timesheet=timesheet, day=data.day, from_recipient=origin, minutes=data.minutes, by=user
         )
     except services.TimesheetError as error:
-        return _conflict(error)
+        return _refused(error)
     return Status(200, _detail(user, access.timesheet_for(user, timesheet.pk)))
 
 
@@ -74,5 +74,5 @@ def remove_travel(
     try:
         services.remove_travel(timesheet=timesheet, entry_id=entry_id, by=user)
     except services.TimesheetError as error:
-        return _conflict(error)
+        return _refused(error)
     return Status(200, _detail(user, access.timesheet_for(user, timesheet.pk)))

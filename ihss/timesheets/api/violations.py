@@ -19,9 +19,9 @@ from ihss.timesheets.api.common import (
     PROVIDER_SECRET_COLUMNS,
     VIOLATION_DECIDERS_ONLY,
     Page,
-    _conflict,
     _invalid,
     _refuse,
+    _refused,
     _require,
     _user,
 )
@@ -117,7 +117,7 @@ def _violation_refused(
     now = access.violation_for(user, violation_id)
     if step in _violation_actions(user, now):
         _refuse(_invalid(field, error.message))
-    return _conflict(error)
+    return _refused(error)
 
 
 @router.get(
@@ -207,7 +207,7 @@ def decide_violation_dispute(
     try:
         services.decide_dispute(violation=found, upheld=data.upheld, reason=data.reason, by=user)
     except services.TimesheetError as error:
-        return _conflict(error)
+        return _refused(error)
     return Status(200, _violation_detail(user, access.violation_for(user, violation_id)))
 
 

@@ -7,6 +7,7 @@ inside it.
 
 One module per workflow, and the read side apart:
 
+- `days`: one typed day's check, shared by the week form and the API;
 - `reading`: the hour picture the rules judge, what remains, the recipient's hours, travel;
 - `timesheets`: open, save a week, submit, approve, reject;
 - `review`: the county's release, hold or void before payroll;
@@ -31,6 +32,7 @@ from __future__ import annotations
 from ihss.core.parameters import parameters
 from ihss.timesheets.policies import limits_on, sick_leave_policies, violation_policy
 from ihss.timesheets.services.base import DayInput, TimesheetError
+from ihss.timesheets.services.days import daily_cap, day_problems, day_too_long
 from ihss.timesheets.services.exceptions import grant_weekly_maximum_exception
 from ihss.timesheets.services.reading import (
     HourPicture,
@@ -91,6 +93,9 @@ __all__ = [
     "balance_for",
     "barred_until",
     "check",
+    "daily_cap",
+    "day_problems",
+    "day_too_long",
     "claim_sick_leave",
     "decide_dispute",
     "decide_review",

@@ -9,16 +9,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from ihss.accounts.models import Membership, Role, User
+from ihss.core.refusals import ServiceRefused
 from ihss.timesheets import rules
 from ihss.timesheets.models import Timesheet
 
 
-class TimesheetError(Exception):
-    """A workflow step refused, with a message for the person (in their language)."""
+class TimesheetError(ServiceRefused):
+    """A workflow step refused, with a message for the person (in their language), the
+    field it is about (when one is), and the rules' refusals behind it."""
 
-    def __init__(self, message: str, refusals: Iterable[rules.Refusal] = ()) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str,
+        refusals: Iterable[rules.Refusal] = (),
+        *,
+        code: str = "",
+        field: str | None = None,
+        conflict: bool = True,
+    ) -> None:
+        super().__init__(message, code=code, field=field, conflict=conflict)
         self.refusals = list(refusals)
 
 

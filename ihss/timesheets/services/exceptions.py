@@ -32,14 +32,22 @@ def grant_weekly_maximum_exception(
     moment (a unique constraint decides which insert stands)."""
     reason = reason.strip()
     if not reason:
-        raise TimesheetError(_("Give the reason for the exception; it is kept in the history."))
+        raise TimesheetError(
+            _("Give the reason for the exception; it is kept in the history."),
+            field="reason",
+            conflict=False,
+        )
     if (
         provider is not None
         and not Assignment.objects.filter(
             provider=provider, recipient=recipient, program=program
         ).exists()
     ):
-        raise TimesheetError(_("This provider is not assigned to this recipient."))
+        raise TimesheetError(
+            _("This provider is not assigned to this recipient."),
+            field="provider_number",
+            conflict=False,
+        )
     with transaction.atomic():
         exception, created = WeeklyMaximumException.objects.get_or_create(
             recipient=recipient,

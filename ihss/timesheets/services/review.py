@@ -26,9 +26,13 @@ def decide_review(*, timesheet: Timesheet, by: User, decision: str, reason: str)
     audited. Deciding what is already decided changes nothing."""
     reason = reason.strip()
     if decision not in Decision.ALL:
-        raise TimesheetError(_("Choose release, hold or void."))
+        raise TimesheetError(_("Choose release, hold or void."), field="decision", conflict=False)
     if not reason:
-        raise TimesheetError(_("Give the reason for the decision; it is kept in the history."))
+        raise TimesheetError(
+            _("Give the reason for the decision; it is kept in the history."),
+            field="reason",
+            conflict=False,
+        )
     with transaction.atomic():
         locked = Timesheet.objects.select_for_update().get(pk=timesheet.pk)
         if locked.status != Timesheet.Status.APPROVED:

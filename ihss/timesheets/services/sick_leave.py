@@ -91,7 +91,9 @@ def claim_sick_leave(
         .exists()
     )
     if not assigned:
-        raise SickLeaveError(_("You were not assigned to this recipient on that day."))
+        raise SickLeaveError(
+            _("You were not assigned to this recipient on that day."), field="day", conflict=False
+        )
     with transaction.atomic():
         Provider.objects.select_for_update().filter(pk=provider.pk).values_list(
             "pk", flat=True
@@ -114,7 +116,9 @@ def claim_sick_leave(
             status__in=SickLeaveClaim.USED,
         ).exists():
             raise SickLeaveError(
-                _("You already claimed sick leave for this recipient on that day.")
+                _("You already claimed sick leave for this recipient on that day."),
+                field="day",
+                conflict=False,
             )
         claim = SickLeaveClaim.objects.create(
             provider=provider, recipient=recipient, program=program, day=day, minutes=minutes
@@ -162,7 +166,11 @@ def reject_sick_leave(*, claim: SickLeaveClaim, by: User, reason: str) -> SickLe
     provider's balance. Rejecting twice is harmless."""
     reason = reason.strip()
     if not reason:
-        raise SickLeaveError(_("Say why you do not approve it, so the provider knows."))
+        raise SickLeaveError(
+            _("Say why you do not approve it, so the provider knows."),
+            field="reason",
+            conflict=False,
+        )
     return decisions.decide(
         claim, step=RETURN, by=by, reason=reason, related=("provider", "recipient"), before=WAITING
     )

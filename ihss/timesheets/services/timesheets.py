@@ -83,7 +83,7 @@ def open_timesheet(
     and a period that has started."""
     period = rules.pay_period_containing(day)
     if period.start > (today or timezone.localdate()):
-        raise TimesheetError(_("That pay period has not started yet."))
+        raise TimesheetError(_("That pay period has not started yet."), field="day", conflict=False)
     covered = (
         Assignment.objects.filter(
             provider=provider, recipient=recipient, program=program, start_date__lte=period.end
@@ -92,7 +92,11 @@ def open_timesheet(
         .exists()
     )
     if not covered:
-        raise TimesheetError(_("You are not assigned to this recipient in this pay period."))
+        raise TimesheetError(
+            _("You are not assigned to this recipient in this pay period."),
+            field="day",
+            conflict=False,
+        )
     with transaction.atomic():
         timesheet, created = Timesheet.objects.get_or_create(
             provider=provider,
@@ -261,7 +265,7 @@ def approve(
     harmless; a timesheet no longer waiting cannot be approved."""
     signature = " ".join(signature.split())
     if not signature:
-        raise TimesheetError(_("Type your full name to sign."))
+        raise TimesheetError(_("Type your full name to sign."), field="signature", conflict=False)
     total = 0
 
     def stamp(locked: Timesheet) -> None:
@@ -351,7 +355,9 @@ def reject(*, timesheet: Timesheet, by: User, reason: str) -> Timesheet:
     editable again and goes back to the recipient when resubmitted."""
     reason = reason.strip()
     if not reason:
-        raise TimesheetError(_("Say what is wrong, so the provider can correct it."))
+        raise TimesheetError(
+            _("Say what is wrong, so the provider can correct it."), field="reason", conflict=False
+        )
 
     def tell(locked: Timesheet) -> None:
         for user in _provider_users(locked.provider_id):

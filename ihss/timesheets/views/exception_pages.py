@@ -12,6 +12,7 @@ from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.core.pagination import html_page
+from ihss.core.refusals import add_to_form
 from ihss.timesheets import access, services
 from ihss.timesheets.forms import ExceptionForm
 from ihss.timesheets.views.common import LIST_PAGE_SIZE
@@ -44,7 +45,7 @@ def exceptions(request: AuthenticatedHttpRequest) -> HttpResponse:
                     by=request.user,
                 )
             except services.TimesheetError as error:
-                form.add_error(None, error.message)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("The exception is recorded."))
                 return redirect("timesheets:exceptions")

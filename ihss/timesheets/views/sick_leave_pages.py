@@ -18,6 +18,7 @@ from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.cases.models import Assignment, Recipient
 from ihss.core import audit
+from ihss.core.refusals import add_to_form
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.forms import SickLeaveClaimForm, SickLeaveRejectForm
 from ihss.timesheets.models import SickLeaveClaim
@@ -75,7 +76,8 @@ def sick_leave(request: AuthenticatedHttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except services.SickLeaveError as error:
-            for message in [error.message, *_explained(error.refusals)]:
+            add_to_form(form, error)
+            for message in _explained(error.refusals):
                 form.add_error(None, message)
         else:
             messages.success(

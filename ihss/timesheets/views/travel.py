@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
+from ihss.core.refusals import add_to_form
 from ihss.timesheets import services
 from ihss.timesheets.views.common import _detail_page, _own_editable, _travel_form
 
@@ -37,7 +38,7 @@ def travel_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except services.TimesheetError as error:
-            form.add_error(None, error.message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The travel time is saved."))
             return redirect(reverse("timesheets:detail", args=[timesheet.pk]) + "#travel")
