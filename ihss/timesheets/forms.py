@@ -7,18 +7,16 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ihss.cases.models import Program
-from ihss.core.parameters import parameter
-from ihss.core.units import format_minutes
+from ihss.core.refusals import add_to_form
 from ihss.core.widgets import DateInput
-from ihss.timesheets import rules
 from ihss.timesheets.models import DayEntry, Location
 from ihss.timesheets.services import DayInput
+from ihss.timesheets.services.days import daily_cap, day_problems, day_too_long
 
 
 class DayForm(forms.Form):
@@ -75,26 +73,15 @@ class DayForm(forms.Form):
         data["total"] = total
         if self.errors:
             return data
-        if total == 0:
-            if data.get("start") or data.get("end"):
-                raise forms.ValidationError(
-                    _("Enter the hours worked, or clear the start and end times.")
-                )
-            return data
-        if total > (limit := daily_cap(self.day)):
-            self.add_error("minutes", day_too_long(limit))
-        start, end = data.get("start"), data.get("end")
-        if start is None:
-            self.add_error("start", _("Enter the time you started."))
-        if end is None:
-            self.add_error("end", _("Enter the time you finished."))
-        if not data.get("location"):
-            self.add_error("location", _("Choose where you worked."))
-        if start is not None and end is not None and total > rules.span_minutes(start, end):
-            self.add_error(
-                "end",
-                _("You worked more hours than there are between the start and end times."),
-            )
+        # The same check as the API's week (services.days): one set of sentences.
+        for problem in day_problems(
+            day=self.day,
+            minutes=total,
+            start=data.get("start"),
+            end=data.get("end"),
+            location=data.get("location") or "",
+        ):
+            add_to_form(self, problem)
         return data
 
     def typed(self) -> DayInput:
@@ -165,16 +152,6 @@ class ExceptionForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-def daily_cap(day: dt.date | None) -> int:
-    """The most minutes one day can hold, in force on `day` (today when not known): the
-    program parameter `daily_cap` (24 hours)."""
-    return parameter("daily_cap", on=day or timezone.localdate())
-
-
-def day_too_long(limit: int) -> str:
-    return _("A day has only %(limit)s.") % {"limit": format_minutes(limit)}
 
 
 def _hours_and_minutes(form: forms.Form, *, max_hours: int) -> None:

@@ -1,6 +1,7 @@
 """Fifty identical requests at the same moment, on PostgreSQL: opening a pay period's
-timesheet and granting an exception to the weekly maximum each have one effect, and
-every caller gets the same answer."""
+timesheet, granting an exception to the weekly maximum, approving a timesheet and
+returning a sick leave claim each have one effect, and every caller gets the same
+answer."""
 
 from __future__ import annotations
 
@@ -115,3 +116,42 @@ def test_fifty_grants_through_the_service_at_once_are_one_exception(world, state
     assert len(set(granted)) == 1
     assert WeeklyMaximumException.objects.filter(provider=None).count() == 1
     assert AuditEvent.objects.filter(action="timesheet.weekly_maximum_exception").count() == 1
+
+
+# --- Decisions: approve and return (ihss/core/decisions.py) ---------------------------------
+
+
+def test_fifty_approvals_of_one_timesheet_at_once_are_one_approval(world):
+    sheet = services.submit(
+        timesheet=world.fill(world.open(0, NOV_8), {NOV_8: 2 * 60}), by=world.provider_user
+    )
+    recipient = world.recipient_users[0]
+
+    def sign() -> tuple[str, int | None]:
+        done = services.approve(timesheet=sheet, by=recipient, signature="Rosa Diaz")
+        return done.status, done.decided_by_id
+
+    answers = fifty_at_once(sign)
+
+    assert set(answers) == {(Timesheet.Status.APPROVED, recipient.pk)}
+    assert audit.trail(sheet).filter(action="timesheet.approved").count() == 1
+    assert Notification.objects.filter(event="timesheet_approved").count() == 1  # one notice
+
+
+def test_fifty_returns_of_one_sick_leave_claim_at_once_are_one_return(world):
+    from ihss.timesheets.tests.test_sick_leave import claim, worked
+
+    worked(world, dt.date(2026, 8, 3), 30, 10 * 60)
+    sent = claim(world, 2 * 60)
+    recipient = world.recipient_users[0]
+
+    def refuse() -> tuple[str, str]:
+        done = services.reject_sick_leave(claim=sent, by=recipient, reason="I was home.")
+        return done.status, done.rejection_reason
+
+    answers = fifty_at_once(refuse)
+
+    assert set(answers) == {("rejected", "I was home.")}
+    assert audit.trail(sent).filter(action="sick_leave.rejected").count() == 1
+    with pytest.raises(services.SickLeaveError, match="not waiting"):
+        services.approve_sick_leave(claim=sent, by=recipient)

@@ -1,0 +1,76 @@
+"""What every timesheet workflow shares: the refusal, a typed day, the people to tell,
+and the lock on a timesheet's row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ihss.accounts.models import Membership, Role, User
+from ihss.core.refusals import ServiceRefused
+from ihss.timesheets import rules
+from ihss.timesheets.models import Timesheet
+
+
+class TimesheetError(ServiceRefused):
+    """A workflow step refused, with a message for the person (in their language), the
+    field it is about (when one is), and the rules' refusals behind it."""
+
+    def __init__(
+        self,
+        message: str,
+        refusals: Iterable[rules.Refusal] = (),
+        *,
+        code: str = "",
+        field: str | None = None,
+        conflict: bool = True,
+    ) -> None:
+        super().__init__(message, code=code, field=field, conflict=conflict)
+        self.refusals = list(refusals)
+
+
+@dataclass(frozen=True)
+class DayInput:
+    """What the person typed for one day; minutes 0 means not worked (a blank day)."""
+
+    minutes: int
+    start: dt.time | None = None
+    end: dt.time | None = None
+    location: str = ""
+
+
+def _recipient_users(recipient_id: int) -> list[User]:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.RECIPIENT, recipient_id=recipient_id, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def _provider_users(provider_id: int) -> list[User]:
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.PROVIDER, provider_id=provider_id, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def _period_context(timesheet: Timesheet) -> dict[str, Any]:
+    return {
+        "period_start": timesheet.period_start.isoformat(),
+        "period_end": timesheet.period_end.isoformat(),
+    }
+
+
+def _locked(timesheet: Timesheet) -> Timesheet:
+    """The timesheet's row, locked until the transaction ends (its own row only: the
+    provider and recipient rows are locked, when needed, explicitly and first)."""
+    return (
+        Timesheet.objects.select_for_update(of=("self",))
+        .select_related("provider", "recipient")
+        .get(pk=timesheet.pk)
+    )

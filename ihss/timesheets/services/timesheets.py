@@ -1,0 +1,378 @@
+"""A timesheet's own workflow: open, save a week, submit, approve, reject.
+
+`submit` locks the provider and the recipient first so that two submissions at the same
+moment cannot both pass a cap, then checks with the same rules as `check`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ihss.accounts.models import User
+from ihss.cases.models import Assignment, AuthorizedHours, Provider, Recipient
+from ihss.core import audit, decisions
+from ihss.core.parameters import parameters
+from ihss.notifications.events import Event
+from ihss.notifications.services import notify
+from ihss.timesheets import rules, services
+from ihss.timesheets.models import DayEntry, Timesheet
+from ihss.timesheets.policies import REVIEW_PARAMETERS
+from ihss.timesheets.services.base import (
+    DayInput,
+    TimesheetError,
+    _locked,
+    _period_context,
+    _provider_users,
+    _recipient_users,
+)
+from ihss.timesheets.services.reading import _in_force, _month_end, remaining, travel_picture
+from ihss.timesheets.services.violations import barred_until, find_violations
+
+# A provider in these states may not submit (ACL 16-36 suspension, ineligibility).
+CANNOT_SUBMIT: dict[str, Any] = {
+    Provider.Status.PENDING: gettext_lazy(
+        "Your enrollment is not complete, so timesheets cannot be sent."
+    ),
+    Provider.Status.SUSPENDED: gettext_lazy("You are suspended, so timesheets cannot be sent."),
+    Provider.Status.INELIGIBLE: gettext_lazy(
+        "You are not eligible to work, so timesheets cannot be sent."
+    ),
+    Provider.Status.TERMINATED: gettext_lazy(
+        "Your enrollment has ended, so timesheets cannot be sent."
+    ),
+}
+
+
+# --- Workflow steps -------------------------------------------------------------------------
+
+
+def _snapshot(days: Iterable[DayEntry]) -> dict[str, dict[str, Any]]:
+    """The days as the history shows them: {"2026-11-02": {"minutes": 480, ...}}."""
+    return {
+        d.day.isoformat(): {
+            "minutes": d.minutes,
+            "start": d.start.strftime("%H:%M") if d.start else "",
+            "end": d.end.strftime("%H:%M") if d.end else "",
+            "location": d.location,
+        }
+        for d in days
+    }
+
+
+def open_timesheet(
+    *,
+    provider: Provider,
+    recipient: Recipient,
+    program: str,
+    day: dt.date,
+    by: User,
+    today: dt.date | None = None,
+) -> Timesheet:
+    """The provider's timesheet for a recipient, program and the pay period of `day`,
+    created as a draft the first time. Needs an assignment covering part of the period,
+    and a period that has started."""
+    period = rules.pay_period_containing(day)
+    if period.start > (today or timezone.localdate()):
+        raise TimesheetError(_("That pay period has not started yet."), field="day", conflict=False)
+    covered = (
+        Assignment.objects.filter(
+            provider=provider, recipient=recipient, program=program, start_date__lte=period.end
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .exists()
+    )
+    if not covered:
+        raise TimesheetError(
+            _("You are not assigned to this recipient in this pay period."),
+            field="day",
+            conflict=False,
+        )
+    with transaction.atomic():
+        timesheet, created = Timesheet.objects.get_or_create(
+            provider=provider,
+            recipient=recipient,
+            program=program,
+            period_start=period.start,
+            defaults={"period_end": period.end},
+        )
+        if created:
+            audit.record(actor=by, action="timesheet.opened", subject=timesheet)
+    return timesheet
+
+
+def save_week(*, timesheet: Timesheet, days: Mapping[dt.date, DayInput], by: User) -> Timesheet:
+    """Save the typed days of one workweek (only those inside the timesheet's period).
+    Saving keeps what was typed even when a rule would refuse it; `submit` decides."""
+    period_days = {
+        d: v for d, v in days.items() if timesheet.period_start <= d <= timesheet.period_end
+    }
+    with transaction.atomic():
+        locked = Timesheet.objects.select_for_update().get(pk=timesheet.pk)
+        if not locked.editable:
+            raise TimesheetError(_("This timesheet was sent and can no longer be changed."))
+        existing = {d.day: d for d in locked.days.filter(day__in=period_days)}
+        before = _snapshot(existing.values())
+        keep: list[DayEntry] = []
+        for day, typed in sorted(period_days.items()):
+            if typed.minutes <= 0:
+                continue
+            keep.append(
+                DayEntry(
+                    timesheet=locked,
+                    day=day,
+                    minutes=typed.minutes,
+                    start=typed.start,
+                    end=typed.end,
+                    location=typed.location,
+                )
+            )
+        after = _snapshot(keep)
+        if before != after:
+            DayEntry.objects.filter(timesheet=locked, day__in=period_days).delete()
+            DayEntry.objects.bulk_create(keep)
+            audit.record(
+                actor=by, action="timesheet.days_saved", subject=locked, before=before, after=after
+            )
+    return locked
+
+
+def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> Timesheet:
+    """Send the timesheet to the recipient, if every hour rule allows it.
+
+    Locks the provider and then the recipient (always in that order, so two submissions
+    wait for each other instead of deadlocking), then checks all the provider's hours
+    again. Sending one already sent changes nothing.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        status = (
+            Provider.objects.select_for_update()
+            .filter(pk=timesheet.provider_id)
+            .values_list("status", flat=True)
+            .get()
+        )
+        Recipient.objects.select_for_update().filter(pk=timesheet.recipient_id).values_list(
+            "pk", flat=True
+        ).get()
+        locked = _locked(timesheet)
+        if locked.status in (Timesheet.Status.SUBMITTED, Timesheet.Status.APPROVED):
+            return locked
+        if not locked.editable:
+            raise TimesheetError(_("This timesheet was voided and cannot be sent."))
+        if status in CANNOT_SUBMIT:
+            raise TimesheetError(str(CANNOT_SUBMIT[status]))
+        barred = barred_until(locked.provider_id, today)
+        if barred is not None:
+            raise TimesheetError(
+                _(
+                    "After a violation you may not work in IHSS until %(day)s, so timesheets "
+                    "cannot be sent."
+                )
+                % {"day": date_format(barred, "DATE_FORMAT")}
+            )
+        pic = services.picture(locked)
+        if not any(
+            e.recipient == locked.recipient_id
+            and e.program == locked.program
+            and locked.period_start <= e.day <= locked.period_end
+            for e in pic.entries
+        ):
+            raise TimesheetError(_("Enter the hours you worked before sending the timesheet."))
+        refusals = pic.check(today)
+        travel = travel_picture(pic)  # travel is checked apart: it counts toward no hour cap
+        travel_refusals = travel.check(today)
+        if refusals or travel_refusals:
+            raise TimesheetError(
+                _("The timesheet was not sent: some hours break a rule. Nothing was lost.")
+                if refusals
+                else _(
+                    "The timesheet was not sent: some travel time breaks a rule. Nothing was lost."
+                ),
+                refusals + travel_refusals,
+            )
+        now = timezone.now()
+        locked.status = Timesheet.Status.SUBMITTED
+        locked.submitted_at = now
+        locked.first_submitted_at = locked.first_submitted_at or now
+        locked.submissions += 1
+        locked.rejection_reason = ""
+        locked.save(
+            update_fields=[
+                "status",
+                "submitted_at",
+                "first_submitted_at",
+                "submissions",
+                "rejection_reason",
+            ]
+        )
+        total = remaining(pic).timesheet_total
+        audit.record(
+            actor=by,
+            action="timesheet.submitted",
+            subject=locked,
+            after={
+                "status": locked.status,
+                "minutes": total,
+                "travel_minutes": sum(leg.minutes for leg in travel.mine),
+                "submission": locked.submissions,
+            },
+        )
+        link = reverse("timesheets:detail", args=[locked.pk])
+        for user in _recipient_users(locked.recipient_id):
+            notify(
+                user=user,
+                event=Event.TIMESHEET_READY_FOR_REVIEW,
+                context={
+                    "provider_name": locked.provider.full_name,
+                    **_period_context(locked),
+                    "minutes": total,
+                    "review_by": (today + dt.timedelta(days=3)).isoformat(),
+                },
+                key=f"timesheet:{locked.pk}:submission:{locked.submissions}",
+                link=link,
+            )
+    return locked
+
+
+APPROVE = decisions.Step(
+    waiting=Timesheet.Status.SUBMITTED,
+    decided=Timesheet.Status.APPROVED,
+    action="timesheet.approved",
+    not_waiting=lambda: TimesheetError(_("This timesheet is not waiting for your review.")),
+)
+RETURN = decisions.Step(
+    waiting=Timesheet.Status.SUBMITTED,
+    decided=Timesheet.Status.REJECTED,
+    action="timesheet.rejected",
+    not_waiting=lambda: TimesheetError(_("This timesheet is not waiting for your review.")),
+)
+
+
+def approve(
+    *, timesheet: Timesheet, by: User, signature: str, as_representative: bool = False
+) -> Timesheet:
+    """The recipient's (or representative's) electronic signature. Approving twice is
+    harmless; a timesheet no longer waiting cannot be approved."""
+    signature = " ".join(signature.split())
+    if not signature:
+        raise TimesheetError(_("Type your full name to sign."), field="signature", conflict=False)
+    total = 0
+
+    def stamp(locked: Timesheet) -> None:
+        nonlocal total
+        total = sum(locked.days.values_list("minutes", flat=True))
+        flags = _review_flags(locked, total)
+        if _passes_weekly_maximum(locked):
+            flags.append(rules.RULE_OVERRIDE)
+        locked.signature = signature[:120]
+        locked.signed_as_representative = as_representative
+        locked.review_flags = flags
+        locked.county_review = Timesheet.Review.WAITING if flags else Timesheet.Review.NONE
+        return None  # every field saved
+
+    def tell(locked: Timesheet) -> None:
+        for user in _provider_users(locked.provider_id):
+            notify(
+                user=user,
+                event=Event.TIMESHEET_APPROVED,
+                context={
+                    "recipient_name": locked.recipient.full_name,
+                    **_period_context(locked),
+                    "minutes": total,
+                },
+                key=f"timesheet:{locked.pk}:approved",
+                link=reverse("timesheets:detail", args=[locked.pk]),
+            )
+        find_violations(timesheet=locked, today=timezone.localdate())
+
+    return decisions.decide(
+        timesheet,
+        step=APPROVE,
+        by=by,
+        related=("provider", "recipient"),
+        stamp=stamp,
+        after=lambda locked: {
+            "signature": locked.signature,
+            "representative": as_representative,
+            "county_review": locked.review_flags,
+        },
+        then=tell,
+    )
+
+
+def _passes_weekly_maximum(timesheet: Timesheet) -> bool:
+    """Whether the recipient's hours pass the weekly maximum in a week of this timesheet
+    where it has hours: allowed only by an adjustment or the county's exception, so the
+    county looks before payroll."""
+    pic = services.picture(timesheet)
+    days = set(timesheet.days.values_list("day", flat=True))
+    return any(
+        week.recipient_total > week.weekly_maximum
+        for week in remaining(pic).weeks
+        if any(day in week.week for day in days)
+    )
+
+
+def _review_flags(timesheet: Timesheet, minutes: int) -> list[str]:
+    values = parameters(REVIEW_PARAMETERS, on=timesheet.period_start)
+    month = timesheet.period_start.replace(day=1)
+    auth = _in_force(
+        [
+            dict(row)
+            for row in AuthorizedHours.objects.filter(
+                recipient_id=timesheet.recipient_id, program=timesheet.program
+            ).values("monthly_minutes", "effective_from", "effective_to")
+        ],
+        month,
+        _month_end(month),
+        key="effective_from",
+    )
+    submitted = timesheet.first_submitted_at or timezone.now()
+    return rules.review_flags(
+        period=rules.PayPeriod(timesheet.period_start, timesheet.period_end),
+        minutes=minutes,
+        monthly_authorized=auth["monthly_minutes"] if auth else 0,
+        first_submitted_on=timezone.localtime(submitted).date(),
+        first_half_share_bp=values["first_half_exception_share"],
+        late_after_days=values["timesheet_late_days"],
+        random_draw_bp=secrets.randbelow(10_000),
+        random_hold_bp=values["timesheet_random_hold_share"],
+    )
+
+
+def reject(*, timesheet: Timesheet, by: User, reason: str) -> Timesheet:
+    """Return the timesheet to the provider with the recipient's reason; it becomes
+    editable again and goes back to the recipient when resubmitted."""
+    reason = reason.strip()
+    if not reason:
+        raise TimesheetError(
+            _("Say what is wrong, so the provider can correct it."), field="reason", conflict=False
+        )
+
+    def tell(locked: Timesheet) -> None:
+        for user in _provider_users(locked.provider_id):
+            notify(
+                user=user,
+                event=Event.TIMESHEET_REJECTED,
+                context={
+                    "recipient_name": locked.recipient.full_name,
+                    **_period_context(locked),
+                    "reason": locked.rejection_reason,
+                },
+                key=f"timesheet:{locked.pk}:rejected:{locked.submissions}",
+                link=reverse("timesheets:detail", args=[locked.pk]),
+            )
+
+    return decisions.decide(
+        timesheet, step=RETURN, by=by, reason=reason, related=("provider", "recipient"), then=tell
+    )
