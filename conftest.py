@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from ihss import test as cast
 from ihss.accounts.models import Role
+
+# Properties assert behaviour, never speed: Hypothesis' per-example deadline (200 ms) made
+# a rule property fail on a busy two-core machine. Timing belongs in bench/.
+hypothesis_settings.register_profile("portal", deadline=None)
+hypothesis_settings.load_profile("portal")
 
 
 @pytest.fixture(autouse=True)
