@@ -45,6 +45,7 @@ ROLE_LINKS: dict[str, list[tuple[str, Any]]] = {
         ("accounts:desk-search", _("Accounts")),
         ("accounts:factor-requests", _("Second-factor requests")),
         ("notifications:outbox", _("Outbox")),
+        ("core:parameters", _("Program parameters")),
     ],
 }
 
