@@ -77,7 +77,8 @@ def test_it_schedules_hours_and_minutes_and_keeps_who_and_why(signed_in, admin):
     assert (new.value, new.effective_from, new.unit) == (60 * 60 + 30, tomorrow, "minutes")
     event = AuditEvent.objects.get(action=services.SCHEDULED)
     assert event.actor == admin and event.reason == "New law"
-    assert event.before["value"] == "66 h" and event.after["value"] == "60 h 30 min"
+    before, after = event.before or {}, event.after or {}
+    assert before["value"] == "66 h" and after["value"] == "60 h 30 min"
     page = signed_in.get(f"/parameters/{CAP}/").content.decode()
     assert "60 h 30 min" in page and "New law" in page and "state" in page
     assert "Scheduled" in page  # not yet in force
