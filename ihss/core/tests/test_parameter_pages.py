@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone, translation
@@ -53,10 +54,11 @@ def test_it_speaks_spanish_with_a_decimal_comma(signed_in):
 
 @pytest.mark.parametrize("role", [Role.COUNTY_STAFF, Role.SERVICE_DESK, Role.PROVIDER])
 def test_it_is_only_for_state_administrators(client, db, role):
-    scope = {
-        Role.COUNTY_STAFF: lambda: {"county": county("19")},
-        Role.PROVIDER: lambda: {"provider": make_provider()},
-    }.get(role, dict)()
+    scope: dict[str, Any] = {}
+    if role == Role.COUNTY_STAFF:
+        scope["county"] = county("19")
+    elif role == Role.PROVIDER:
+        scope["provider"] = make_provider()
     client.force_login(make_user("someone", role, **scope))
     for path in ["/parameters/", f"/parameters/{CAP}/", f"/parameters/{CAP}/new/"]:
         assert client.get(path).status_code == 403, path
