@@ -149,7 +149,7 @@ def test_the_service_refuses_the_past_itself(admin):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_identical_submissions_at_the_same_moment_make_one_row():
     admin = make_user("state", Role.STATE_ADMIN)
     today = timezone.localdate()
