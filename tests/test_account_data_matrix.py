@@ -197,6 +197,12 @@ RULES: dict[str, Rule] = {
     # A staff member's second factor: the desk asks, a state administrator decides (no
     # request in the world: 404 for them; ihss/accounts/tests/test_staff_second_factor_reset.py).
     "accounts:factor-requests": role_page(STATE),
+    # The program parameters: state administrators only (ihss/core/tests/test_parameter_pages.py).
+    "core:parameters": role_page(STATE),
+    "core:parameter": Rule(record="parameter", roles=frozenset({STATE})),
+    "core:parameter-schedule": Rule(
+        record="parameter", roles=frozenset({STATE}), methods=("get", "post")
+    ),
     "accounts:factor-request": Rule(
         record="factor", roles=frozenset({STATE}), methods=("get", "post"), ok=404
     ),
@@ -528,6 +534,8 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return _link(world, role, whose, verify_token)
     if kind == "layout":
         return {"layout": "recipients"}
+    if kind == "parameter":
+        return {"key": "multi_recipient_weekly_cap"}
     if kind == "factor":
         return {"kind": "app", "pk": MISSING_PK}
     if kind in {"token", "desk-token"}:
@@ -544,7 +552,7 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
 
 def cases_of(rule: Rule, role: str) -> list[str | None]:
     """Whose record the cell asks for: None for a route that names no person's record."""
-    if rule.record in (None, "layout"):
+    if rule.record in (None, "layout", "parameter"):
         return [None]
     return ["twin", "missing"] if role == ANONYMOUS else ["own", "twin", "missing"]
 

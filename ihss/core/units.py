@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def format_minutes(minutes: int | str | None) -> str:
@@ -28,3 +32,30 @@ def format_cents(cents: int | str | None) -> str:
     sign = "-" if value < 0 else ""
     whole, part = divmod(abs(value), 100)
     return f"{sign}${whole:,}.{part:02d}"
+
+
+def format_basis_points(bp: int | str | None) -> str:
+    """Integer basis points as a percent: 50 -> "0.5 %", 7000 -> "70 %", 125 -> "1.25 %",
+    with the active language's decimal separator."""
+    if bp is None or bp == "":
+        return ""
+    percent = Decimal(int(bp)) / 100
+    places = max(0, -percent.normalize().as_tuple().exponent)  # type: ignore[operator]
+    return _("%(n)s %%") % {"n": number_format(percent, decimal_pos=places)}
+
+
+def format_parameter(value: int | str | None, unit: str) -> str:
+    """A program parameter's value in the unit people use: hours and minutes, dollars,
+    percent, days, or a plain count."""
+    if value is None or value == "":
+        return ""
+    if unit == "minutes":
+        return format_minutes(value)
+    if unit == "cents":
+        return format_cents(value)
+    if unit == "bp":
+        return format_basis_points(value)
+    if unit == "days":
+        n = int(value)
+        return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+    return str(int(value))

@@ -124,6 +124,8 @@ def viewer_for(name: str, route: str) -> str:
         return ANONYMOUS  # the link in an email, and registration, work without signing in
     if route.startswith(("messages/outbox/", "accounts/service-desk/")):
         return str(Role.SERVICE_DESK)
+    if route.startswith("parameters/"):
+        return str(Role.STATE_ADMIN)
     return EVERYONE
 
 
@@ -151,6 +153,7 @@ NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
     "case_number": lambda c: c.recipient.case_number,
     "provider_number": lambda c: c.provider.provider_number,
     "layout": lambda c: "recipients",  # the CSV import's file layouts
+    "key": lambda c: "multi_recipient_weekly_cap",  # a program parameter
     "token": lambda c: c.unsubscribe_token,  # also an expired registration link
     "uidb64": lambda c: "MQ",
     "week_start": lambda c: workweek_containing(c.timesheet.period_start).start.isoformat(),
@@ -336,6 +339,11 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
         reverse("timesheets:detail", args=[c.timesheet.pk]),
         then=_submit_the_travel_form_empty,
         lands=reverse("timesheets:travel-add", args=[c.timesheet.pk]),
+    ),
+    "core:parameter-schedule+errors": lambda c: Visit(
+        str(Role.STATE_ADMIN),
+        reverse("core:parameter-schedule", args=["first_half_exception_share"]),
+        then=_submit_the_form_as_it_is,
     ),
     "timesheets:sick-leave+errors": lambda c: Visit(
         EVERYONE, reverse("timesheets:sick-leave"), then=_submit_the_form_as_it_is

@@ -36,6 +36,7 @@ MENUS = {
         "Accounts",
         "Second-factor requests",
         "Outbox",
+        "Program parameters",
     ],
 }
 
@@ -60,7 +61,8 @@ def test_someone_with_two_roles_sees_each_link_once(la_provider):
     Membership.objects.create(user=user, role=Role.STATE_ADMIN)
     labels = [str(item.label) for item in navigation_for(user, "/")]
     assert labels == [*MENUS[Role.SERVICE_DESK], "State home", "Timesheet review", "Import"] + [
-        "Second-factor requests"
+        "Second-factor requests",
+        "Program parameters",
     ]
 
 
