@@ -32,7 +32,7 @@ urlpatterns = [
     path("cases/", include("ihss.cases.urls")),
     path("messages/", include("ihss.notifications.urls")),
     path("timesheets/", include("ihss.timesheets.urls")),
-    path("parameters/", include("ihss.core.urls")),
+    path("parameters/", include("ihss.web.parameter_urls")),
     path("accounts/", include("ihss.accounts.urls")),
     path("passkeys/", include("ihss.accounts.passkeys")),
     path("api/v1/", api_urls()),

@@ -197,10 +197,10 @@ RULES: dict[str, Rule] = {
     # A staff member's second factor: the desk asks, a state administrator decides (no
     # request in the world: 404 for them; ihss/accounts/tests/test_staff_second_factor_reset.py).
     "accounts:factor-requests": role_page(STATE),
-    # The program parameters: state administrators only (ihss/core/tests/test_parameter_pages.py).
-    "core:parameters": role_page(STATE),
-    "core:parameter": Rule(record="parameter", roles=frozenset({STATE})),
-    "core:parameter-schedule": Rule(
+    # The program parameters: state administrators only (ihss/web/tests/test_parameter_pages.py).
+    "parameters:list": role_page(STATE),
+    "parameters:detail": Rule(record="parameter", roles=frozenset({STATE})),
+    "parameters:schedule": Rule(
         record="parameter", roles=frozenset({STATE}), methods=("get", "post")
     ),
     "accounts:factor-request": Rule(

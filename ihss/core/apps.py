@@ -30,13 +30,9 @@ class CoreConfig(AppConfig):
         connection_created.connect(_register_sqlite_functions, dispatch_uid="ihss-sqlite-fns")
         from django.utils.translation import gettext_lazy as _
 
-        from ihss.core import audit_display, registry
+        from ihss.core import audit_display
 
         audit_display.register_actions({"parameter.scheduled": _("New value scheduled")})
         audit_display.register_labels(
             {"stored_value": _("Stored value (minutes, cents or basis points)")}
-        )
-        # Core knows roles only by name (it imports no app): "state_admin" is Role.STATE_ADMIN.
-        registry.add_menu(
-            "core:parameters", _("Program parameters"), roles=["state_admin"], order=90
         )

@@ -340,9 +340,9 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
         then=_submit_the_travel_form_empty,
         lands=reverse("timesheets:travel-add", args=[c.timesheet.pk]),
     ),
-    "core:parameter-schedule+errors": lambda c: Visit(
+    "parameters:schedule+errors": lambda c: Visit(
         str(Role.STATE_ADMIN),
-        reverse("core:parameter-schedule", args=["first_half_exception_share"]),
+        reverse("parameters:schedule", args=["first_half_exception_share"]),
         then=_submit_the_form_as_it_is,
     ),
     "timesheets:sick-leave+errors": lambda c: Visit(

@@ -24,10 +24,10 @@ from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.core import audit_display, services
-from ihss.core.forms import ScheduleParameterForm
 from ihss.core.models import AuditEvent, ProgramParameter
 from ihss.core.pagination import html_page
 from ihss.core.units import format_parameter
+from ihss.web.parameter_forms import ScheduleParameterForm
 
 HISTORY_PAGE_SIZE = 25
 SUBJECT_TYPE = ProgramParameter._meta.label_lower
@@ -92,7 +92,7 @@ def parameter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
-        "core/parameter_list.html",
+        "web/parameter_list.html",
         {"parameters": _parameters(today), "today": today},
     )
 
@@ -119,7 +119,7 @@ def parameter_detail(request: AuthenticatedHttpRequest, key: str) -> HttpRespons
     page = html_page(request, newest_first, size=HISTORY_PAGE_SIZE, param="changes")
     return render(
         request,
-        "core/parameter_detail.html",
+        "web/parameter_detail.html",
         {
             "key": key,
             "latest": rows[0],
@@ -163,7 +163,7 @@ def parameter_schedule(request: AuthenticatedHttpRequest, key: str) -> HttpRespo
                         "day": _date(row.effective_from),
                     },
                 )
-                return redirect(reverse("core:parameter", args=[key]))
+                return redirect(reverse("parameters:detail", args=[key]))
     else:
         initial = {"effective_from": today}
         if current is not None:
@@ -171,7 +171,7 @@ def parameter_schedule(request: AuthenticatedHttpRequest, key: str) -> HttpRespo
         form = ScheduleParameterForm(initial=initial, unit=latest.unit, today=today)
     return render(
         request,
-        "core/parameter_schedule.html",
+        "web/parameter_schedule.html",
         {
             "key": key,
             "latest": latest,
