@@ -34,30 +34,21 @@ import io
 import logging
 import os
 import re
-import sqlite3
-import struct
 import sys
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import (
-    DEFAULT_DB_ALIAS,
     IntegrityError,
-    connection,
-    connections,
-    models,
     transaction,
 )
 from django.db.models import Exists, OuterRef
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -84,8 +75,11 @@ from ihss.cases.models import (
     Recipient,
 )
 from ihss.cases.rules import REGULAR_MONTHLY_CAP, SEVERE_MONTHLY_CAP, monthly_cap_parameter
-from ihss.core import audit, crypto
-from ihss.core.fields import EncryptedTextField
+from ihss.core import audit, crypto, jobs
+from ihss.core.bulk import chunks as _chunks
+from ihss.core.bulk import column_plan as _column_plan  # noqa: F401 - importable as before
+from ihss.core.bulk import insert
+from ihss.core.bulk import max_params as _max_params  # noqa: F401 - importable as before
 from ihss.core.models import AuditEvent, ProgramParameter
 
 logger = logging.getLogger(__name__)
@@ -98,7 +92,7 @@ MAX_PROBLEMS_IN_MEMORY = 200_000
 # No row of any layout is near this long (the widest is about 2,000 characters); reading
 # a line stops here, so that a file without line ends is not read into memory whole.
 MAX_LINE_CHARS = 65_536
-ENCRYPTED_CHUNK_BYTES = 1024 * 1024  # plaintext per Fernet token in a job's stored file
+ENCRYPTED_CHUNK_BYTES = jobs.ENCRYPTED_CHUNK_BYTES  # plaintext per token in a stored file
 
 CHECKING = "checking"
 SAVING = "saving"
@@ -284,11 +278,6 @@ def _authorizations(clean: dict[str, Any]) -> list[tuple[str, dt.date, int]]:
         )
         if clean.get(column)
     ]
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class _Import:
@@ -1196,97 +1185,6 @@ def snapshot(
 RECIPIENT_AUDIT_FIELDS = [c.name for c in RECIPIENTS.columns if c.model_field]
 PROVIDER_AUDIT_FIELDS = [c.name for c in PROVIDERS.columns if c.model_field]
 
-# Plain values the database takes as they are; everything else (dates, decimals, JSON,
-# encrypted text, datetimes) goes through the field's own get_db_prep_save.
-_AS_IS_FIELDS = (
-    models.BooleanField,
-    models.CharField,
-    models.ForeignKey,
-    models.IntegerField,
-)
-
-
-def _column_plan(
-    model: type[models.Model],
-) -> list[tuple[str, str, Callable[[Any], Any] | None]]:
-    """(attribute, column, conversion or None) for every column an INSERT fills."""
-    plan: list[tuple[str, str, Callable[[Any], Any] | None]] = []
-    wrapper = connections[connection.alias]  # the connection itself, not the proxy
-    for f in model._meta.concrete_fields:
-        if f.primary_key or f.column is None:
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            raise TypeError(f"{f} is set on save; the fast insert does not support it.")
-        as_is = isinstance(f, _AS_IS_FIELDS) and not isinstance(f, EncryptedTextField)
-        prep = None if as_is else partial(f.get_db_prep_save, connection=wrapper)
-        plan.append((f.attname, f.column, prep))
-    return plan
-
-
-def _max_params() -> int:
-    if connection.vendor == "sqlite":
-        raw = connection.connection
-        if raw is not None and hasattr(raw, "getlimit"):
-            return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
-        return 999
-    return 30_000
-
-
-def insert(objects: Sequence[models.Model]) -> None:
-    """INSERT the objects (all of one model) and set their primary keys.
-
-    Does what QuerySet.bulk_create does for these plain models, several times faster:
-    Django's insert compiler spends most of a 100,000-row import preparing values one
-    by one. Here each column's conversion is chosen once. On PostgreSQL the keys are
-    drawn from the table's sequence and the rows sent with COPY; elsewhere they go into
-    multi-row INSERT ... RETURNING statements as large as the database allows, and the
-    returned keys are set in order (as bulk_create does on SQLite).
-    """
-    if not objects:
-        return
-    meta = type(objects[0])._meta
-    plan = _column_plan(type(objects[0]))
-    assert meta.pk is not None and meta.pk.column is not None
-    qn = connection.ops.quote_name
-    # Only quoted model names and placeholders go into the SQL text; values are params.
-    table, pk_column = qn(meta.db_table), qn(meta.pk.column)
-    columns = ", ".join(qn(column) for _name, column, _prep in plan)
-
-    def row(obj: models.Model) -> list[Any]:
-        values = obj.__dict__
-        result = []
-        for name, _column, prep in plan:
-            value = values[name]
-            result.append(value if prep is None or value is None else prep(value))
-        return result
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objects)],
-            )
-            keys = [pk for (pk,) in cursor.fetchall()]
-            with (
-                connection.wrap_database_errors,
-                cursor.copy(f"COPY {table} ({pk_column}, {columns}) FROM STDIN") as copy,
-            ):
-                for obj, pk in zip(objects, keys, strict=True):
-                    copy.write_row([pk, *row(obj)])
-        else:
-            row_sql = "(" + ", ".join(["%s"] * len(plan)) + ")"
-            per_statement = max(1, min(1_000, _max_params() // len(plan)))
-            keys = []
-            for chunk in _chunks(objects, per_statement):
-                values_sql = ", ".join([row_sql] * len(chunk))
-                sql = f"INSERT INTO {table} ({columns}) VALUES {values_sql} RETURNING {pk_column}"  # noqa: S608
-                cursor.execute(sql, [value for obj in chunk for value in row(obj)])
-                keys.extend(pk for (pk,) in cursor.fetchall())
-    for obj, pk in zip(objects, keys, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
 
 def import_files(
     files: Sequence[SourceFile],
@@ -1356,74 +1254,6 @@ def import_files(
 # --- Jobs: the page's imports run in the background ------------------------------------
 
 
-# A job's stored file is one Fernet token per line, each the encryption of a 9-byte
-# header (the chunk's index, and whether it is the last) and up to 1 MiB of the file. The
-# header keeps the chunks from being reordered, dropped or cut off unnoticed.
-_CHUNK_HEADER = struct.Struct(">Q?")
-
-
-def _encrypted_lines(raw: IO[bytes]) -> Iterator[bytes]:
-    fernet = crypto.fernet()
-    index = 0
-    chunk = raw.read(ENCRYPTED_CHUNK_BYTES)
-    while True:
-        following = raw.read(ENCRYPTED_CHUNK_BYTES) if chunk else b""
-        last = not following
-        yield fernet.encrypt(_CHUNK_HEADER.pack(index, last) + chunk) + b"\n"
-        if last:
-            return
-        chunk, index = following, index + 1
-
-
-class _Parts:
-    """A read()-able view of byte strings, for Storage.save (which calls read until b"")."""
-
-    def __init__(self, parts: Iterator[bytes]) -> None:
-        self.parts = parts
-
-    def read(self, size: int = -1) -> bytes:
-        return next(self.parts, b"")
-
-
-class _Decrypting(io.RawIOBase):
-    """The plaintext of a stored job file, decrypted one chunk at a time."""
-
-    def __init__(self, handle: IO[bytes]) -> None:
-        super().__init__()
-        self.handle = handle
-        self.fernet = crypto.fernet()
-        self.chunk = memoryview(b"")
-        self.index = 0
-        self.done = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self.chunk and not self.done:
-            line = self.handle.readline()
-            if not line:
-                raise ValueError("The stored import file is cut short.")
-            plain = self.fernet.decrypt(line.rstrip(b"\n"))
-            index, last = _CHUNK_HEADER.unpack_from(plain)
-            if index != self.index:
-                raise ValueError("The stored import file's chunks are out of order.")
-            self.index, self.done = index + 1, last
-            self.chunk = memoryview(plain)[_CHUNK_HEADER.size :]
-        n = min(len(buffer), len(self.chunk))
-        buffer[:n] = self.chunk[:n]
-        self.chunk = self.chunk[n:]
-        return n
-
-    def close(self) -> None:
-        self.handle.close()
-        super().close()
-
-
-def _open_stored(path: str) -> IO[bytes]:
-    return io.BufferedReader(_Decrypting(default_storage.open(path, "rb")))
-
-
 def create_job(*, files: Sequence[SourceFile], user: Any, dry_run: bool = False) -> ImportJob:
     """Record an import and keep its files, encrypted, until the job has run.
 
@@ -1436,8 +1266,8 @@ def create_job(*, files: Sequence[SourceFile], user: Any, dry_run: bool = False)
     stored = []
     for i, source in enumerate(files):
         with source.open() as raw:
-            content = File(cast(Any, _Parts(_encrypted_lines(raw))), name=f"{i}.csv.enc")
-            stored.append(default_storage.save(f"imports/{job.pk}/{i}.csv.enc", content))
+            path = f"imports/{job.pk}/{i}.csv.enc"
+            stored.append(jobs.store_encrypted(raw, path, chunk_bytes=ENCRYPTED_CHUNK_BYTES))
     job.stored_files = stored
     job.save(update_fields=["stored_files"])
     return job
@@ -1446,23 +1276,19 @@ def create_job(*, files: Sequence[SourceFile], user: Any, dry_run: bool = False)
 def _load_files(job: ImportJob) -> list[SourceFile]:
     """The job's files, each decrypted as it is read (nothing is read here)."""
     return [
-        SourceFile(name=name, opener=partial(_open_stored, path))
+        SourceFile(name=name, opener=partial(jobs.open_encrypted, path))
         for name, path in zip(job.file_names, job.stored_files, strict=True)
     ]
 
 
 def delete_files(job: ImportJob) -> None:
-    for path in job.stored_files:
-        try:
-            default_storage.delete(path)
-        except OSError:  # pragma: no cover - best effort; the path is logged, never the data
-            logger.warning("Could not delete the stored import file %s", path)
+    jobs.delete_stored(job.stored_files)
     if job.stored_files:
         ImportJob.objects.filter(pk=job.pk).update(stored_files=[])
 
 
 class JobProgress:
-    """Writes progress onto the job row at most every half second.
+    """Writes an import's progress onto its job row (see ihss.core.jobs.RowProgress).
 
     While checking, the row is updated directly. While saving, the import's transaction
     is open: on PostgreSQL a second connection writes the count so the page sees it; on
@@ -1472,37 +1298,24 @@ class JobProgress:
     def __init__(self, job: ImportJob, *, also: Progress | None = None) -> None:
         self.job_id = job.pk
         self.also = also
-        self.last = 0.0
-        self.side: Any = None
+        self.row = jobs.RowProgress(ImportJob, job.pk)
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         if self.also is not None:
             self.also(phase, done, total)
-        now = time.monotonic()
-        if 0 < done < total and now - self.last < 0.5:
+        if not self.row.due(done, total):
             return
-        self.last = now
-        jobs = ImportJob.objects.filter(pk=self.job_id)
         if phase == CHECKING:
-            jobs.update(status=ImportJob.Status.VALIDATING, total_rows=total, processed_rows=done)
-        elif done == 0:  # just before the transaction opens
-            jobs.update(status=ImportJob.Status.IMPORTING, processed_rows=total, written_rows=0)
-        elif connection.vendor == "postgresql":
-            self._update_outside_transaction(done)
-
-    def _update_outside_transaction(self, done: int) -> None:
-        if self.side is None:
-            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self.side.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET written_rows = %s WHERE id = %s",  # noqa: S608
-                [done, self.job_id],
+            self.row.update(
+                status=ImportJob.Status.VALIDATING, total_rows=total, processed_rows=done
             )
+        elif done == 0:  # just before the transaction opens
+            self.row.update(status=ImportJob.Status.IMPORTING, processed_rows=total, written_rows=0)
+        else:
+            self.row.update_outside_transaction(written_rows=done)
 
     def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-            self.side = None
+        self.row.close()
 
 
 def job_reason(job: ImportJob) -> str:
@@ -1560,33 +1373,26 @@ def _finish(job: ImportJob, outcome: Outcome) -> None:
 
 def run_job(job_id: int) -> ImportJob | None:
     """Run a queued job (the background task). A job runs once; running it again does nothing."""
-    from ihss.cases.access import writable_counties
 
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.VALIDATING
+    def work(job: ImportJob) -> None:
+        from ihss.cases.access import writable_counties
+
+        user = job.created_by
+        files = _load_files(job)
+        allowed = (
+            None if user is None else set(writable_counties(user).values_list("code", flat=True))
+        )
+        execute_job(job, files, allowed_counties=allowed)
+
+    return jobs.run_once(
+        ImportJob,
+        job_id,
+        queued=ImportJob.Status.QUEUED,
+        running=ImportJob.Status.VALIDATING,
+        work=work,
+        failed=fail_unexpectedly,
+        cleanup=delete_files,
     )
-    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
-    if job is None or not claimed:
-        return job
-    user = job.created_by
-    language = (getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE)[:8]
-    try:
-        with translation.override(language):
-            try:
-                files = _load_files(job)
-                allowed = (
-                    None
-                    if user is None
-                    else set(writable_counties(user).values_list("code", flat=True))
-                )
-                execute_job(job, files, allowed_counties=allowed)
-            except Exception:
-                logger.exception("Import job %s stopped unexpectedly", job.pk)
-                fail_unexpectedly(job)
-    finally:
-        delete_files(job)
-    job.refresh_from_db()
-    return job
 
 
 def fail_unexpectedly(job: ImportJob) -> None:
