@@ -58,3 +58,31 @@ def test_demo_staff_sign_in_with_the_code_demo_code_prints(settings, capsys):
     done = client.post(reverse("accounts:second-factor"), {"method": "app", "code": code})
     assert done.status_code == 302
     assert client.get(reverse("county-home")).status_code == 200
+
+
+def test_the_demo_prints_every_sign_in_once_and_refuses_production(settings, capsys):
+    from django.core.management.base import CommandError
+
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert out.startswith("Demo sign-ins (all fictional):")
+    assert "password for every demo user: sunlit kettle orchard ribbon" in out
+    table = [line.split()[0] for line in out.splitlines()[2:13]]
+    assert table == [
+        "county.la",
+        "county.fresno",
+        "provider.one",
+        "provider.three",
+        "provider.livein",
+        "provider.exempt",
+        "recipient",
+        "training",
+        "coach",
+        "servicedesk",
+        "state.admin",
+    ]
+    assert out.splitlines()[2].split()[:3] == ["county.la", "Teresa", "Nguyen"]
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never loaded in production"):
+        call_command("demo")

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ihss.accounts import rules
+from ihss.accounts.demo import DEMO_APP_KEY
 from ihss.accounts.models import AuthenticatorApp
-from ihss.web.management.commands.demo import DEMO_APP_KEY
 
 
 class Command(BaseCommand):

@@ -1,0 +1,124 @@
+"""Writing many rows at once: COPY on PostgreSQL, multi-row INSERTs elsewhere.
+
+Any app that saves thousands of plain records in one go (the case records import; the
+payroll run, the state generator and attendance uploads to come) uses `insert`. It does
+what QuerySet.bulk_create does for plain models, several times faster, and sets the
+records' primary keys, so that related records and audit events can point at them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any
+
+from django.db import connection, connections, models
+
+from ihss.core.fields import EncryptedTextField
+
+# Rows per multi-row INSERT at most, whatever the database's parameter limit allows.
+MAX_ROWS_PER_STATEMENT = 1_000
+# PostgreSQL takes up to 65,535 parameters per statement; the COPY path needs none, but
+# max_params() answers for any caller that builds its own IN (...) lists.
+POSTGRESQL_MAX_PARAMS = 30_000
+# SQLite's oldest default limit, when the driver cannot tell the real one.
+SQLITE_DEFAULT_MAX_PARAMS = 999
+
+# Plain values the database takes as they are; everything else (dates, decimals, JSON,
+# encrypted text, datetimes) goes through the field's own get_db_prep_save.
+AS_IS_FIELDS = (
+    models.BooleanField,
+    models.CharField,
+    models.ForeignKey,
+    models.IntegerField,
+)
+
+Plan = list[tuple[str, str, Callable[[Any], Any] | None]]
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """`items` in slices of `size` (the last one shorter)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def column_plan(model: type[models.Model]) -> Plan:
+    """(attribute, column, conversion or None) for every column an INSERT fills."""
+    plan: Plan = []
+    wrapper = connections[connection.alias]  # the connection itself, not the proxy
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.column is None:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            raise TypeError(f"{f} is set on save; the fast insert does not support it.")
+        as_is = isinstance(f, AS_IS_FIELDS) and not isinstance(f, EncryptedTextField)
+        prep = None if as_is else partial(f.get_db_prep_save, connection=wrapper)
+        plan.append((f.attname, f.column, prep))
+    return plan
+
+
+def max_params() -> int:
+    """How many parameters one SQL statement may carry on this database."""
+    if connection.vendor == "sqlite":
+        raw = connection.connection
+        if raw is not None and hasattr(raw, "getlimit"):
+            return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        return SQLITE_DEFAULT_MAX_PARAMS
+    return POSTGRESQL_MAX_PARAMS
+
+
+def insert(objects: Sequence[models.Model]) -> None:
+    """INSERT the objects (all of one model) and set their primary keys.
+
+    Django's insert compiler spends most of a 100,000-row import preparing values one
+    by one. Here each column's conversion is chosen once. On PostgreSQL the keys are
+    drawn from the table's sequence and the rows sent with COPY; elsewhere they go into
+    multi-row INSERT ... RETURNING statements as large as the database allows, and the
+    returned keys are set in order (as bulk_create does on SQLite). Fields set on save
+    (auto_now) are refused; signals and save() are not run, as with bulk_create.
+    """
+    if not objects:
+        return
+    meta = type(objects[0])._meta
+    plan = column_plan(type(objects[0]))
+    assert meta.pk is not None and meta.pk.column is not None
+    qn = connection.ops.quote_name
+    # Only quoted model names and placeholders go into the SQL text; values are params.
+    table, pk_column = qn(meta.db_table), qn(meta.pk.column)
+    columns = ", ".join(qn(column) for _name, column, _prep in plan)
+
+    def row(obj: models.Model) -> list[Any]:
+        values = obj.__dict__
+        result = []
+        for name, _column, prep in plan:
+            value = values[name]
+            result.append(value if prep is None or value is None else prep(value))
+        return result
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objects)],
+            )
+            keys = [pk for (pk,) in cursor.fetchall()]
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(f"COPY {table} ({pk_column}, {columns}) FROM STDIN") as copy,
+            ):
+                for obj, pk in zip(objects, keys, strict=True):
+                    copy.write_row([pk, *row(obj)])
+        else:
+            row_sql = "(" + ", ".join(["%s"] * len(plan)) + ")"
+            per_statement = max(1, min(MAX_ROWS_PER_STATEMENT, max_params() // len(plan)))
+            keys = []
+            for chunk in chunks(objects, per_statement):
+                values_sql = ", ".join([row_sql] * len(chunk))
+                sql = f"INSERT INTO {table} ({columns}) VALUES {values_sql} RETURNING {pk_column}"  # noqa: S608
+                cursor.execute(sql, [value for obj in chunk for value in row(obj)])
+                keys.extend(pk for (pk,) in cursor.fetchall())
+    for obj, pk in zip(objects, keys, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
