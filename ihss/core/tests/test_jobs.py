@@ -116,7 +116,7 @@ def test_a_job_that_breaks_is_handed_to_its_failure_step_and_still_cleaned_up(st
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_progress_made_inside_the_jobs_transaction_is_seen_before_it_commits():
     from django.db import connection, transaction
 
