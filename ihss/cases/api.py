@@ -174,7 +174,7 @@ def _authorized_hours(rows: Iterable[AuthorizedHours], today: dt.date) -> list[P
                     monthly_minutes=h.monthly_minutes,
                     effective_from=h.effective_from,
                     effective_to=h.effective_to,
-                    current=h.is_current(today),
+                    current=h.in_force_on(today),
                 )
                 for h in periods
             ],
@@ -205,7 +205,7 @@ def recipient(
     today = timezone.localdate()
     hours = r.authorized_hours.order_by("program", "-effective_from")
     assignments = (
-        r.assignments.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        r.assignments.in_force(today, None)
         .select_related("provider")
         .defer(*(f"provider__{c}" for c in SECRET_COLUMNS))
         .order_by("start_date", "provider__provider_number")

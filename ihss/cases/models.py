@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ihss.cases.validators import validate_case_number, validate_provider_number
 from ihss.core import crypto
+from ihss.core.dated import EffectiveDated
 from ihss.core.fields import EncryptedTextField
 
 
@@ -148,7 +149,7 @@ class Recipient(Person):
         return [str(self._meta.get_field(f).verbose_name) for f in fields if getattr(self, f)]  # type: ignore[union-attr]
 
 
-class AuthorizedHours(models.Model):
+class AuthorizedHours(EffectiveDated):
     """Monthly hours a recipient is authorized for in one program, from a date.
 
     A change is a new row; the row it replaces is closed the day before. The weekly
@@ -179,9 +180,6 @@ class AuthorizedHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient.case_number} {self.program} {self.monthly_minutes} min/month"
-
-    def is_current(self, on: dt.date) -> bool:
-        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
 
 class Provider(Person):
@@ -265,8 +263,11 @@ class FamilyRelationship(models.TextChoices):
     OTHER = "other", _("Other relative")
 
 
-class Assignment(models.Model):
+class Assignment(EffectiveDated):
     """A provider working for a recipient in one program, with assigned monthly hours."""
+
+    starts_field = "start_date"
+    ends_field = "end_date"
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="assignments")
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="assignments")
@@ -305,11 +306,8 @@ class Assignment(models.Model):
     def is_live_in(self) -> bool:
         return self.live_in_certified_on is not None
 
-    def is_active(self, on: dt.date) -> bool:
-        return self.start_date <= on and (self.end_date is None or on <= self.end_date)
 
-
-class OvertimeExemption(models.Model):
+class OvertimeExemption(EffectiveDated):
     """Exemption 1 (live-in family care, SOC 2279) or 2 (extraordinary, SOC 2305).
 
     Lets a provider with several recipients work up to 90 h a week and 360 h a month
@@ -352,7 +350,7 @@ class OvertimeExemption(models.Model):
         return f"{self.get_kind_display()} for {self.provider.provider_number}"
 
 
-class TravelAgreement(models.Model):
+class TravelAgreement(EffectiveDated):
     """SOC 2255: travel time a provider may claim between two recipients each week."""
 
     provider = models.ForeignKey(

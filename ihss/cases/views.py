@@ -237,7 +237,7 @@ def _hours_by_program(rows: list[AuthorizedHours], today: dt.date) -> list[Progr
     for value, label in Program.choices:
         history = [h for h in rows if h.program == value]
         if history:
-            current = next((h for h in history if h.is_current(today)), None)
+            current = next((h for h in history if h.in_force_on(today)), None)
             result.append(ProgramHours(value, str(label), current, history))
     return result
 

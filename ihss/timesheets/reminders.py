@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ihss.accounts.models import Membership, Role
+from ihss.cases.models import Assignment
 from ihss.core.parameters import parameter
 from ihss.notifications.events import Event
 from ihss.notifications.scheduler import job
@@ -35,11 +36,7 @@ def pay_period_ending(slot: dt.datetime) -> int:
         return 0
     memberships = (
         Membership.objects.filter(role=Role.PROVIDER, user__is_active=True)
-        .filter(
-            Q(provider__assignments__end_date__isnull=True)
-            | Q(provider__assignments__end_date__gte=period.start),
-            provider__assignments__start_date__lte=period.end,
-        )
+        .filter(Assignment.in_force_q(period.start, period.end, through="provider__assignments__"))
         .select_related("user")
         .order_by("user_id")
         .distinct()

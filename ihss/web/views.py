@@ -34,9 +34,7 @@ def provider_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     providers = Provider.objects.filter(pk__in=ids).prefetch_related(
         Prefetch(
             "assignments",
-            queryset=Assignment.objects.select_related("recipient")
-            .filter(start_date__lte=today)
-            .exclude(end_date__lt=today),
+            queryset=Assignment.objects.select_related("recipient").in_force_on(today),
             to_attr="current_assignments",
         )
     )
@@ -48,21 +46,23 @@ def provider_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 def recipient_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     ids = [m.recipient_id for m in request.user.memberships_as(Role.RECIPIENT) if m.recipient_id]
-    recipients = Recipient.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch(
-            "authorized_hours",
-            queryset=AuthorizedHours.objects.filter(effective_from__lte=today).exclude(
-                effective_to__lt=today
+    # One prefetch_related call each: the two querysets are of different record types.
+    recipients = (
+        Recipient.objects.filter(pk__in=ids)
+        .prefetch_related(
+            Prefetch(
+                "authorized_hours",
+                queryset=AuthorizedHours.objects.in_force_on(today),
+                to_attr="current_hours",
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("provider").in_force_on(today),
+                to_attr="current_assignments",
             ),
-            to_attr="current_hours",
-        ),
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.select_related("provider")
-            .filter(start_date__lte=today)
-            .exclude(end_date__lt=today),
-            to_attr="current_assignments",
-        ),
+        )
     )
     return render(request, "web/recipient_home.html", {"recipients": recipients})
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ihss.cases import rules
@@ -168,11 +167,9 @@ def add_travel_agreement(
                 minutes=_hours(weekly_minutes),
                 cap=_hours(cap),
             )
-        others = TravelAgreement.objects.filter(provider=provider).filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from)
+        others = TravelAgreement.objects.filter(provider=provider).in_force(
+            effective_from, effective_to
         )
-        if effective_to is not None:
-            others = others.filter(effective_from__lte=effective_to)
         periods = [(a.effective_from, a.effective_to, a.weekly_minutes) for a in others]
         total = rules.peak_total([*periods, (effective_from, effective_to, weekly_minutes)])
         if total > cap:
@@ -236,10 +233,8 @@ def _check_works_for_both(
     provider: Provider, first: Recipient, second: Recipient, on: dt.date
 ) -> None:
     working_for = set(
-        Assignment.objects.filter(
-            provider=provider, recipient_id__in=[first.pk, second.pk], start_date__lte=on
-        )
-        .exclude(end_date__lt=on)
+        Assignment.objects.filter(provider=provider, recipient_id__in=[first.pk, second.pk])
+        .in_force_on(on)
         .values_list("recipient_id", flat=True)
     )
     for field, recipient in (("from_recipient", first), ("to_recipient", second)):

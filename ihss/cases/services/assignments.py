@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ihss.cases.models import (
@@ -143,10 +142,8 @@ def _check_assignment(assignment: Assignment) -> None:
             program=assignment.program,
         )
         .exclude(pk=assignment.pk)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=assignment.start_date))
+        .in_force(assignment.start_date, assignment.end_date)
     )
-    if assignment.end_date is not None:
-        clash = clash.filter(start_date__lte=assignment.end_date)
     other = clash.order_by("start_date").first()
     if other is None:
         return

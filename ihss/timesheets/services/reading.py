@@ -160,8 +160,8 @@ def picture(
 
     authorizations: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for row in (
-        AuthorizedHours.objects.filter(recipient_id__in=recipient_ids, effective_from__lte=last)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
+        AuthorizedHours.objects.filter(recipient_id__in=recipient_ids)
+        .in_force(first, last)
         .values("recipient_id", "program", "monthly_minutes", "effective_from", "effective_to")
     ):
         authorizations.setdefault((row["recipient_id"], row["program"]), []).append(dict(row))
@@ -171,8 +171,8 @@ def picture(
     all_weeks = rules.workweeks_touching(rules.PayPeriod(first, last))
     serving: dict[dt.date, set[int]] = {week.start: set() for week in all_weeks}
     for assignment_row in (
-        Assignment.objects.filter(provider_id=timesheet.provider_id, start_date__lte=last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        Assignment.objects.filter(provider_id=timesheet.provider_id)
+        .in_force(first, last)
         .values("recipient_id", "program", "assigned_monthly_minutes", "start_date", "end_date")
     ):
         plain: dict[str, Any] = dict(assignment_row)
@@ -233,10 +233,8 @@ def picture(
             )
 
     exemptions = set(
-        OvertimeExemption.objects.filter(
-            provider_id=timesheet.provider_id, effective_from__lte=period.end
-        )
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=period.start))
+        OvertimeExemption.objects.filter(provider_id=timesheet.provider_id)
+        .in_force(period.start, period.end)
         .values_list("kind", flat=True)
     )
     provider = rules.ProviderContext(
@@ -408,8 +406,8 @@ def recipient_hours(recipients: list[Recipient], month: dt.date) -> list[HoursTa
     ids = [r.pk for r in recipients]
     authorizations: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for row in (
-        AuthorizedHours.objects.filter(recipient_id__in=ids, effective_from__lte=end)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=month))
+        AuthorizedHours.objects.filter(recipient_id__in=ids)
+        .in_force(month, end)
         .values("recipient_id", "program", "monthly_minutes", "effective_from", "effective_to")
     ):
         authorizations.setdefault((row["recipient_id"], row["program"]), []).append(dict(row))
@@ -554,10 +552,8 @@ def travel_picture(pic: HourPicture) -> TravelPicture:
             mine.append(leg)
     agreements = [
         dict(row)
-        for row in TravelAgreement.objects.filter(
-            provider_id=ts.provider_id, effective_from__lte=last
-        )
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=first))
+        for row in TravelAgreement.objects.filter(provider_id=ts.provider_id)
+        .in_force(first, last)
         .values(
             "from_recipient_id",
             "to_recipient_id",
@@ -584,9 +580,8 @@ def travel_origins(timesheet: Timesheet) -> list[Recipient]:
         TravelAgreement.objects.filter(
             provider_id=timesheet.provider_id,
             to_recipient_id=timesheet.recipient_id,
-            effective_from__lte=timesheet.period_end,
         )
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=timesheet.period_start))
+        .in_force(timesheet.period_start, timesheet.period_end)
         .select_related("from_recipient")
         .defer("from_recipient__ssn")
         .order_by("from_recipient__last_name", "from_recipient__first_name", "from_recipient_id")

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,10 +84,8 @@ def claim_sick_leave(
     cannot both spend the same hours."""
     today = today or timezone.localdate()
     assigned = (
-        Assignment.objects.filter(
-            provider=provider, recipient=recipient, program=program, start_date__lte=day
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        Assignment.objects.filter(provider=provider, recipient=recipient, program=program)
+        .in_force_on(day)
         .exists()
     )
     if not assigned:

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -85,10 +84,8 @@ def open_timesheet(
     if period.start > (today or timezone.localdate()):
         raise TimesheetError(_("That pay period has not started yet."), field="day", conflict=False)
     covered = (
-        Assignment.objects.filter(
-            provider=provider, recipient=recipient, program=program, start_date__lte=period.end
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        Assignment.objects.filter(provider=provider, recipient=recipient, program=program)
+        .in_force(period.start, period.end)
         .exists()
     )
     if not covered:

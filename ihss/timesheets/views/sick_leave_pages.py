@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,8 +32,8 @@ def _claim_choices(provider_ids: list[int], today: dt.date) -> list[tuple[str, s
     this_year = rules.fiscal_year_containing(today).start
     since = this_year.replace(year=this_year.year - 1)
     assignments = (
-        Assignment.objects.filter(provider_id__in=provider_ids, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+        Assignment.objects.filter(provider_id__in=provider_ids)
+        .in_force(since, today)
         .select_related("recipient")
         .defer("recipient__ssn")
         .order_by("recipient__last_name", "recipient__first_name", "program")

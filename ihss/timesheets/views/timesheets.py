@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,8 +55,8 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     previous = rules.pay_period_containing(current.start - dt.timedelta(days=1))
     ids = access.provider_ids(request.user)
     assignments = list(
-        Assignment.objects.filter(provider_id__in=ids, start_date__lte=current.end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=previous.start))
+        Assignment.objects.filter(provider_id__in=ids)
+        .in_force(previous.start, current.end)
         .select_related("recipient")
         .defer("recipient__ssn")
         .order_by("recipient__last_name", "recipient__first_name", "program")
