@@ -13,8 +13,12 @@ from ihss.core.dated import in_force_q
 DAY = dt.date(2026, 12, 1)
 
 
-def _day(n: int | None) -> dt.date | None:
-    return None if n is None else DAY + dt.timedelta(days=n)
+def _day(n: int) -> dt.date:
+    return DAY + dt.timedelta(days=n)
+
+
+def _until(n: int | None) -> dt.date | None:
+    return None if n is None else _day(n)
 
 
 @pytest.mark.django_db
@@ -29,7 +33,7 @@ def test_a_period_finds_exactly_the_records_in_force_on_one_of_its_days(la_recip
             program=Program.IHSS,
             assigned_monthly_minutes=60,
             start_date=_day(starts),
-            end_date=_day(ends),
+            end_date=_until(ends),
         )
         for starts, ends in spans
     ]

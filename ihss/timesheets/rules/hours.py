@@ -75,9 +75,13 @@ class RecipientLimits:
 class ProviderContext:
     """Facts about the provider that the caps depend on."""
 
-    exempt: bool = False  # Exemption 1 (live-in family) or 2 (extraordinary circumstances)
-    # Exemption 1 (live-in family care provider) also limits each day (ACL 16-07).
-    live_in_family: bool = False
+    # The workweeks (by their Sunday) in which an exemption is in force on at least one day:
+    # Exemption 1 (live-in family) or 2 (extraordinary circumstances). Like the 66-hour cap,
+    # the exempt caps are decided per workweek, never per pay period.
+    exempt_weeks: frozenset[dt.date] = frozenset()
+    # Those of them with Exemption 1 (live-in family care provider), which also limits each
+    # day (ACL 16-07).
+    live_in_family_weeks: frozenset[dt.date] = frozenset()
     # The workweeks (by their Sunday) in which the provider serves two or more recipients,
     # by the assignments in force during that week: the 66-hour cap applies in those.
     several_recipients_weeks: frozenset[dt.date] = frozenset()
@@ -89,6 +93,14 @@ class ProviderContext:
         """Whether the provider serves two or more recipients in the workweek containing
         `week`."""
         return workweek_containing(week).start in self.several_recipients_weeks
+
+    def is_exempt(self, day: dt.date) -> bool:
+        """Whether an exemption holds for the workweek containing `day`."""
+        return workweek_containing(day).start in self.exempt_weeks
+
+    def is_live_in_family(self, day: dt.date) -> bool:
+        """Whether Exemption 1 holds for the workweek containing `day`."""
+        return workweek_containing(day).start in self.live_in_family_weeks
 
 
 DAY_OVER_24 = "day_over_24_hours"
@@ -140,7 +152,7 @@ def check_hours(
     for day, total in sorted(_sum(worked, lambda e: e.day).items()):
         if total > limits.day:
             refusals.append(Refusal(DAY_OVER_24, day, total, limits.day))
-        elif provider.live_in_family and total > limits.live_in_family_day:
+        elif provider.is_live_in_family(day) and total > limits.live_in_family_day:
             # ACL 16-07: a live-in family care provider (Exemption 1) works at most 12
             # hours a day (ihss-facts §3.4).
             refusals.append(Refusal(LIVE_IN_FAMILY_DAY, day, total, limits.live_in_family_day))
@@ -199,18 +211,16 @@ def check_hours(
         if week in wpcs_weeks and total > combined:
             refusals.append(Refusal(COMBINED_WEEK, week, total, combined))
     for week, total in sorted(ihss_week.items()):
-        if provider.exempt and total > limits.exempt_week:
-            refusals.append(Refusal(EXEMPT_WEEK, week, total, limits.exempt_week))
-        elif (
-            not provider.exempt
-            and provider.serves_several(week)
-            and total > limits.multi_recipient_week
-        ):
+        if provider.is_exempt(week):
+            if total > limits.exempt_week:
+                refusals.append(Refusal(EXEMPT_WEEK, week, total, limits.exempt_week))
+        elif provider.serves_several(week) and total > limits.multi_recipient_week:
             refusals.append(Refusal(MULTI_RECIPIENT_WEEK, week, total, limits.multi_recipient_week))
-    if provider.exempt:
-        for month, total in sorted(_sum(worked, lambda e: _month(e.day)).items()):
-            if total > limits.exempt_month:
-                refusals.append(Refusal(EXEMPT_MONTH, month, total, limits.exempt_month))
+    # The exempt monthly cap holds in a month with at least one exempt workweek.
+    exempt_months = {_month(e.day) for e in worked if provider.is_exempt(e.day)}
+    for month, total in sorted(_sum(worked, lambda e: _month(e.day)).items()):
+        if month in exempt_months and total > limits.exempt_month:
+            refusals.append(Refusal(EXEMPT_MONTH, month, total, limits.exempt_month))
     return refusals
 
 

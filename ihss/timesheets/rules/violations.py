@@ -62,7 +62,7 @@ def violations_in_week(
             found.add(VIOLATION_OVER_40)
         else:
             found.add(VIOLATION_WEEKLY_MAXIMUM)
-    if provider.exempt:
+    if provider.is_exempt(week):
         if ihss_minutes > limits.exempt_week:
             found.add(VIOLATION_OVER_66)
     elif provider.serves_several(week) and ihss_minutes > limits.multi_recipient_week:

@@ -232,14 +232,21 @@ def picture(
                 weekly_maximum_exception=(recipient_id, program, month) in excepted,
             )
 
-    exemptions = set(
+    # Exemptions, like the 66-hour cap, per workweek: those in force during each week.
+    exempt_weeks: dict[int, set[dt.date]] = {kind: set() for kind in OvertimeExemption.Kind}
+    for exemption in (
         OvertimeExemption.objects.filter(provider_id=timesheet.provider_id)
-        .in_force(period.start, period.end)
-        .values_list("kind", flat=True)
-    )
+        .in_force(first, last)
+        .values("kind", "effective_from", "effective_to")
+    ):
+        for week in all_weeks:
+            if exemption["effective_from"] <= week.end and (
+                exemption["effective_to"] is None or exemption["effective_to"] >= week.start
+            ):
+                exempt_weeks[exemption["kind"]].add(week.start)
     provider = rules.ProviderContext(
-        exempt=bool(exemptions),
-        live_in_family=OvertimeExemption.Kind.LIVE_IN_FAMILY in exemptions,
+        exempt_weeks=frozenset(set().union(*exempt_weeks.values())),
+        live_in_family_weeks=frozenset(exempt_weeks[OvertimeExemption.Kind.LIVE_IN_FAMILY]),
         several_recipients_weeks=frozenset(
             week for week, served in serving.items() if len(served) >= 2
         ),
@@ -318,7 +325,7 @@ def remaining(pic: HourPicture) -> Remaining:
         provider_total = sum(
             e.minutes for e in pic.entries if e.day in week and e.program == rules.IHSS
         )
-        if pic.provider.exempt:
+        if pic.provider.is_exempt(week.start):
             cap: int | None = pic.limits.exempt_week
         elif pic.provider.serves_several(week.start):
             cap = pic.limits.multi_recipient_week

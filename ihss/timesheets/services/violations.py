@@ -105,7 +105,7 @@ def find_violations(*, timesheet: Timesheet, today: dt.date) -> list[Violation]:
                 for code in codes
                 if (
                     limit := rules.violation_limit(
-                        code, exempt=pic.provider.exempt, limits=pic.limits
+                        code, exempt=pic.provider.is_exempt(week.start), limits=pic.limits
                     )
                 )
                 is not None

@@ -95,7 +95,7 @@ def test_the_66_hour_cap_counts_the_part_of_the_week_in_the_other_pay_period():
 
 
 def test_an_exemption_allows_90_hours_a_week_and_360_a_month():
-    exempt = ProviderContext(several_recipients_weeks=EVERY_WEEK, exempt=True)
+    exempt = ProviderContext(several_recipients_weeks=EVERY_WEEK, exempt_weeks=EVERY_WEEK)
     entries = [Entry(d, 1 + i % 2, IHSS, 12 * H) for i, d in enumerate(SHARED_WEEK)]  # 84 h
     assert rules_broken(entries, plenty(1, 2), exempt) == []
     entries.append(Entry(SHARED_WEEK[0], 1, IHSS, 7 * H))  # 91 h
@@ -183,7 +183,8 @@ def all_authorized():
 def test_the_same_work_split_differently_gives_the_same_refusals(entries, several, exempt):
     """Week totals do not depend on how the days were split into entries or periods."""
     provider = ProviderContext(
-        several_recipients_weeks=EVERY_WEEK if several else frozenset(), exempt=exempt
+        several_recipients_weeks=EVERY_WEEK if several else frozenset(),
+        exempt_weeks=EVERY_WEEK if exempt else frozenset(),
     )
     split = []
     for e in entries:

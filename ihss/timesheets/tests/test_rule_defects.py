@@ -20,7 +20,7 @@ from ihss.timesheets import rules, services
 from ihss.timesheets.explain import explain, explain_violation
 from ihss.timesheets.models import DayEntry, Timesheet, Violation
 from ihss.timesheets.tests.conftest import H
-from ihss.timesheets.tests.numbers import LIMITS
+from ihss.timesheets.tests.numbers import EVERY_WEEK, LIMITS
 
 NOV_1 = dt.date(2026, 11, 1)  # a Sunday
 PACIFIC = dt.timezone(dt.timedelta(hours=-8))
@@ -181,6 +181,37 @@ def test_a_week_before_the_second_assignment_starts_has_no_66_hour_cap(december)
     assert refusals == []
 
 
+def test_an_exemption_starting_mid_period_raises_the_cap_only_from_its_workweek(december):
+    """Exemption 2 takes effect Sunday December 6, inside the Dec 1-15 pay period: the
+    workweek of November 29 keeps the 66-hour cap, the week of December 6 has 90 hours
+    (both weeks stay within the recipient's weekly maximum of 70 h 45 min)."""
+    provider = cast.make_active_provider()
+    user = cast.make_user("ana", Role.PROVIDER, provider=provider)
+    first, second = cast.make_recipient(), cast.make_recipient()
+    for recipient in (first, second):
+        cast.authorize(recipient, 283 * H)
+        cast.assign(provider, recipient, 283 * H)
+    case_services.add_exemption(
+        provider=provider,
+        kind=OvertimeExemption.Kind.EXTRAORDINARY,
+        circumstance=OvertimeExemption.Circumstance.COMPLEX_NEEDS,
+        approved_on=dt.date(2026, 12, 1),
+        effective_from=dt.date(2026, 12, 6),
+        by=user,
+    )
+    sheet = fill(
+        sheet_for(provider, first, dt.date(2026, 12, 1), user),
+        # 4 x 17 h = 68 h in the week of Nov 29; 5 x 14 h = 70 h in the week of Dec 6.
+        {dt.date(2026, 12, d): 17 * H for d in (1, 2, 3, 4)}
+        | {dt.date(2026, 12, d): 14 * H for d in (6, 7, 8, 9, 10)},
+        user,
+    )
+    refusals, _left = services.check(sheet)
+    assert [(r.rule, r.when, r.total, r.limit) for r in refusals] == [
+        (rules.MULTI_RECIPIENT_WEEK, dt.date(2026, 11, 29), 68 * H, 66 * H)
+    ]
+
+
 # --- 3. ACL 16-01 condition 2: the provider's usual overtime, from their own history ---------
 
 
@@ -251,8 +282,11 @@ def test_the_usual_overtime_is_the_average_of_the_window():
 
 
 def exempt(kind: int, **extra):
+    live_in = kind == OvertimeExemption.Kind.LIVE_IN_FAMILY
     return rules.ProviderContext(
-        exempt=True, live_in_family=kind == OvertimeExemption.Kind.LIVE_IN_FAMILY, **extra
+        exempt_weeks=EVERY_WEEK,
+        live_in_family_weeks=EVERY_WEEK if live_in else frozenset(),
+        **extra,
     )
 
 

@@ -73,7 +73,7 @@ def test_more_than_66_hours_for_several_recipients_is_a_violation():
 
 
 def test_an_exempt_provider_is_in_violation_only_past_90_hours():
-    exempt = ProviderContext(several_recipients_weeks=EVERY_WEEK, exempt=True)
+    exempt = ProviderContext(several_recipients_weeks=EVERY_WEEK, exempt_weeks=EVERY_WEEK)
     assert week(90 * H, provider=exempt) == []
     assert week(90 * H + 1, provider=exempt) == [rules.VIOLATION_OVER_66]
 
