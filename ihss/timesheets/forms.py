@@ -22,9 +22,9 @@ from ihss.timesheets.services.days import daily_cap, day_problems, day_too_long
 class DayForm(forms.Form):
     """One day: hours and minutes worked, start and end time, location. Blank = not worked."""
 
-    hours = forms.IntegerField(
-        label=gettext_lazy("Hours"), min_value=0, max_value=24, required=False
-    )
+    # No upper bound here: the day's cap is a program parameter, and the day's check
+    # (services.days) says it in the program's words ("A day has only 24 h.").
+    hours = forms.IntegerField(label=gettext_lazy("Hours"), min_value=0, required=False)
     minutes = forms.IntegerField(
         label=gettext_lazy("Minutes"), min_value=0, max_value=59, required=False
     )
@@ -98,7 +98,7 @@ class DayForm(forms.Form):
             raw = (self.data.get(self.add_prefix(name)) or "").strip()
             if raw.isdigit():
                 total += int(raw) * factor
-        return min(total, 24 * 60)
+        return min(total, daily_cap(self.day))
 
 
 class SignatureForm(forms.Form):

@@ -395,6 +395,25 @@ def test_a_new_daily_cap_changes_the_day_form(world, client):
         assert form.errors["minutes"] == ["A day has only 20 h."]
 
 
+def test_more_hours_than_the_day_holds_are_refused_in_the_programs_words(world):
+    from ihss.timesheets.forms import DayForm
+
+    day = dt.date(2026, 11, 3)
+    typed = {
+        f"{day}-hours": 30,
+        f"{day}-start": "00:00",
+        f"{day}-end": "23:00",
+        f"{day}-location": "home",
+    }
+    new_parameter("daily_cap", 26 * H, NOV_1)  # a day of a clock change, say
+    with translation.override("en"):
+        assert DayForm({**typed, f"{day}-hours": 25}, day=day).errors.get("hours") is None
+        form = DayForm(typed, day=day)
+        assert not form.is_valid()
+        assert form.errors["minutes"] == ["A day has only 26 h."]
+        assert "hours" not in form.errors
+
+
 def test_an_exempt_providers_violation_notice_states_90_hours(world):
     case_services.add_exemption(
         provider=world.provider,
