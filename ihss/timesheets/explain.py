@@ -29,7 +29,7 @@ def explain(refusal: rules.Refusal) -> str:
         "month": date_format(refusal.when, "YEAR_MONTH_FORMAT"),
         "week": date_format(refusal.when, "DATE_FORMAT"),
     }
-    if refusal.rule == rules.SICK_NOT_YET_USABLE:
+    if refusal.rule in (rules.SICK_NOT_YET_USABLE, rules.SICK_STEP):
         numbers.update(_sick_leave_numbers(refusal.when))
     messages = {
         rules.FUTURE_DAY: _(
@@ -94,8 +94,8 @@ def explain(refusal: rules.Refusal) -> str:
             "A sick leave claim must be at least %(limit)s; this one is %(total)s."
         ),
         rules.SICK_STEP: _(
-            "%(total)s cannot be claimed: after the first hour, sick leave is claimed in "
-            "steps of %(limit)s."
+            "%(total)s cannot be claimed: beyond the minimum of %(minimum_claim)s, sick leave "
+            "is claimed in steps of %(limit)s."
         ),
         rules.SICK_OVER_BALANCE: _(
             "This claim of %(total)s is more than your paid sick leave balance of %(limit)s."
@@ -112,8 +112,10 @@ def _sick_leave_numbers(day: dt.date) -> dict[str, str]:
     if policy is None and policies:
         policy = policies[min(policies)]
     if policy is None:
-        return dict.fromkeys(("earned_after", "usable_after", "usable_after_days"), "")
+        keys = ("earned_after", "usable_after", "usable_after_days", "minimum_claim")
+        return dict.fromkeys(keys, "")
     return {
+        "minimum_claim": format_minutes(policy.minimum_claim),
         "earned_after": format_minutes(policy.earned_after),
         "usable_after": format_minutes(policy.usable_after),
         "usable_after_days": str(policy.usable_after_days),

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from ihss import test as cast
 from ihss.core import audit
+from ihss.core.models import ProgramParameter
 from ihss.timesheets import rules, services
 from ihss.timesheets.explain import explain
 from ihss.timesheets.models import DayEntry, SickLeaveClaim, Timesheet
@@ -122,8 +124,8 @@ def test_a_claim_off_the_30_minute_step_is_refused_with_the_reason(usable):
         claim(usable, H + 15)
     [refusal] = caught.value.refusals
     assert explain(refusal) == (
-        "1 h 15 min cannot be claimed: after the first hour, sick leave is claimed in steps "
-        "of 30 min."
+        "1 h 15 min cannot be claimed: beyond the minimum of 1 h, sick leave is claimed in "
+        "steps of 30 min."
     )
 
 
@@ -232,7 +234,7 @@ def test_a_claim_off_the_rules_is_explained_on_the_page(usable, client):
         answer.content.decode()
     )
     answer = client.post("/timesheets/sick-leave/", claim_form(H + 10, usable))
-    assert "after the first hour, sick leave is claimed in steps of 30 min" in (
+    assert "beyond the minimum of 1 h, sick leave is claimed in steps of 30 min" in (
         answer.content.decode()
     )
     assert not SickLeaveClaim.objects.exists()
@@ -328,3 +330,19 @@ def test_the_providers_sick_leave_page_costs_the_same_for_few_or_many_claims(
 # claims used, the parameters), the claims listed, the unread count, and the session's
 # last activity saved (3).
 SICK_LEAVE_PAGE_QUERIES = 12
+
+
+def test_the_step_explanation_states_the_minimum_claim_in_force(db):
+    ProgramParameter.objects.create(
+        key="sick_leave_minimum_claim",
+        effective_from=dt.date(2027, 7, 1),
+        value=2 * H,
+        unit="minutes",
+        description="A change",
+    )
+    with translation.override("en"):
+        text = explain(rules.Refusal(rules.SICK_STEP, dt.date(2027, 8, 2), 2 * H + 10, 30))
+    assert text == (
+        "2 h 10 min cannot be claimed: beyond the minimum of 2 h, sick leave is claimed in "
+        "steps of 30 min."
+    )
