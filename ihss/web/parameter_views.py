@@ -57,7 +57,7 @@ def _value(row: ProgramParameter) -> Value:
     return Value(row=row, shown=format_parameter(row.value, row.unit))
 
 
-def _parameters(today: dt.date) -> list[Parameter]:
+def parameters_in_force(today: dt.date) -> list[Parameter]:
     """Every key, its row in force today and its rows still to come: one query."""
     by_key: dict[str, list[ProgramParameter]] = {}
     for row in ProgramParameter.objects.order_by("key", "effective_from"):
@@ -93,7 +93,7 @@ def parameter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "web/parameter_list.html",
-        {"parameters": _parameters(today), "today": today},
+        {"parameters": parameters_in_force(today), "today": today},
     )
 
 

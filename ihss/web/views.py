@@ -12,9 +12,9 @@ from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.cases.models import Assignment, AuthorizedHours, County, Provider, Recipient
-from ihss.core.models import ProgramParameter
 from ihss.payroll.models import WageRate
 from ihss.web.navigation import ROLE_HOME, ROLE_HOME_LABEL
+from ihss.web.parameter_views import parameters_in_force
 
 
 @require_GET
@@ -114,7 +114,9 @@ def state_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     current_rates: dict[int, WageRate] = {}
     for rate in rates:
         current_rates.setdefault(rate.county_id, rate)
-    parameters = ProgramParameter.objects.order_by("key", "-effective_from")
+    # The parameters in force today, in plain units (hours, percent, dollars), as on the
+    # program parameters pages, which hold their history and schedule changes.
+    parameters = parameters_in_force(today)
     return render(
         request,
         "web/state_home.html",

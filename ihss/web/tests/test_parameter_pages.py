@@ -25,6 +25,7 @@ def admin(db):
 @pytest.fixture
 def signed_in(client, admin):
     client.force_login(admin)
+    client.admin = admin
     return client
 
 
@@ -44,6 +45,23 @@ def test_it_lists_every_parameter_in_plain_units(signed_in):
     assert "70 h 45 min" in page or "70 h" in page
     assert "0.5 %" in page and "70 %" in page  # basis points as percent
     assert ProgramParameter.objects.get(key=CAP).description in page
+
+
+def test_the_state_home_shows_the_parameters_in_force_in_plain_units(signed_in):
+    later = timezone.localdate() + dt.timedelta(days=30)
+    services.schedule_parameter(
+        actor=signed_in.admin,
+        key=CAP,
+        value=61 * 60,
+        effective_from=later,
+        reason="New law",
+        today=timezone.localdate(),
+    )
+    page = signed_in.get("/state/").content.decode()
+    assert "66 h" in page and "0.5 %" in page
+    assert "3960" not in page and "basis points" not in page
+    assert "61 h" not in page  # only what is in force today; the schedule is on its page
+    assert 'href="/parameters/"' in page
 
 
 def test_it_speaks_spanish_with_a_decimal_comma(signed_in):
