@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -20,12 +20,14 @@ from ihss.cases.models import (
 )
 from ihss.cases.validators import normalize_ssn
 from ihss.core import audit, crypto
+from ihss.core.dated import EffectiveDated
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
 Actor = AbstractBaseUser | None
 M = TypeVar("M", bound=models.Model)
+D = TypeVar("D", bound=EffectiveDated)
 
 PERSON_FIELDS = (
     "first_name",
@@ -161,6 +163,40 @@ def _check_end(
             "already_ended",
             end=_date(current_end),
         )
+
+
+def _end(
+    model: type[D],
+    pk: Any,
+    last_day: dt.date,
+    *,
+    action: str,
+    audited: Collection[str],
+    by: Actor,
+    reason: str,
+    related: Collection[str] = (),
+) -> D:
+    """End a dated record on `last_day` (its last day in force): locked, checked (not
+    before it starts, only ever earlier), and audited with the value it replaces."""
+    ends = model.ends_field
+    with transaction.atomic():
+        found = model._default_manager.select_for_update().select_related(*related).get(pk=pk)
+        current = cast(D, found)
+        _check_end(
+            getattr(current, model.starts_field), getattr(current, ends), last_day, field=ends
+        )
+        before = audit.snapshot(current, audited)
+        setattr(current, ends, last_day)
+        current.save(update_fields=[ends])
+        audit.record(
+            actor=by,
+            action=action,
+            subject=current,
+            before=before,
+            after=audit.snapshot(current, audited),
+            reason=reason,
+        )
+    return current
 
 
 def _lock(model: type[models.Model], pk: Any) -> None:

@@ -19,8 +19,8 @@ from ihss.cases.services._shared import (
     EXEMPTION_AUDIT,
     TRAVEL_AUDIT,
     Actor,
-    _check_end,
     _date,
+    _end,
     _full_clean,
     _hours,
     _invalid,
@@ -105,21 +105,15 @@ def end_exemption(
     *, exemption: OvertimeExemption, effective_to: dt.date, by: Actor, reason: str = ""
 ) -> OvertimeExemption:
     """End an exemption on `effective_to` (its last day)."""
-    with transaction.atomic():
-        current = OvertimeExemption.objects.select_for_update().get(pk=exemption.pk)
-        _check_end(current.effective_from, current.effective_to, effective_to, field="effective_to")
-        before = audit.snapshot(current, EXEMPTION_AUDIT)
-        current.effective_to = effective_to
-        current.save(update_fields=["effective_to"])
-        audit.record(
-            actor=by,
-            action="exemption.ended",
-            subject=current,
-            before=before,
-            after=audit.snapshot(current, EXEMPTION_AUDIT),
-            reason=reason,
-        )
-    return current
+    return _end(
+        OvertimeExemption,
+        exemption.pk,
+        effective_to,
+        action="exemption.ended",
+        audited=EXEMPTION_AUDIT,
+        by=by,
+        reason=reason,
+    )
 
 
 # --- Travel agreements --------------------------------------------------------------------
@@ -208,25 +202,16 @@ def end_travel_agreement(
     *, agreement: TravelAgreement, effective_to: dt.date, by: Actor, reason: str = ""
 ) -> TravelAgreement:
     """End a travel agreement on `effective_to` (its last day)."""
-    with transaction.atomic():
-        current = (
-            TravelAgreement.objects.select_for_update()
-            .select_related("provider", "from_recipient", "to_recipient")
-            .get(pk=agreement.pk)
-        )
-        _check_end(current.effective_from, current.effective_to, effective_to, field="effective_to")
-        before = audit.snapshot(current, TRAVEL_AUDIT)
-        current.effective_to = effective_to
-        current.save(update_fields=["effective_to"])
-        audit.record(
-            actor=by,
-            action="travel_agreement.ended",
-            subject=current,
-            before=before,
-            after=audit.snapshot(current, TRAVEL_AUDIT),
-            reason=reason,
-        )
-    return current
+    return _end(
+        TravelAgreement,
+        agreement.pk,
+        effective_to,
+        action="travel_agreement.ended",
+        audited=TRAVEL_AUDIT,
+        by=by,
+        reason=reason,
+        related=("provider", "from_recipient", "to_recipient"),
+    )
 
 
 def _check_works_for_both(

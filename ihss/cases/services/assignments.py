@@ -21,8 +21,8 @@ from ihss.cases.services._shared import (
     ASSIGNMENT_FIELDS,
     Actor,
     _assign,
-    _check_end,
     _date,
+    _end,
     _full_clean,
     _invalid,
     _lock,
@@ -106,25 +106,16 @@ def end_assignment(
     *, assignment: Assignment, end_date: dt.date, by: Actor, reason: str = ""
 ) -> Assignment:
     """End an assignment on `end_date` (the last day the provider works for the recipient)."""
-    with transaction.atomic():
-        current = (
-            Assignment.objects.select_for_update()
-            .select_related("provider", "recipient")
-            .get(pk=assignment.pk)
-        )
-        _check_end(current.start_date, current.end_date, end_date, field="end_date")
-        before = audit.snapshot(current, ASSIGNMENT_AUDIT)
-        current.end_date = end_date
-        current.save(update_fields=["end_date"])
-        audit.record(
-            actor=by,
-            action="assignment.ended",
-            subject=current,
-            before=before,
-            after=audit.snapshot(current, ASSIGNMENT_AUDIT),
-            reason=reason,
-        )
-    return current
+    return _end(
+        Assignment,
+        assignment.pk,
+        end_date,
+        action="assignment.ended",
+        audited=ASSIGNMENT_AUDIT,
+        by=by,
+        reason=reason,
+        related=("provider", "recipient"),
+    )
 
 
 def _check_assignment(assignment: Assignment) -> None:
