@@ -173,6 +173,8 @@ RULES: dict[str, Rule] = {
     "notifications:mobile-confirm": own("get", "post"),
     "notifications:mobile-remove": own("post"),
     "notifications:unsubscribe": public("get", "post", record="unsubscribe"),
+    # It answers only the session its link opened: nobody's, in this matrix.
+    "notifications:unsubscribe-confirm": public("get", "post", ok=404),
     # Everyone's outbox and accounts: the Service Desk and state administrators only.
     "notifications:outbox": desk(),
     "notifications:outbox-detail": desk(record="delivery"),

@@ -16,6 +16,7 @@ PUBLIC = {
     "login",
     "set_language",
     "unsubscribe",
+    "unsubscribe-confirm",
     "register",
     "register-account",
     "register-sent",

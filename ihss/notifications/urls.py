@@ -13,6 +13,7 @@ urlpatterns = [
     path("settings/mobile/", views.mobile_add, name="mobile-add"),
     path("settings/mobile/confirm/", views.mobile_confirm, name="mobile-confirm"),
     path("settings/mobile/remove/", views.mobile_remove, name="mobile-remove"),
+    path("unsubscribe/", views.unsubscribe_confirm, name="unsubscribe-confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:pk>/", views.outbox_detail, name="outbox-detail"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ihss.core import stepup
 from ihss.core.pagination import html_page
 from ihss.notifications import access, rules, services
-from ihss.notifications.events import spec_for
+from ihss.notifications.events import EventSpec, spec_for
 from ihss.notifications.forms import (
     CodeForm,
     MobileNumberForm,
@@ -223,27 +223,53 @@ def mobile_remove(request: HttpRequest) -> HttpResponse:
     return redirect("notifications:settings")
 
 
-@login_not_required
-@csrf_exempt  # mail programs post one-click unsubscribes (RFC 8058) without a CSRF token
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """Stop one kind of optional email, from the link in that email; no sign-in needed."""
-    named = services.read_unsubscribe_token(token)
+UNSUBSCRIBE_KEY = "notifications.unsubscribe_token"
+
+
+def _unsubscriber(token: str) -> tuple[Any, EventSpec]:
+    """The person and the kind of notice an unsubscribe token names; 404 when it names
+    none (tampered with, or an account closed since)."""
+    named = services.read_unsubscribe_token(token) if token else None
     user = None
     if named is not None:
         user = get_user_model().objects.filter(pk=named[0], is_active=True).first()
     if named is None or user is None:
         raise Http404("unknown unsubscribe link")
-    spec = spec_for(named[1])
+    return user, spec_for(named[1])
+
+
+def _unsubscribe_page(request: HttpRequest, token: str, *, act: bool) -> HttpResponse:
+    user, spec = _unsubscriber(token)
     done = False
-    if request.method == "POST" and not spec.required:
+    if act and not spec.required:
         services.unsubscribe(user=user, event=spec.event)
         done = True
-    return render(
-        request,
-        "notifications/unsubscribe.html",
-        {"spec": spec, "done": done, "token": token},
-    )
+    return render(request, "notifications/unsubscribe.html", {"spec": spec, "done": done})
+
+
+@login_not_required
+@csrf_exempt  # mail programs post one-click unsubscribes (RFC 8058) without a CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop one kind of optional email, from the link in that email; no sign-in needed.
+
+    A mail program's one-click POST (RFC 8058) acts at once: that is the link's only
+    request. A person's browser opening the link has the token moved into the session and
+    is sent on to an address without it, so the token is not left in the address bar,
+    the history or a Referer."""
+    if request.method == "POST":
+        return _unsubscribe_page(request, token, act=True)
+    _unsubscriber(token)
+    request.session[UNSUBSCRIBE_KEY] = token
+    return redirect("notifications:unsubscribe-confirm")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def unsubscribe_confirm(request: HttpRequest) -> HttpResponse:
+    """Asks before it stops the emails; the token is the one the link left in the session."""
+    token = request.session.get(UNSUBSCRIBE_KEY, "")
+    return _unsubscribe_page(request, token, act=request.method == "POST")
 
 
 # --- Staff outbox -------------------------------------------------------------------------

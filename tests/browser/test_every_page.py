@@ -71,6 +71,8 @@ SKIP_NAMES = {
     "timesheets:travel-remove": "POST only: the Remove button beside a travel claim",
     "timesheets:sick-leave-approve": "POST only: the Approve button on a sick leave claim",
     "timesheets:sick-leave-reject": "POST only: the form on a sick leave claim that returns it",
+    "notifications:unsubscribe-confirm": "answers only the session its emailed link opened: "
+    "seen where notifications:unsubscribe lands",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -361,7 +363,11 @@ def plan(page_name: str, cast: Cast) -> Visit:
         return SPECIAL_PAGES[page_name](cast)
     route = dict((n, r) for r, n in named_routes())[page_name]
     path = reverse(page_name, kwargs=url_kwargs(page_name, route, cast))
-    return Visit(viewer_for(page_name, route), path)
+    return Visit(viewer_for(page_name, route), path, lands=LANDS.get(page_name))
+
+
+# Pages that move on at once to another address (a token out of the address bar).
+LANDS = {"notifications:unsubscribe": "/messages/unsubscribe/"}
 
 
 PAGE_NAMES = [name for _, name in portal_routes()] + list(SPECIAL_PAGES)

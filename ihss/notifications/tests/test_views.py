@@ -249,12 +249,23 @@ def test_removing_the_number_moves_texts_back_to_email(client, ana):
 
 def test_an_unsubscribe_link_asks_before_it_acts_and_needs_no_sign_in(client, ana):
     path = services.unsubscribe_path(ana.pk, Event.CLASS_REMINDER)
-    page = client.get(path).content.decode()
+    answer = client.get(path, follow=True)
+    page = answer.content.decode()
     assert "Stop emails for “Class reminder”?" in page
     assert services.preferences_of(ana)[Event.CLASS_REMINDER] == "email"
-    page = client.post(path).content.decode()
+    # The token left the address at the first request; the page asks at a plain address.
+    token = path.rstrip("/").rsplit("/", 1)[-1]
+    assert answer.redirect_chain == [("/messages/unsubscribe/", 302)]
+    assert token not in page
+    page = client.post("/messages/unsubscribe/").content.decode()
     assert "You will no longer get emails for “Class reminder”" in page
     assert services.preferences_of(ana)[Event.CLASS_REMINDER] == "none"
+
+
+def test_the_unsubscribe_page_without_its_link_is_not_found(client, ana):
+    assert client.get("/messages/unsubscribe/").status_code == 404
+    assert client.post("/messages/unsubscribe/").status_code == 404
+    assert services.preferences_of(ana)[Event.CLASS_REMINDER] == "email"
 
 
 def test_a_tampered_unsubscribe_link_is_not_found(client, ana):
