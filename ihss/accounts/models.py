@@ -18,6 +18,7 @@ from ihss.accounts import rules
 from ihss.cases.models import County, Provider, Recipient
 from ihss.core import registry
 from ihss.core.fields import EncryptedTextField
+from ihss.core.scope import Scope
 
 
 class User(AbstractUser):
@@ -45,6 +46,40 @@ class User(AbstractUser):
     def memberships_as(self, role: str) -> list[Membership]:
         return [m for m in self.active_memberships() if m.role == role]
 
+    def scope(self) -> Scope:
+        """What the person may see (ihss/core/scope.py), worked out once from the
+        memberships and kept on this object, which lives as long as its request. It follows
+        the memberships: a membership saved or deleted through this object forgets both."""
+        memberships = self.active_memberships()
+        cached: tuple[list[Membership], Scope] | None = getattr(self, "_scope_cache", None)
+        if cached is not None and cached[0] is memberships:
+            return cached[1]
+        roles = frozenset(m.role for m in memberships)
+        recipients = [m for m in memberships if m.role == Role.RECIPIENT and m.recipient_id]
+        scope = Scope(
+            user_id=self.pk,
+            roles=roles,
+            provider_ids=frozenset(
+                m.provider_id for m in memberships if m.role == Role.PROVIDER and m.provider_id
+            ),
+            recipient_ids=frozenset(m.recipient_id for m in recipients if m.recipient_id),
+            represented_ids=frozenset(
+                m.recipient_id for m in recipients if m.recipient_id and m.is_representative
+            ),
+            county_ids=frozenset(
+                m.county_id for m in memberships if m.role == Role.COUNTY_STAFF and m.county_id
+            ),
+            reads_statewide=bool(roles & STATEWIDE_READERS),
+            writes_statewide=bool(roles & STATEWIDE_WRITERS),
+        )
+        self._scope_cache = (memberships, scope)
+        return scope
+
+    def forget_memberships(self) -> None:
+        """Read the memberships (and so the roles and the scope) again when next asked."""
+        self.__dict__.pop("_memberships_cache", None)
+        self.__dict__.pop("_scope_cache", None)
+
     def has_role(self, role: str) -> bool:
         return role in self.roles()
 
@@ -65,6 +100,11 @@ class Role(models.TextChoices):
     COACH = "coach", _("Coach")
     SERVICE_DESK = "service_desk", _("Service desk")
     STATE_ADMIN = "state_admin", _("State administrator")
+
+
+# Roles that read every county's records, and the one that changes them.
+STATEWIDE_READERS = frozenset({Role.STATE_ADMIN, Role.SERVICE_DESK})
+STATEWIDE_WRITERS = frozenset({Role.STATE_ADMIN})
 
 
 class Membership(models.Model):
@@ -117,6 +157,21 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.provider or self.recipient or self.county or self.organization
         return f"{self.user} as {self.get_role_display()}" + (f" ({scope})" if scope else "")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self._forget_on_user()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        self._forget_on_user()
+        return deleted
+
+    def _forget_on_user(self) -> None:
+        """A role given or taken through a user object already loaded is seen by it at
+        once: its kept memberships and scope are read again."""
+        if Membership.user.is_cached(self):
+            self.user.forget_memberships()
 
 
 class SecurityEvent(models.Model):

@@ -4,13 +4,19 @@
   visible when assigned to a recipient of that county).
 - State administrators see and change records statewide.
 - The service desk sees records statewide, read-only.
-- Everyone else sees no case record here (their own records reach them through their
-  home pages, scoped by membership).
+- Everyone else sees no case record here; their own records (the provider they are, the
+  recipient they are or represent) reach their home pages through `own_providers` and
+  `own_recipients`.
+
+Who the person is comes from their scope, worked out once per request
+(ihss/core/scope.py); every list below applies it with `Scope.filter`.
 
 Strangers get 404, not 403, so that record numbers cannot be probed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -18,50 +24,59 @@ from django.http import Http404
 
 from ihss.accounts.models import Role, User
 from ihss.cases.models import Assignment, County, ImportJob, Provider, Recipient
-
-STATEWIDE_READERS = {Role.STATE_ADMIN, Role.SERVICE_DESK}
-STATEWIDE_WRITERS = {Role.STATE_ADMIN}
+from ihss.core.scope import scope_of
 
 
 def staff_county_ids(user: User) -> list[int]:
-    return [m.county_id for m in user.memberships_as(Role.COUNTY_STAFF) if m.county_id]
+    return sorted(scope_of(user).county_ids)
 
 
 def is_statewide_reader(user: User) -> bool:
-    return bool(user.roles() & STATEWIDE_READERS)
+    return scope_of(user).reads_statewide
 
 
 def can_use_case_records(user: User) -> bool:
-    return is_statewide_reader(user) or bool(staff_county_ids(user))
+    scope = scope_of(user)
+    return scope.reads_statewide or bool(scope.county_ids)
 
 
 def writable_counties(user: User) -> QuerySet[County]:
     """Counties whose records the user may create or change."""
-    if user.roles() & STATEWIDE_WRITERS:
+    scope = scope_of(user)
+    if scope.writes_statewide:
         return County.objects.all()
-    return County.objects.filter(pk__in=staff_county_ids(user))
+    return County.objects.filter(pk__in=sorted(scope.county_ids))
 
 
 def can_write_county(user: User, county_id: int) -> bool:
-    if user.roles() & STATEWIDE_WRITERS:
-        return True
-    return county_id in staff_county_ids(user)
+    return scope_of(user).writes_county(county_id)
 
 
 def visible_recipients(user: User) -> QuerySet[Recipient]:
-    if is_statewide_reader(user):
-        return Recipient.objects.all()
-    return Recipient.objects.filter(county_id__in=staff_county_ids(user))
+    return scope_of(user).filter(Recipient.objects, county="county_id")
 
 
-def visible_providers(user: User) -> QuerySet[Provider]:
-    if is_statewide_reader(user):
-        return Provider.objects.all()
-    counties = staff_county_ids(user)
+def _enrolled_in_or_serving(counties: Collection[int]) -> Q:
+    """A provider belongs to a county where enrolled, and to any county whose recipient
+    they are assigned to."""
     serves_county = Assignment.objects.filter(
         provider=OuterRef("pk"), recipient__county_id__in=counties
     )
-    return Provider.objects.filter(Q(county_id__in=counties) | Exists(serves_county))
+    return Q(county_id__in=counties) | Q(Exists(serves_county))
+
+
+def visible_providers(user: User) -> QuerySet[Provider]:
+    return scope_of(user).filter(Provider.objects, county=_enrolled_in_or_serving)
+
+
+def own_providers(user: User) -> QuerySet[Provider]:
+    """The provider records the person is (their home page), whatever else they read."""
+    return scope_of(user).filter(Provider.objects, own_provider="pk", statewide=False)
+
+
+def own_recipients(user: User) -> QuerySet[Recipient]:
+    """The recipients the person is or represents (their home page)."""
+    return scope_of(user).filter(Recipient.objects, own_recipient="pk", statewide=False)
 
 
 def get_recipient_for_user(user: User, case_number: str, *, write: bool = False) -> Recipient:
@@ -112,8 +127,10 @@ def find_provider_to_assign(user: User, provider_number: str, *, recipient: Reci
 def get_assignment_for_user(user: User, pk: int, *, write: bool = False) -> Assignment:
     """An assignment belongs to the recipient's county."""
     assignment = (
-        Assignment.objects.select_related("provider", "recipient", "recipient__county")
-        .filter(pk=pk, recipient__in=visible_recipients(user))
+        scope_of(user)
+        .filter(Assignment.objects, county="recipient__county_id")
+        .select_related("provider", "recipient", "recipient__county")
+        .filter(pk=pk)
         .first()
     )
     if assignment is None:
@@ -121,6 +138,11 @@ def get_assignment_for_user(user: User, pk: int, *, write: bool = False) -> Assi
     if write and not can_write_county(user, assignment.recipient.county_id):
         raise PermissionDenied
     return assignment
+
+
+def own_import_jobs(user: User) -> QuerySet[ImportJob]:
+    """The imports the person started, newest first."""
+    return scope_of(user).filter(ImportJob.objects, own_user="created_by_id", statewide=False)
 
 
 def get_import_job_for_user(user: User, pk: int) -> ImportJob:

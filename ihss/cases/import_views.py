@@ -136,7 +136,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             importing.fail_unexpectedly(job)
             importing.delete_files(job)
         return redirect("cases:import-job", pk=job.pk)
-    recent = ImportJob.objects.filter(created_by=request.user).only(
+    recent = access.own_import_jobs(request.user).only(
         "pk", "created_at", "file_names", "status", "dry_run"
     )[:10]
     return render(

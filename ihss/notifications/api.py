@@ -70,7 +70,7 @@ def _message(n: Notification) -> MessageOut:
 
 @router.get("/", response=MessagePage, summary="The caller's messages, newest first")
 def messages(request: HttpRequest, unread: Unread = False, page: Page = 1) -> MessagePage:
-    notices = Notification.objects.filter(user=_user(request)).order_by("-created_at", "-id")
+    notices = access.own_notifications(_user(request)).order_by("-created_at", "-id")
     if unread:
         notices = notices.filter(read_at__isnull=True)
     # One query for the page and whether another follows; no COUNT over the inbox.

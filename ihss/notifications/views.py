@@ -90,7 +90,7 @@ def _contact_problems(user: Any) -> list[str]:
 def inbox(request: HttpRequest) -> HttpResponse:
     show_unread = request.GET.get("show") == "unread"
     user: Any = request.user
-    notices = Notification.objects.filter(user=user).annotate(email_refused=_refused_email())
+    notices = access.own_notifications(user).annotate(email_refused=_refused_email())
     if show_unread:
         notices = notices.filter(read_at__isnull=True)
     page = html_page(request, notices.order_by("-created_at", "-id"), size=INBOX_PAGE_SIZE)

@@ -18,6 +18,11 @@ state administrators and the service desk read them.
 Anyone else gets 404, so that timesheet and claim numbers cannot be probed. The role checks
 (`can_read_timesheets` and the like) come first, so that a role a step is not for is
 refused (403) whatever the timesheet named.
+
+Who the person is (their provider and recipient records, their counties, whether they read
+statewide) comes from their scope, worked out once per request (ihss/core/scope.py); each
+list below is `Scope.filter` with the fields that link the record to them, plus the rule
+of its own (a recipient sees no draft).
 """
 
 from __future__ import annotations
@@ -26,16 +31,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ihss.accounts.models import Role, User
-from ihss.cases.access import (
-    can_write_county,
-    is_statewide_reader,
-    staff_county_ids,
-    visible_recipients,
-)
+from ihss.cases.access import can_write_county, visible_recipients
 from ihss.cases.models import Assignment, Provider, Recipient
+from ihss.core.dated import InForceQuerySet
+from ihss.core.scope import scope_of
 from ihss.timesheets.models import SickLeaveClaim, Timesheet, Violation, WeeklyMaximumException
 
-STATEWIDE_DECIDERS = {Role.STATE_ADMIN}
 # Roles that have timesheets to read: their own, their county's, or the state's.
 READERS = {
     Role.PROVIDER,
@@ -54,65 +55,111 @@ VIOLATION_READERS = {Role.PROVIDER, Role.COUNTY_STAFF, Role.SERVICE_DESK, Role.S
 
 
 def can_read_timesheets(user: User) -> bool:
-    return bool(user.roles() & READERS)
+    return bool(scope_of(user).roles & READERS)
 
 
 def can_change_timesheets(user: User) -> bool:
     """Whether any workflow step is the person's: filling in and sending (providers),
     approving and returning (recipients), the county review (county staff, the state)."""
-    return bool(user.roles() & CHANGERS)
+    return bool(scope_of(user).roles & CHANGERS)
 
 
 def is_provider(user: User) -> bool:
-    return user.has_role(Role.PROVIDER)
+    return Role.PROVIDER in scope_of(user).roles
 
 
 def is_recipient(user: User) -> bool:
-    return user.has_role(Role.RECIPIENT)
+    return Role.RECIPIENT in scope_of(user).roles
 
 
 def can_read_review_queue(user: User) -> bool:
-    return bool(user.roles() & QUEUE_READERS)
+    return bool(scope_of(user).roles & QUEUE_READERS)
 
 
 def can_decide_reviews(user: User) -> bool:
     """Whether the person's role decides county reviews at all (each timesheet is then
     checked with `can_decide_county_review`)."""
-    return bool(user.roles() & REVIEW_DECIDERS)
+    return bool(scope_of(user).roles & REVIEW_DECIDERS)
 
 
 def can_read_violations(user: User) -> bool:
-    return bool(user.roles() & VIOLATION_READERS)
+    return bool(scope_of(user).roles & VIOLATION_READERS)
 
 
 def can_decide_violations(user: User) -> bool:
     """Whether the person's role records disputes, their outcome and the training at all
     (each violation is then checked with `can_decide_violation`)."""
-    return bool(user.roles() & REVIEW_DECIDERS)
+    return bool(scope_of(user).roles & REVIEW_DECIDERS)
 
 
 def can_grant_exceptions(user: User) -> bool:
     """Whether the person's role grants exceptions to the weekly maximum (and lists them)."""
-    return bool(user.roles() & REVIEW_DECIDERS)
+    return bool(scope_of(user).roles & REVIEW_DECIDERS)
 
 
 def provider_ids(user: User) -> list[int]:
-    return [m.provider_id for m in user.memberships_as(Role.PROVIDER) if m.provider_id]
+    return sorted(scope_of(user).provider_ids)
 
 
 def recipient_ids(user: User) -> list[int]:
-    return [m.recipient_id for m in user.memberships_as(Role.RECIPIENT) if m.recipient_id]
+    return sorted(scope_of(user).recipient_ids)
+
+
+# A recipient (or representative) sees a timesheet once the provider sends it.
+SENT = ~Q(status=Timesheet.Status.DRAFT)
 
 
 def visible_timesheets(user: User) -> QuerySet[Timesheet]:
-    shown = Q(provider_id__in=provider_ids(user)) | (
-        Q(recipient_id__in=recipient_ids(user)) & ~Q(status=Timesheet.Status.DRAFT)
+    return scope_of(user).filter(
+        Timesheet.objects,
+        own_provider="provider_id",
+        own_recipient="recipient_id",
+        own_recipient_where=SENT,
+        county="recipient__county_id",
     )
-    if is_statewide_reader(user):
-        shown |= Q(pk__isnull=False)
-    elif counties := staff_county_ids(user):
-        shown |= Q(recipient__county_id__in=counties)
-    return Timesheet.objects.filter(shown)
+
+
+def own_timesheets(user: User) -> QuerySet[Timesheet]:
+    """The timesheets the person keeps as a provider (their list)."""
+    return scope_of(user).filter(Timesheet.objects, own_provider="provider_id", statewide=False)
+
+
+def timesheets_sent_to(user: User) -> QuerySet[Timesheet]:
+    """The timesheets sent to the person as recipient or representative (their review)."""
+    return scope_of(user).filter(
+        Timesheet.objects,
+        own_recipient="recipient_id",
+        own_recipient_where=SENT,
+        statewide=False,
+    )
+
+
+def own_assignments(user: User) -> InForceQuerySet[Assignment]:
+    """The assignments of the person's provider records (a dated queryset: `.in_force`)."""
+    mine = scope_of(user).condition(own_provider="provider_id", statewide=False)
+    return Assignment.objects.filter(mine or Q())
+
+
+def own_assignment_by_id(user: User, pk: int) -> Assignment:
+    """One of the person's assignments as a provider; 404 for any other."""
+    assignment = own_assignments(user).filter(pk=pk).select_related("provider", "recipient").first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def served_recipient(user: User, recipient_id: int) -> Recipient:
+    """A recipient one of the person's provider records is assigned to; 404 for any other."""
+    assignment = (
+        own_assignments(user)
+        .filter(recipient_id=recipient_id)
+        .select_related("recipient")
+        .defer("recipient__ssn")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment.recipient
 
 
 def timesheet_for(user: User, pk: int) -> Timesheet:
@@ -126,11 +173,8 @@ def own_assignment(user: User, case_number: str, program: str) -> Assignment:
     """An assignment of one of the person's provider records to the recipient with this
     case number, in this program (the latest); 404 when they have none."""
     assignment = (
-        Assignment.objects.filter(
-            provider_id__in=provider_ids(user),
-            recipient__case_number=case_number,
-            program=program,
-        )
+        own_assignments(user)
+        .filter(recipient__case_number=case_number, program=program)
         .select_related("provider", "recipient")
         .defer("provider__ssn", "recipient__ssn")
         .order_by("-start_date", "-pk")
@@ -155,51 +199,42 @@ def names_travel_origin(user: User, recipient: Recipient, *, is_provider: bool) 
     """Whether the person may read who the recipient travelled from is: the provider,
     staff who see that recipient's case. The recipient travelled to is not told: who else
     receives care is not theirs to know."""
-    return is_provider or is_statewide_reader(user) or recipient.county_id in staff_county_ids(user)
+    return is_provider or scope_of(user).reads_county(recipient.county_id)
 
 
 def is_provider_of(user: User, timesheet: Timesheet) -> bool:
-    return timesheet.provider_id in provider_ids(user)
+    return timesheet.provider_id in scope_of(user).provider_ids
 
 
 def is_recipient_of(user: User, timesheet: Timesheet) -> bool:
-    return timesheet.recipient_id in recipient_ids(user)
+    return timesheet.recipient_id in scope_of(user).recipient_ids
 
 
 def acts_as_representative(user: User, timesheet: Timesheet) -> bool:
-    return any(
-        m.is_representative
-        for m in user.memberships_as(Role.RECIPIENT)
-        if m.recipient_id == timesheet.recipient_id
-    )
+    return timesheet.recipient_id in scope_of(user).represented_ids
 
 
 def can_decide_county_review(user: User, timesheet: Timesheet) -> bool:
-    if user.roles() & STATEWIDE_DECIDERS:
-        return True
-    return timesheet.recipient.county_id in staff_county_ids(user)
+    return scope_of(user).writes_county(timesheet.recipient.county_id)
 
 
 def review_queue(user: User) -> QuerySet[Timesheet]:
     """Approved timesheets waiting for (or held by) the county, in the user's counties."""
-    queue = Timesheet.objects.filter(
-        status=Timesheet.Status.APPROVED,
-        county_review__in=[Timesheet.Review.WAITING, Timesheet.Review.HELD],
+    return scope_of(user).filter(
+        Timesheet.objects.filter(
+            status=Timesheet.Status.APPROVED,
+            county_review__in=[Timesheet.Review.WAITING, Timesheet.Review.HELD],
+        ),
+        county="recipient__county_id",
     )
-    if user.roles() & STATEWIDE_DECIDERS or is_statewide_reader(user):
-        return queue
-    return queue.filter(recipient__county_id__in=staff_county_ids(user))
 
 
 def visible_violations(user: User) -> QuerySet[Violation]:
     """A provider's own; county staff those of their county's providers; the state and the
     desk statewide."""
-    shown = Q(provider_id__in=provider_ids(user))
-    if is_statewide_reader(user):
-        shown |= Q(pk__isnull=False)
-    elif counties := staff_county_ids(user):
-        shown |= Q(provider__county_id__in=counties)
-    return Violation.objects.filter(shown)
+    return scope_of(user).filter(
+        Violation.objects, own_provider="provider_id", county="provider__county_id"
+    )
 
 
 def violation_for(user: User, pk: int) -> Violation:
@@ -210,9 +245,7 @@ def violation_for(user: User, pk: int) -> Violation:
 
 
 def can_decide_violation(user: User, violation: Violation) -> bool:
-    if user.roles() & STATEWIDE_DECIDERS:
-        return True
-    return violation.provider.county_id in staff_county_ids(user)
+    return scope_of(user).writes_county(violation.provider.county_id)
 
 
 # --- Paid sick leave ------------------------------------------------------------------------
@@ -221,12 +254,26 @@ def can_decide_violation(user: User, violation: Violation) -> bool:
 def visible_sick_leave_claims(user: User) -> QuerySet[SickLeaveClaim]:
     """The provider's own claims, those for the recipient's care, those of the staff's
     county's recipients, and every claim for the state and the service desk."""
-    shown = Q(provider_id__in=provider_ids(user)) | Q(recipient_id__in=recipient_ids(user))
-    if is_statewide_reader(user):
-        shown |= Q(pk__isnull=False)
-    elif counties := staff_county_ids(user):
-        shown |= Q(recipient__county_id__in=counties)
-    return SickLeaveClaim.objects.filter(shown)
+    return scope_of(user).filter(
+        SickLeaveClaim.objects,
+        own_provider="provider_id",
+        own_recipient="recipient_id",
+        county="recipient__county_id",
+    )
+
+
+def own_sick_leave_claims(user: User) -> QuerySet[SickLeaveClaim]:
+    """The claims the person made as a provider (their sick leave page)."""
+    return scope_of(user).filter(
+        SickLeaveClaim.objects, own_provider="provider_id", statewide=False
+    )
+
+
+def sick_leave_claims_to_decide(user: User) -> QuerySet[SickLeaveClaim]:
+    """The claims for the care of the recipients the person is or represents."""
+    return scope_of(user).filter(
+        SickLeaveClaim.objects, own_recipient="recipient_id", statewide=False
+    )
 
 
 def sick_leave_claim_for(user: User, pk: int) -> SickLeaveClaim:
@@ -242,12 +289,12 @@ def sick_leave_claim_for(user: User, pk: int) -> SickLeaveClaim:
 
 
 def is_claimant(user: User, claim: SickLeaveClaim) -> bool:
-    return claim.provider_id in provider_ids(user)
+    return claim.provider_id in scope_of(user).provider_ids
 
 
 def decides_sick_leave(user: User, claim: SickLeaveClaim) -> bool:
     """The recipient whose care was missed (or their representative) approves or rejects."""
-    return claim.recipient_id in recipient_ids(user)
+    return claim.recipient_id in scope_of(user).recipient_ids
 
 
 # --- Exceptions to the weekly maximum ---------------------------------------------------------
@@ -255,7 +302,7 @@ def decides_sick_leave(user: User, claim: SickLeaveClaim) -> bool:
 
 def visible_exceptions(user: User) -> QuerySet[WeeklyMaximumException]:
     """Those granted for the recipients the person sees: their counties', or statewide."""
-    return WeeklyMaximumException.objects.filter(recipient__in=visible_recipients(user))
+    return scope_of(user).filter(WeeklyMaximumException.objects, county="recipient__county_id")
 
 
 def exception_recipient(user: User, case_number: str) -> Recipient | None:

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
-from ihss.cases.models import Assignment, AuthorizedHours, County, Provider, Recipient
+from ihss.cases import access as case_access
+from ihss.cases.models import Assignment, AuthorizedHours, County
 from ihss.payroll.models import WageRate
 from ihss.web.navigation import ROLE_HOME, ROLE_HOME_LABEL
 from ihss.web.parameter_views import parameters_in_force
@@ -30,8 +31,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.PROVIDER)
 def provider_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    ids = [m.provider_id for m in request.user.memberships_as(Role.PROVIDER) if m.provider_id]
-    providers = Provider.objects.filter(pk__in=ids).prefetch_related(
+    providers = case_access.own_providers(request.user).prefetch_related(
         Prefetch(
             "assignments",
             queryset=Assignment.objects.select_related("recipient").in_force_on(today),
@@ -45,10 +45,9 @@ def provider_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.RECIPIENT)
 def recipient_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    ids = [m.recipient_id for m in request.user.memberships_as(Role.RECIPIENT) if m.recipient_id]
     # One prefetch_related call each: the two querysets are of different record types.
     recipients = (
-        Recipient.objects.filter(pk__in=ids)
+        case_access.own_recipients(request.user)
         .prefetch_related(
             Prefetch(
                 "authorized_hours",
@@ -61,7 +60,7 @@ def recipient_home(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "assignments",
                 queryset=Assignment.objects.select_related("provider").in_force_on(today),
                 to_attr="current_assignments",
-            ),
+            )
         )
     )
     return render(request, "web/recipient_home.html", {"recipients": recipients})
@@ -70,12 +69,13 @@ def recipient_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.COUNTY_STAFF)
 def county_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    counties = [m.county for m in request.user.memberships_as(Role.COUNTY_STAFF) if m.county]
+    user = request.user
+    counties = [m.county for m in user.memberships_as(Role.COUNTY_STAFF) if m.county]
     summary = [
         {
             "county": county,
-            "recipients": Recipient.objects.filter(county=county).count(),
-            "providers": Provider.objects.filter(county=county).count(),
+            "recipients": case_access.visible_recipients(user).filter(county=county).count(),
+            "providers": case_access.visible_providers(user).filter(county=county).count(),
         }
         for county in counties
     ]

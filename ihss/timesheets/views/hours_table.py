@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
-from ihss.timesheets import services
+from ihss.timesheets import access, services
 
 
 @require_GET
@@ -25,9 +25,7 @@ def hours(request: AuthenticatedHttpRequest) -> HttpResponse:
         month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
         month = today.replace(day=1)
-    recipients = [
-        m.recipient for m in request.user.memberships_as(Role.RECIPIENT) if m.recipient is not None
-    ]
+    recipients = access.own_recipients(request.user)
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
     return render(

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
-from ihss.cases.models import Assignment, Recipient
 from ihss.core import audit
 from ihss.core.refusals import add_to_form
 from ihss.timesheets import access, rules, services
@@ -26,13 +25,16 @@ from ihss.timesheets.views.common import _explained
 CLAIMS_LISTED = 24  # claims listed on the provider's and the recipient's pages
 
 
-def _claim_choices(provider_ids: list[int], today: dt.date) -> list[tuple[str, str]]:
+def _claim_choices(
+    request: AuthenticatedHttpRequest, provider_id: int, today: dt.date
+) -> list[tuple[str, str]]:
     """The provider's assignments in force this fiscal year or the last, as the claim
     form's choices ("recipient id:program" -> "Rosa Delgado · IHSS")."""
     this_year = rules.fiscal_year_containing(today).start
     since = this_year.replace(year=this_year.year - 1)
     assignments = (
-        Assignment.objects.filter(provider_id__in=provider_ids)
+        access.own_assignments(request.user)
+        .filter(provider_id=provider_id)
         .in_force(since, today)
         .select_related("recipient")
         .defer("recipient__ssn")
@@ -52,19 +54,18 @@ def sick_leave(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The provider's paid sick leave: the balance of this fiscal year, the claims, and
     the form to claim leave taken (the recipient whose care was missed approves it)."""
     today = timezone.localdate()
-    membership = request.user.memberships_as(Role.PROVIDER)[0]
-    provider = membership.provider
-    if provider is None:
+    own = access.own_providers(request.user)
+    if not own:
         raise Http404
-    ids = [provider.pk]
+    provider = own[0]
     form = SickLeaveClaimForm(
         request.POST if request.method == "POST" else None,
-        assignments=_claim_choices(ids, today),
+        assignments=_claim_choices(request, provider.pk, today),
         today=today,
     )
     if request.method == "POST" and form.is_valid():
         recipient_id, program = form.recipient_and_program()
-        recipient = Recipient.objects.defer("ssn").get(pk=recipient_id)
+        recipient = access.served_recipient(request.user, recipient_id)
         try:
             claim = services.claim_sick_leave(
                 provider=provider,
@@ -87,7 +88,8 @@ def sick_leave(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("timesheets:sick-leave")
     leave = services.balance_for(provider, today)
     claims = list(
-        SickLeaveClaim.objects.filter(provider_id__in=ids)
+        access.own_sick_leave_claims(request.user)
+        .filter(provider=provider)
         .select_related("recipient")
         .defer("recipient__ssn")[:CLAIMS_LISTED]
     )
@@ -104,7 +106,7 @@ def sick_leave(request: AuthenticatedHttpRequest) -> HttpResponse:
 def sick_leave_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The recipient's sick leave claims: those waiting for approval first, then recent."""
     claims = list(
-        SickLeaveClaim.objects.filter(recipient_id__in=access.recipient_ids(request.user))
+        access.sick_leave_claims_to_decide(request.user)
         .select_related("provider", "recipient")
         .defer("provider__ssn", "recipient__ssn")
         .order_by("-created_at", "-id")[:CLAIMS_LISTED]

@@ -53,16 +53,15 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     current = rules.pay_period_containing(today)
     previous = rules.pay_period_containing(current.start - dt.timedelta(days=1))
-    ids = access.provider_ids(request.user)
     assignments = list(
-        Assignment.objects.filter(provider_id__in=ids)
+        access.own_assignments(request.user)
         .in_force(previous.start, current.end)
         .select_related("recipient")
         .defer("recipient__ssn")
         .order_by("recipient__last_name", "recipient__first_name", "program")
     )
     sheets = list(
-        Timesheet.objects.filter(provider_id__in=ids)
+        access.own_timesheets(request.user)
         .select_related("recipient")
         .defer("recipient__ssn")
         .order_by("-period_start", "recipient__last_name", "program")[:RECENT]
@@ -92,15 +91,7 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
         day = dt.date.fromisoformat(request.POST.get("period", ""))
     except ValueError:
         raise Http404 from None
-    assignment = (
-        Assignment.objects.filter(
-            pk=assignment_id, provider_id__in=access.provider_ids(request.user)
-        )
-        .select_related("provider", "recipient")
-        .first()
-    )
-    if assignment is None:
-        raise Http404
+    assignment = access.own_assignment_by_id(request.user, assignment_id)
     try:
         timesheet = services.open_timesheet(
             provider=assignment.provider,
@@ -302,10 +293,8 @@ def reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.RECIPIENT)
 def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The recipient's timesheets: those waiting for approval first, then recent ones."""
-    ids = access.recipient_ids(request.user)
     sheets = (
-        Timesheet.objects.filter(recipient_id__in=ids)
-        .exclude(status=Timesheet.Status.DRAFT)
+        access.timesheets_sent_to(request.user)
         .select_related("provider", "recipient")
         .defer("provider__ssn", "recipient__ssn")
         .annotate(total=Sum("days__minutes"))
