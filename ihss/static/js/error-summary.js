@@ -8,7 +8,7 @@
   "use strict";
   var summary = document.getElementById("form-errors");
   if (!summary) {
-    summary = document.querySelector(".portal-main .usa-alert--error[role='alert']");
+    summary = document.querySelector(".portal-main .usa-alert--error.usa-alert--slim[role='alert']");
     if (summary && !summary.hasAttribute("tabindex")) {
       summary.setAttribute("tabindex", "-1");
     }
