@@ -264,8 +264,13 @@ RULES: dict[str, Rule] = {
     "timesheets:reject": Rule(
         record="timesheet", roles=frozenset({RECIPIENT}), methods=("post",), ok=400
     ),
+    # A decision with no reason is refused (400, the page again with its error summary).
     "timesheets:county-decide": Rule(
-        record="timesheet", roles=CASE_WRITERS, methods=("post",), others=frozenset({STATE})
+        record="timesheet",
+        roles=CASE_WRITERS,
+        methods=("post",),
+        others=frozenset({STATE}),
+        ok=400,
     ),
     # The same through the API (ihss/timesheets/tests/test_api.py walks the workflow). The
     # world's timesheets were sent, so the provider's changes answer 409 and nothing moves;

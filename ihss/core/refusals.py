@@ -48,3 +48,12 @@ def add_to_form(form: forms.BaseForm, problem: ServiceRefused | FieldProblem) ->
     """Show a refusal on the form: at its field when the form has it, else above it."""
     field = problem.field if problem.field in form.fields else None
     form.add_error(field, problem.message)
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One line of the error summary: the sentence, and the field it links to ("" for
+    what is about the whole form)."""
+
+    text: str
+    target: str

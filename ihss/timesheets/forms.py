@@ -253,3 +253,40 @@ class SickLeaveRejectForm(forms.Form):
             "required": gettext_lazy("Say why you do not approve it, so the provider knows.")
         },
     )
+
+
+class SendForm(forms.Form):
+    """Sending the timesheet. Before the pay period's last day the provider also confirms
+    that no more care will be given in it (the service refuses the send without it)."""
+
+    confirm_early = forms.BooleanField(
+        label=gettext_lazy(
+            "I will give no more care in this pay period. I understand that I cannot add "
+            "days to it unless it is returned to me."
+        ),
+        required=False,
+    )
+
+
+class CountyDecisionForm(forms.Form):
+    """The county's decision on an approved timesheet; the service checks it (a reason is
+    required), this form carries what was typed and the refusal back to the page."""
+
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("release", gettext_lazy("Release for payment")),
+            ("hold", gettext_lazy("Hold")),
+            ("void", gettext_lazy("Void (the hours will not be paid)")),
+        ],
+        widget=forms.RadioSelect,
+        initial="release",
+        required=False,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (kept in the history)"), max_length=1000, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "decision-%s")
+        super().__init__(*args, **kwargs)

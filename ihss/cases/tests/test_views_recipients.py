@@ -308,7 +308,7 @@ def test_a_failed_submit_keeps_what_was_typed_and_shows_the_specific_message(sig
     )
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Please correct the following" in content
+    assert "There is a problem" in content
     assert "Another recipient already has this Social Security number." in content
     assert 'value="Mariana"' in content
     assert 'value="Pomona"' in content

@@ -192,15 +192,25 @@ def check_week(
     response={200: TimesheetDetail, 409: Conflict},
     summary="Send the timesheet to the recipient",
     description="Checks every hour rule again first. Sending one already sent changes "
-    "nothing and answers 200. Refused: 409 with `detail` and the rules broken.",
+    "nothing and answers 200. Refused: 409 with `detail` and the rules broken. Before the "
+    "pay period's last day (the provider's local date, America/Los_Angeles) the call must "
+    "say `?confirm_early=true`: no more care will be given in the period, which cannot get "
+    "more days once sent unless it is returned. Without it: 422 at `confirm_early`, saying "
+    "how many days remain.",
 )
 def submit_timesheet(
-    request: HttpRequest, timesheet_id: int
+    request: HttpRequest,
+    timesheet_id: int,
+    confirm_early: bool = False,
 ) -> Status[TimesheetDetail] | Status[Conflict]:
     user, timesheet = _own(request, timesheet_id)
     try:
-        sent = services.submit(timesheet=timesheet, by=user)
+        sent = services.submit(timesheet=timesheet, by=user, confirm_early=confirm_early)
     except services.TimesheetError as error:
+        if error.field == "confirm_early":
+            _refuse(
+                {"type": "value_error", "loc": ["query", "confirm_early"], "msg": error.message}
+            )
         return _refused(error)
     return Status(200, _detail(user, sent))
 

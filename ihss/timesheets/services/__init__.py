@@ -60,6 +60,7 @@ from ihss.timesheets.services.sick_leave import (
 from ihss.timesheets.services.timesheets import (
     CANNOT_SUBMIT,
     approve,
+    days_left,
     open_timesheet,
     reject,
     save_week,
@@ -98,6 +99,7 @@ __all__ = [
     "day_too_long",
     "claim_sick_leave",
     "decide_dispute",
+    "days_left",
     "decide_review",
     "file_dispute",
     "find_violations",

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ihss.accounts.models import User
 from ihss.cases.models import Assignment, AuthorizedHours, Provider, Recipient
@@ -143,8 +143,45 @@ def save_week(*, timesheet: Timesheet, days: Mapping[dt.date, DayInput], by: Use
     return locked
 
 
-def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> Timesheet:
+def days_left(timesheet: Timesheet, today: dt.date) -> int:
+    """The days of the timesheet's pay period still to come after `today` (the provider's
+    local date): 0 on its last day and after."""
+    return max((timesheet.period_end - today).days, 0)
+
+
+def early_send_refusal(timesheet: Timesheet, today: dt.date) -> TimesheetError:
+    """Why a period cannot be sent before its last day without the provider confirming
+    that no more care will be given in it (sending locks it: ihss-facts 2.2)."""
+    count = days_left(timesheet, today)
+    return TimesheetError(
+        ngettext(
+            "This pay period ends on %(end)s; %(count)d more day is still to come. Confirm "
+            "that you will give no more care in this period before sending it: you cannot "
+            "add days to it unless it is returned to you.",
+            "This pay period ends on %(end)s; %(count)d more days are still to come. Confirm "
+            "that you will give no more care in this period before sending it: you cannot "
+            "add days to it unless it is returned to you.",
+            count,
+        )
+        % {"end": date_format(timesheet.period_end, "DATE_FORMAT"), "count": count},
+        code="confirm_early",
+        field="confirm_early",
+        conflict=False,
+    )
+
+
+def submit(
+    *,
+    timesheet: Timesheet,
+    by: User,
+    today: dt.date | None = None,
+    confirm_early: bool = False,
+) -> Timesheet:
     """Send the timesheet to the recipient, if every hour rule allows it.
+
+    Before the pay period's last day (in the provider's local date) the provider may still
+    send it, as the state's portal allows once the period's work is done, but only with
+    `confirm_early`: sending locks the period against more days until it is returned.
 
     Locks the provider and then the recipient (always in that order, so two submissions
     wait for each other instead of deadlocking), then checks all the provider's hours
@@ -197,6 +234,8 @@ def submit(*, timesheet: Timesheet, by: User, today: dt.date | None = None) -> T
                 ),
                 refusals + travel_refusals,
             )
+        if days_left(locked, today) and not confirm_early:
+            raise early_send_refusal(locked, today)
         now = timezone.now()
         locked.status = Timesheet.Status.SUBMITTED
         locked.submitted_at = now

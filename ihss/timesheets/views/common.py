@@ -17,7 +17,7 @@ from ihss.cases.models import Recipient
 from ihss.core import audit
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.explain import explain, flag_labels
-from ihss.timesheets.forms import RejectForm, TravelForm
+from ihss.timesheets.forms import CountyDecisionForm, RejectForm, SendForm, TravelForm
 from ihss.timesheets.models import DayEntry, Timesheet, TravelEntry
 
 RECENT = 24  # timesheets listed on the provider's page
@@ -56,6 +56,8 @@ def _detail_page(
     refusals: list[rules.Refusal] | None = None,
     reject_form: RejectForm | None = None,
     travel_form: TravelForm | None = None,
+    send_form: SendForm | None = None,
+    county_form: CountyDecisionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -78,6 +80,9 @@ def _detail_page(
         and access.can_decide_county_review(user, timesheet),
         "problems": _explained(refusals or []),
         "reject_form": reject_form or RejectForm(),
+        "send_form": send_form or SendForm(),
+        "days_left": services.days_left(timesheet, timezone.localdate()),
+        "county_form": county_form or CountyDecisionForm(),
         "history": history,
         "flag_labels": flag_labels(timesheet.period_start),
         **_travel_context(request, timesheet, is_provider=is_provider, form=travel_form),

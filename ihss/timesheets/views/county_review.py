@@ -15,9 +15,11 @@ from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.core.pagination import html_page
+from ihss.core.refusals import add_to_form
 from ihss.timesheets import access, services
 from ihss.timesheets.explain import first_half_share, flag_labels
-from ihss.timesheets.views.common import LIST_PAGE_SIZE
+from ihss.timesheets.forms import CountyDecisionForm
+from ihss.timesheets.views.common import LIST_PAGE_SIZE, _detail_page
 
 
 @require_GET
@@ -55,7 +57,12 @@ def county_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except services.TimesheetError as error:
-        messages.error(request, error.message)
-        return redirect("timesheets:detail", timesheet.pk)
+        if error.conflict:
+            messages.error(request, error.message)
+            return redirect("timesheets:detail", timesheet.pk)
+        form = CountyDecisionForm(request.POST)
+        form.is_valid()
+        add_to_form(form, error)
+        return _detail_page(request, timesheet, county_form=form, status=400)
     messages.success(request, _("Your decision is recorded."))
     return redirect("timesheets:county")

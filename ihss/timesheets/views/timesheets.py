@@ -22,8 +22,9 @@ from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.cases.models import Assignment
 from ihss.core import stepup
+from ihss.core.refusals import add_to_form
 from ihss.timesheets import access, rules, services
-from ihss.timesheets.forms import DayForm, RejectForm, SignatureForm
+from ihss.timesheets.forms import DayForm, RejectForm, SendForm, SignatureForm
 from ihss.timesheets.models import Timesheet
 from ihss.timesheets.views.common import (
     RECENT,
@@ -215,11 +216,20 @@ def week_check(request: AuthenticatedHttpRequest, pk: int, week_start: str) -> H
 @role_required(Role.PROVIDER)
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     timesheet = _own_editable(request, pk)
+    form = SendForm(request.POST)
+    form.is_valid()  # one optional box: always valid
     try:
-        services.submit(timesheet=timesheet, by=request.user)
+        services.submit(
+            timesheet=timesheet,
+            by=request.user,
+            confirm_early=form.cleaned_data.get("confirm_early", False),
+        )
     except services.TimesheetError as error:
-        messages.error(request, error.message)
         timesheet.refresh_from_db()
+        if error.field == "confirm_early":
+            add_to_form(form, error)
+            return _detail_page(request, timesheet, send_form=form, status=400)
+        messages.error(request, error.message)
         return _detail_page(request, timesheet, refusals=error.refusals, status=400)
     messages.success(
         request,

@@ -17,8 +17,10 @@ from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.core import audit
 from ihss.core.pagination import html_page
+from ihss.core.refusals import SummaryLine
 from ihss.timesheets import access, services
 from ihss.timesheets.explain import explain_outcome, explain_violation
+from ihss.timesheets.models import Violation
 from ihss.timesheets.views.common import LIST_PAGE_SIZE
 
 
@@ -83,10 +85,32 @@ def violation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else:
                 raise services.TimesheetError(_("Choose what to record."))
         except services.TimesheetError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Recorded."))
+            # The page again, its summary at the top leading to the field refused.
+            target = REFUSED_FIELD.get(action, "")
+            lines = [SummaryLine(error.message, target)]
+            return _violation_page(request, found, can_decide, errors=lines, status=400)
+        messages.success(request, _("Recorded."))
         return redirect("timesheets:violation", found.pk)
+    return _violation_page(request, found, can_decide)
+
+
+# Where each county action's refusal leads: the field that says what to correct.
+REFUSED_FIELD = {
+    "dispute": "filed-on",
+    "upheld": "dispute-reason",
+    "denied": "dispute-reason",
+    "training": "completed-on",
+}
+
+
+def _violation_page(
+    request: AuthenticatedHttpRequest,
+    found: Violation,
+    can_decide: bool,
+    *,
+    errors: list[SummaryLine] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "timesheets/violation.html",
@@ -100,7 +124,10 @@ def violation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ],
             "outcome": explain_outcome(services.outcome_of(found)),
             "today": timezone.localdate(),
+            "errors": errors or [],
+            "posted": request.POST if errors else {},
         },
+        status=status,
     )
 
 
