@@ -22,6 +22,7 @@ from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.cases.models import Assignment
 from ihss.core import stepup
+from ihss.core.refusals import add_to_form
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.forms import DayForm, RejectForm, SignatureForm
 from ihss.timesheets.models import Timesheet
@@ -257,14 +258,18 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 signature=form.cleaned_data["signature"],
                 as_representative=access.acts_as_representative(request.user, timesheet),
+                session_key=request.session.session_key,
             )
         except services.TimesheetError as error:
-            messages.error(request, error.message)
-            return redirect("timesheets:detail", timesheet.pk)
-        messages.success(
-            request, _("You approved the timesheet. The provider will be paid for it.")
-        )
-        return redirect("timesheets:review")
+            if error.field != "signature":
+                messages.error(request, error.message)
+                return redirect("timesheets:detail", timesheet.pk)
+            add_to_form(form, error)
+        else:
+            messages.success(
+                request, _("You approved the timesheet. The provider will be paid for it.")
+            )
+            return redirect("timesheets:review")
     days = _days(timesheet)
     return render(
         request,
