@@ -217,7 +217,12 @@ def week_check(request: AuthenticatedHttpRequest, pk: int, week_start: str) -> H
     return render(
         request,
         "timesheets/includes/hours_panel.html",
-        {"timesheet": timesheet, "workweek": workweek, **_panel(timesheet, workweek, typed)},
+        {
+            "timesheet": timesheet,
+            "workweek": workweek,
+            "announce": True,
+            **_panel(timesheet, workweek, typed),
+        },
     )
 
 
