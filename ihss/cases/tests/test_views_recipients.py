@@ -190,7 +190,7 @@ def test_the_recipient_page_shows_the_whole_picture(signed_in, la_staff, rich_re
     assert "Annual reassessment" in page
     assert "Effective to: empty → changed to 06/30/2025" in page  # dates as people write them
     assert "2025-06-30" not in page
-    assert "Authorized minutes per month: 200 h → changed to 250 h 30 min" in page
+    assert "Authorized hours per month: 200 h → changed to 250 h 30 min" in page
     assert la_staff.username in page
 
 
@@ -422,7 +422,7 @@ def test_changing_authorized_hours_end_to_end(signed_in, la_staff, la_recipient)
     assert "Authorized hours set" in page
     assert "Reassessment after hospital stay" in page
     # The history shows the hours before and after, next to the reason.
-    assert "Authorized minutes per month: 100 h → changed to 120 h 45 min" in page
+    assert "Authorized hours per month: 100 h → changed to 120 h 45 min" in page
     assert AuthorizedHours.objects.get(effective_to=None).monthly_minutes == 120 * H + 45
 
 
