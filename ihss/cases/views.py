@@ -42,6 +42,7 @@ from ihss.cases.forms import (
     RecipientForm,
     TravelAgreementForm,
 )
+from ihss.cases.import_rules import format_hours
 from ihss.cases.models import (
     AuthorizedHours,
     Program,
@@ -533,7 +534,10 @@ def provider_detail(request: AuthenticatedHttpRequest, provider_number: str) -> 
 
 
 def _provider_initial(provider: Provider) -> dict[str, Any]:
-    return {name: getattr(provider, name) for name in ProviderForm.model_fields}
+    initial = {name: getattr(provider, name) for name in ProviderForm.model_fields}
+    worked = provider.worked_to_date_minutes
+    initial["worked_to_date_hours"] = format_hours(worked) if worked else ""
+    return initial
 
 
 @require_http_methods(["GET", "POST"])
