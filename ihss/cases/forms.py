@@ -372,6 +372,25 @@ class AuthorizedHoursForm(HoursAndMinutes):
     )
     reason = reason_field(required=True)
 
+    CONFIRM = "confirm_below_assignments"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.data.get(self.CONFIRM):
+            self.ask_to_confirm()
+
+    def ask_to_confirm(self) -> None:
+        """Offer the box that saves hours below a provider's assigned hours (shown once
+        the service has named those providers)."""
+        self.fields[self.CONFIRM] = forms.BooleanField(
+            label=_("Save these hours anyway: I will lower the assignments that are above them."),
+            required=False,
+        )
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.cleaned_data.get(self.CONFIRM))
+
 
 class AssignmentEditForm(HoursAndMinutes):
     hours = hours_field(_("Assigned hours a month"), max_hours=MAX_MONTHLY_HOURS)

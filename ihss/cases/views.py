@@ -365,8 +365,13 @@ def recipient_hours(request: AuthenticatedHttpRequest, case_number: str) -> Http
                 effective_from=form.cleaned_data["effective_from"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                below_assignments_confirmed=form.confirmed,
             )
         except ValidationError as error:
+            found = getattr(error, "error_dict", {}).values()
+            codes = {e.code for errors in found for e in errors}
+            if services.BELOW_ASSIGNMENTS in codes:
+                form.ask_to_confirm()
             _show_errors(form, error, {"monthly_minutes": "hours"})
         else:
             messages.success(request, _("The authorized hours were changed."))
