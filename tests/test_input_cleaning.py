@@ -45,7 +45,7 @@ def refused_page(response) -> str:
 def approved(world) -> Timesheet:
     sheet = world.fill(world.open(0, dt.date(2026, 11, 8)), {dt.date(2026, 11, 8): 2 * H})
     sheet = services.submit(timesheet=sheet, by=world.provider_user)
-    return services.approve(timesheet=sheet, by=world.recipient_users[0], signature="Rosa")
+    return services.approve(timesheet=sheet, by=world.recipient_users[0], signature="Rosa Delgado")
 
 
 # --- The cases named in the issue, on PostgreSQL ---------------------------------------------

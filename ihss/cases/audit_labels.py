@@ -30,4 +30,7 @@ LABELS = {
     "recipient": _("Recipient"),
     "county": _("County"),
     "program": _("Program"),
+    # The snapshots keep minutes and show them as hours: the words say hours.
+    "monthly_minutes": _("Authorized hours per month"),
+    "assigned_monthly_minutes": _("Assigned hours per month"),
 }

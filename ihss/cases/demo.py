@@ -11,6 +11,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from ihss.cases.models import (
     Assignment,
     AuthorizedHours,
@@ -161,6 +163,9 @@ PROVIDERS: list[dict[str, Any]] = [
         phone="(213) 555-0101",
         enrolled=True,
         language="es",
+        # She worked before the portal: the county recorded where her sick leave starts,
+        # so her leave is usable (issue 14, item 9).
+        worked_before=True,
     ),
     dict(
         provider_number="190000002",
@@ -323,6 +328,11 @@ def _providers(counties: dict[str, County]) -> dict[str, Provider]:
             else:
                 provider.soc426_received_on = dt.date(2026, 10, 20)
                 provider.orientation_completed_on = dt.date(2026, 10, 27)
+            if row.get("worked_before"):
+                provider.worked_to_date_minutes = 2400 * H
+                provider.worked_to_date_through = timezone.localdate() - dt.timedelta(days=60)
+                provider.sick_leave_earned_on = dt.date(2024, 5, 20)
+                provider.sick_leave_usable_on = dt.date(2024, 7, 19)
             provider.set_ssn(row["ssn"])
             provider.save()
         result[provider.provider_number] = provider

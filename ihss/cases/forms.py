@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ihss.accounts.models import User
 from ihss.cases import access, rules
+from ihss.cases.import_rules import Invalid, total_hours
 from ihss.cases.models import (
     Assignment,
     County,
@@ -291,15 +292,58 @@ class ProviderForm(PersonForm):
     )
     reason = reason_field()
 
+    # Where paid sick leave starts for work before the portal (issue 14, item 9).
+    worked_to_date_hours = forms.CharField(
+        label=_("Hours worked to date, before the portal"),
+        required=False,
+        max_length=10,
+        help_text=_(
+            "H:MM, for example 1250:00. Only hours sent through the portal count otherwise "
+            "toward the hours that earn paid sick leave."
+        ),
+    )
+    worked_to_date_through = model_field(
+        Provider, "worked_to_date_through", help_text=_("The last day those hours count.")
+    )
+    sick_leave_earned_on = model_field(Provider, "sick_leave_earned_on")
+    sick_leave_usable_on = model_field(Provider, "sick_leave_usable_on")
+
     section_fields = (
         *PersonForm.section_fields,
         (_("Enrollment"), (*Provider.ENROLLMENT_STEPS, "status")),
+        (
+            _("Paid sick leave before the portal"),
+            (
+                "worked_to_date_hours",
+                "worked_to_date_through",
+                "sick_leave_earned_on",
+                "sick_leave_usable_on",
+            ),
+        ),
     )
     model_fields: tuple[str, ...] = (
         *PERSON_FIELDS,
         *Provider.ENROLLMENT_STEPS,
         "status",
+        "worked_to_date_through",
+        "sick_leave_earned_on",
+        "sick_leave_usable_on",
     )
+
+    def clean_worked_to_date_hours(self) -> int:
+        raw = (self.cleaned_data.get("worked_to_date_hours") or "").strip()
+        if not raw:
+            return 0
+        try:
+            return total_hours(raw)
+        except Invalid as error:
+            raise forms.ValidationError(error.message) from None
+
+    def model_values(self) -> dict[str, Any]:
+        return {
+            **super().model_values(),
+            "worked_to_date_minutes": self.cleaned_data.get("worked_to_date_hours") or 0,
+        }
 
 
 class NewProviderForm(ProviderForm):
@@ -327,6 +371,25 @@ class AuthorizedHoursForm(HoursAndMinutes):
         help_text=_("The first day of the new hours. The hours before end the day before."),
     )
     reason = reason_field(required=True)
+
+    CONFIRM = "confirm_below_assignments"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.data.get(self.CONFIRM):
+            self.ask_to_confirm()
+
+    def ask_to_confirm(self) -> None:
+        """Offer the box that saves hours below a provider's assigned hours (shown once
+        the service has named those providers)."""
+        self.fields[self.CONFIRM] = forms.BooleanField(
+            label=_("Save these hours anyway: I will lower the assignments that are above them."),
+            required=False,
+        )
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.cleaned_data.get(self.CONFIRM))
 
 
 class AssignmentEditForm(HoursAndMinutes):

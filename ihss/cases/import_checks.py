@@ -485,7 +485,35 @@ class _Checking:
                             "give the date this step was completed."
                         ),
                     )
+        self._sick_leave_start(file, row, clean, bad)
         person.valid = self.error_count == before
+
+    def _sick_leave_start(self, file: str, row: int, clean: dict[str, Any], bad: set[str]) -> None:
+        """Hours worked to date need the day they are counted to; a usable day needs the
+        earned day, and is not before it."""
+        through = "worked_to_date_through"
+        if "hours_worked_to_date" in clean and through not in clean and through not in bad:
+            self.report(
+                file,
+                row,
+                through,
+                _("Give the last day the hours worked to date count, as YYYY-MM-DD."),
+            )
+        usable, earned = clean.get("sick_leave_usable_on"), clean.get("sick_leave_earned_on")
+        if usable is not None and earned is None and "sick_leave_earned_on" not in bad:
+            self.report(
+                file,
+                row,
+                "sick_leave_earned_on",
+                _("Give the day paid sick leave was earned, since the day it became usable is."),
+            )
+        elif usable is not None and earned is not None and usable < earned:
+            self.report(
+                file,
+                row,
+                "sick_leave_usable_on",
+                _("Paid sick leave becomes usable on or after the day it was earned."),
+            )
 
     def _assignment_row(
         self, file: str, row: int, clean: dict[str, Any], bad: set[str], before: int

@@ -29,6 +29,7 @@ from ihss.cases import validators
 from ihss.cases.models import FamilyRelationship, Language, Program, Provider, Recipient
 
 HOURS_RE = re.compile(r"^(\d{1,3}):([0-5]\d)$")
+TOTAL_HOURS_RE = re.compile(r"^(\d{1,6}):([0-5]\d)$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 PHONE_CHARS_RE = re.compile(r"^[\d\s().+-]+$")
@@ -86,6 +87,14 @@ def hours(value: str) -> int:
     match = HOURS_RE.match(value)
     if not match:
         raise Invalid(_("Write hours as H:MM, for example 120:30 for 120 hours 30 minutes."))
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def total_hours(value: str) -> int:
+    """Hours worked over years, written H:MM (for example 1250:00), as integer minutes."""
+    match = TOTAL_HOURS_RE.match(value)
+    if not match:
+        raise Invalid(_("Write hours as H:MM, for example 1250:00 for 1,250 hours."))
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
@@ -420,6 +429,36 @@ PROVIDERS = Layout(
                 ["2025-05-01", "2025-05-10", "2025-06-01", "2025-06-05"],
                 strict=True,
             )
+        ),
+        # Paid sick leave of a provider who worked before the portal: where it starts.
+        Column(
+            "hours_worked_to_date",
+            False,
+            lambda v, c: total_hours(v),
+            gl("hours worked before the portal, H:MM; needs worked_to_date_through"),
+            "1250:00",
+            model_field=False,
+        ),
+        Column(
+            "worked_to_date_through",
+            False,
+            _past_date,
+            gl("date, YYYY-MM-DD: the last day hours_worked_to_date counts"),
+            "2026-11-30",
+        ),
+        Column(
+            "sick_leave_earned_on",
+            False,
+            _past_date,
+            gl("date, YYYY-MM-DD: the day paid sick leave was earned (the 100th hour)"),
+            "2024-03-15",
+        ),
+        Column(
+            "sick_leave_usable_on",
+            False,
+            _any_date,
+            gl("date, YYYY-MM-DD: the day it became usable; needs sick_leave_earned_on"),
+            "2024-05-14",
         ),
     ),
 )

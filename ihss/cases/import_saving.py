@@ -135,6 +135,7 @@ class _Import(_Checking):
                 )
                 fields = {n: v for n, v in clean.items() if n in PROVIDERS.model_fields}
                 provider = Provider(**fields, county=self.counties[clean["county_code"]])
+                provider.worked_to_date_minutes = clean.get("hours_worked_to_date", 0)
                 provider.set_ssn(clean["ssn"])
                 providers.append(provider)
             insert(providers)
@@ -282,7 +283,10 @@ def snapshot(
 
 
 RECIPIENT_AUDIT_FIELDS = [c.name for c in RECIPIENTS.columns if c.model_field]
-PROVIDER_AUDIT_FIELDS = [c.name for c in PROVIDERS.columns if c.model_field]
+PROVIDER_AUDIT_FIELDS = [
+    *(c.name for c in PROVIDERS.columns if c.model_field),
+    "worked_to_date_minutes",
+]
 
 
 def import_files(

@@ -209,6 +209,18 @@ class Provider(Person):
     soc846_signed_on = models.DateField(
         _("SOC 846 enrollment agreement signed"), null=True, blank=True
     )
+    # Where paid sick leave starts for a provider who worked before the portal, as the
+    # county records it (the import or the provider's page): the hours worked up to and
+    # including a day, and the days leave was earned and became usable. The portal's own
+    # hours count from the next day (timesheets.rules.SickLeaveStart).
+    worked_to_date_minutes = models.PositiveIntegerField(
+        _("hours worked to date, before the portal"), default=0
+    )
+    worked_to_date_through = models.DateField(
+        _("hours worked counted up to"), null=True, blank=True
+    )
+    sick_leave_earned_on = models.DateField(_("paid sick leave earned on"), null=True, blank=True)
+    sick_leave_usable_on = models.DateField(_("paid sick leave usable from"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "provider_number"]
@@ -226,6 +238,18 @@ class Provider(Person):
                 ),
                 name="active_provider_is_enrolled",
             ),
+            models.CheckConstraint(
+                condition=Q(worked_to_date_minutes=0) | Q(worked_to_date_through__isnull=False),
+                name="provider_worked_to_date_has_a_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(sick_leave_usable_on__isnull=True)
+                | Q(
+                    sick_leave_earned_on__isnull=False,
+                    sick_leave_usable_on__gte=models.F("sick_leave_earned_on"),
+                ),
+                name="provider_sick_leave_usable_after_earned",
+            ),
         ]
         indexes = [
             models.Index(Upper("last_name"), Upper("first_name"), name="provider_name_idx"),
@@ -235,12 +259,34 @@ class Provider(Person):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.provider_number})"
 
+    # The county's starting point for paid sick leave (see the fields above).
+    SICK_LEAVE_START = (
+        "worked_to_date_minutes",
+        "worked_to_date_through",
+        "sick_leave_earned_on",
+        "sick_leave_usable_on",
+    )
+
     ENROLLMENT_STEPS = (
         "soc426_received_on",
         "orientation_completed_on",
         "background_check_cleared_on",
         "soc846_signed_on",
     )
+
+    @property
+    def sick_leave_start(self) -> tuple[dt.date, int, dt.date | None, dt.date | None] | None:
+        """The county's starting point for paid sick leave (through, minutes, earned on,
+        usable from), or None when the provider has none."""
+        through = self.worked_to_date_through or self.sick_leave_earned_on
+        if through is None:
+            return None
+        return (
+            through,
+            self.worked_to_date_minutes,
+            self.sick_leave_earned_on,
+            self.sick_leave_usable_on,
+        )
 
     @property
     def enrollment_complete(self) -> bool:

@@ -42,6 +42,7 @@ from ihss.cases.forms import (
     RecipientForm,
     TravelAgreementForm,
 )
+from ihss.cases.import_rules import format_hours
 from ihss.cases.models import (
     AuthorizedHours,
     Program,
@@ -364,8 +365,13 @@ def recipient_hours(request: AuthenticatedHttpRequest, case_number: str) -> Http
                 effective_from=form.cleaned_data["effective_from"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                below_assignments_confirmed=form.confirmed,
             )
         except ValidationError as error:
+            found = getattr(error, "error_dict", {}).values()
+            codes = {e.code for errors in found for e in errors}
+            if services.BELOW_ASSIGNMENTS in codes:
+                form.ask_to_confirm()
             _show_errors(form, error, {"monthly_minutes": "hours"})
         else:
             messages.success(request, _("The authorized hours were changed."))
@@ -533,7 +539,10 @@ def provider_detail(request: AuthenticatedHttpRequest, provider_number: str) -> 
 
 
 def _provider_initial(provider: Provider) -> dict[str, Any]:
-    return {name: getattr(provider, name) for name in ProviderForm.model_fields}
+    initial = {name: getattr(provider, name) for name in ProviderForm.model_fields}
+    worked = provider.worked_to_date_minutes
+    initial["worked_to_date_hours"] = format_hours(worked) if worked else ""
+    return initial
 
 
 @require_http_methods(["GET", "POST"])

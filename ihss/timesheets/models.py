@@ -54,6 +54,9 @@ class Timesheet(models.Model):
     )
     signature = models.CharField(_("signature"), max_length=120, blank=True)
     signed_as_representative = models.BooleanField(default=False)
+    # The session the signature was typed in: a SHA-256 of its key, never the key itself
+    # (blank when signed with a personal access token, whose use the audit trail records).
+    signature_session = models.CharField(max_length=64, blank=True, default="")
     rejection_reason = models.TextField(_("reason for returning"), blank=True)
     county_review = models.CharField(
         _("county review"), max_length=10, choices=Review.choices, default=Review.NONE, blank=True

@@ -89,6 +89,12 @@ class WeekRemaining(Schema):
         "recipient's weekly maximum holds."
     )
     provider_remaining_minutes: int | None
+    wpcs_total_minutes: int = Field(description="Your WPCS minutes this week, for every recipient.")
+    combined_cap_minutes: int | None = Field(
+        description="Your IHSS and WPCS minutes together may not pass this (70 h 45 min) in a "
+        "week with WPCS hours; null in a week without."
+    )
+    combined_remaining_minutes: int | None
 
 
 class RemainingOut(Schema):

@@ -207,7 +207,16 @@ def cast(live_server) -> Cast:
     cast_builders.authorize(rosa, 120 * 60)
     cast_builders.authorize(harold, 80 * 60)
     ana = cast_builders.make_provider(
-        county_code="19", first_name="Ana", last_name="Reyes", provider_number="190000001"
+        county_code="19",
+        first_name="Ana",
+        last_name="Reyes",
+        provider_number="190000001",
+        # She worked before the portal, up to a month ago: her sick leave is usable and
+        # its form offered.
+        worked_to_date_minutes=1200 * 60,
+        worked_to_date_through=timezone.localdate() - dt.timedelta(days=30),
+        sick_leave_earned_on=dt.date(2024, 5, 20),
+        sick_leave_usable_on=dt.date(2024, 7, 19),
     )
     assignment = cast_builders.assign(ana, rosa, 100 * 60)
     cast_builders.assign(ana, harold, 40 * 60)

@@ -41,6 +41,7 @@ from ihss.cases.services.providers import (
     update_provider,
 )
 from ihss.cases.services.recipients import (
+    BELOW_ASSIGNMENTS,
     change_authorized_hours,
     create_recipient,
     update_recipient,
@@ -48,6 +49,7 @@ from ihss.cases.services.recipients import (
 
 __all__ = [
     "Actor",
+    "BELOW_ASSIGNMENTS",
     "PERSON_FIELDS",
     "RECIPIENT_FIELDS",
     "PROVIDER_FIELDS",

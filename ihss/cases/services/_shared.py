@@ -56,7 +56,12 @@ RECIPIENT_FIELDS = (
     "representative_phone",
     "representative_email",
 )
-PROVIDER_FIELDS = (*PERSON_FIELDS, "status", *Provider.ENROLLMENT_STEPS)
+PROVIDER_FIELDS = (
+    *PERSON_FIELDS,
+    "status",
+    *Provider.ENROLLMENT_STEPS,
+    *Provider.SICK_LEAVE_START,
+)
 ASSIGNMENT_FIELDS = (
     "assigned_monthly_minutes",
     "start_date",

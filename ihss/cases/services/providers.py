@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ihss.cases.models import (
@@ -36,6 +37,7 @@ def create_provider(
     with transaction.atomic():
         _set_ssn(provider, ssn)
         _check_enrollment(provider)
+        _check_sick_leave_start(provider)
         _full_clean(provider)
         _save_new(provider)
         audit.record(
@@ -68,6 +70,7 @@ def update_provider(
         if ssn:
             _set_ssn(current, ssn)
         _check_enrollment(current)
+        _check_sick_leave_start(current)
         _full_clean(current)
         current.save()
         after = _provider_snapshot(current)
@@ -98,4 +101,33 @@ def _check_enrollment(provider: Provider) -> None:
             ),
             "enrollment_incomplete",
             steps="; ".join(missing),
+        )
+
+
+def _check_sick_leave_start(provider: Provider) -> None:
+    """Hours worked to date need the day they count to; a usable day needs the earned day
+    and is not before it; none of the days is in the future but the usable one."""
+    today = timezone.localdate()
+    if provider.worked_to_date_minutes and provider.worked_to_date_through is None:
+        raise _invalid(
+            "worked_to_date_through",
+            _("Give the last day the hours worked to date count."),
+            "worked_to_date_without_day",
+        )
+    for name in ("worked_to_date_through", "sick_leave_earned_on"):
+        day = getattr(provider, name)
+        if day is not None and day > today:
+            raise _invalid(name, _("This day is in the future."), "sick_leave_start_future")
+    earned, usable = provider.sick_leave_earned_on, provider.sick_leave_usable_on
+    if usable is not None and earned is None:
+        raise _invalid(
+            "sick_leave_earned_on",
+            _("Give the day paid sick leave was earned, since the day it became usable is."),
+            "usable_without_earned",
+        )
+    if usable is not None and earned is not None and usable < earned:
+        raise _invalid(
+            "sick_leave_usable_on",
+            _("Paid sick leave becomes usable on or after the day it was earned."),
+            "usable_before_earned",
         )

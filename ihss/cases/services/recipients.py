@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ihss.cases import rules
 from ihss.cases.models import (
+    Assignment,
     AuthorizedHours,
     Program,
     Recipient,
@@ -99,12 +101,16 @@ def change_authorized_hours(
     effective_from: dt.date,
     by: Actor,
     reason: str,
+    below_assignments_confirmed: bool = False,
 ) -> AuthorizedHours:
     """Authorize `monthly_minutes` a month in `program` from `effective_from`.
 
     A change is a new row and the open row before it is closed the day before; a change on
     the same day as the latest row replaces that row's value. Changes are made in date
     order: a date before the latest change is refused (correct the latest one instead).
+    Hours below a provider's assigned hours (an assignment in force on or after the
+    date) are refused, naming the providers, unless `below_assignments_confirmed`: the
+    county worker then changes those assignments.
     """
     if not reason.strip():
         raise _invalid(
@@ -120,6 +126,8 @@ def change_authorized_hours(
         # The recipient's row serialises concurrent changes to their hours.
         current = Recipient.objects.select_for_update().get(pk=recipient.pk)
         _check_monthly_maximum(current, monthly_minutes, effective_from)
+        if not below_assignments_confirmed:
+            _check_assignments_fit(current, program, monthly_minutes, effective_from)
         latest = (
             AuthorizedHours.objects.filter(recipient=current, program=program)
             .order_by("-effective_from")
@@ -182,6 +190,42 @@ def change_authorized_hours(
             reason=reason,
         )
     return hours
+
+
+BELOW_ASSIGNMENTS = "below_assignments"
+
+
+def _check_assignments_fit(recipient: Recipient, program: str, minutes: int, on: dt.date) -> None:
+    """Refuse hours below what an assignment in force from `on` gives one provider."""
+    over = list(
+        Assignment.objects.filter(
+            recipient=recipient, program=program, assigned_monthly_minutes__gt=minutes
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("provider")
+        .only(
+            "assigned_monthly_minutes",
+            "provider__first_name",
+            "provider__middle_name",
+            "provider__last_name",
+        )
+        .order_by("provider__last_name", "provider__first_name")
+    )
+    if not over:
+        return
+    raise _invalid(
+        "monthly_minutes",
+        _(
+            "%(hours)s a month is less than the hours assigned to %(providers)s. Lower "
+            "those assignments after this change, or confirm below to save these hours "
+            "anyway."
+        ),
+        BELOW_ASSIGNMENTS,
+        hours=_hours(minutes),
+        providers=", ".join(
+            f"{a.provider.full_name} ({_hours(a.assigned_monthly_minutes)})" for a in over
+        ),
+    )
 
 
 def _check_monthly_maximum(recipient: Recipient, minutes: int, on: dt.date) -> None:

@@ -526,6 +526,72 @@ def test_an_active_provider_has_completed_every_enrollment_step(tmp_path):
     assert "active provider has completed every enrollment step" in outcome.problems[0].message
 
 
+def test_a_providers_hours_worked_to_date_and_sick_leave_days_are_imported(tmp_path):
+    """Issue 14, item 9: where paid sick leave starts for work before the portal."""
+    outcome = run(
+        tmp_path,
+        providers=[
+            provider(
+                hours_worked_to_date="1250:30",
+                worked_to_date_through="2025-06-30",
+                sick_leave_earned_on="2024-03-15",
+                sick_leave_usable_on="2024-05-14",
+            )
+        ],
+    )
+    assert outcome.error_count == 0, [str(p) for p in outcome.problems]
+    saved = Provider.objects.get()
+    assert (
+        saved.worked_to_date_minutes,
+        saved.worked_to_date_through,
+        saved.sick_leave_earned_on,
+        saved.sick_leave_usable_on,
+    ) == (1250 * 60 + 30, dt.date(2025, 6, 30), dt.date(2024, 3, 15), dt.date(2024, 5, 14))
+    event = AuditEvent.objects.get(action="provider.imported")
+    assert (event.after or {})["worked_to_date_minutes"] == 1250 * 60 + 30
+
+
+def test_sick_leave_starting_points_that_do_not_fit_import_nothing(tmp_path):
+    def starting(**changes: str) -> dict[str, str]:
+        blank = dict.fromkeys(
+            [
+                "hours_worked_to_date",
+                "worked_to_date_through",
+                "sick_leave_earned_on",
+                "sick_leave_usable_on",
+            ],
+            "",
+        )
+        return provider(**(blank | changes))
+
+    outcome = run(
+        tmp_path,
+        providers=[
+            starting(hours_worked_to_date="400:00"),
+            starting(
+                provider_number="340000202",
+                ssn="521-50-0002",
+                sick_leave_usable_on="2024-05-14",
+            ),
+            starting(
+                provider_number="340000203",
+                ssn="521-50-0003",
+                sick_leave_earned_on="2024-05-14",
+                sick_leave_usable_on="2024-03-01",
+            ),
+            starting(provider_number="340000204", ssn="521-50-0004", hours_worked_to_date="12.5"),
+        ],
+    )
+    assert where(outcome) == [
+        ("providers.csv", 2, "worked_to_date_through"),
+        ("providers.csv", 3, "sick_leave_earned_on"),
+        ("providers.csv", 4, "sick_leave_usable_on"),
+        ("providers.csv", 5, "hours_worked_to_date"),
+    ]
+    assert "H:MM" in outcome.problems[3].message
+    assert nothing_imported()
+
+
 def test_a_provider_needs_an_ssn_and_a_nine_digit_number(tmp_path):
     outcome = run(tmp_path, providers=[provider(ssn="", provider_number="34000020")])
     assert where(outcome) == [("providers.csv", 2, "provider_number"), ("providers.csv", 2, "ssn")]

@@ -412,3 +412,87 @@ def test_travel_from_a_recipient_to_the_same_one_is_refused(
     )
     assert "Travel is between two different recipients" in response.content.decode()
     assert not TravelAgreement.objects.exists()
+
+
+# --- Paid sick leave before the portal (issue 14, item 9) ---------------------------------
+
+
+def test_the_county_records_where_a_providers_sick_leave_starts(signed_in, la_staff, la_provider):
+    client = signed_in(la_staff)
+    edit_url = reverse("cases:provider-edit", args=[la_provider.provider_number])
+    base = {
+        "first_name": "Ana",
+        "last_name": "Reyes",
+        "date_of_birth": "1980-01-01",
+        "preferred_language": "en",
+        "county": str(la_provider.county_id),
+        "status": "pending",
+        "ssn": "",
+        "reason": "Hours from the old payroll system",
+    }
+    refused = client.post(
+        edit_url, {**base, "worked_to_date_hours": "1250:30", "sick_leave_usable_on": "2024-05-14"}
+    )
+    assert refused.status_code == 200
+    content = html.unescape(refused.content.decode())
+    assert "Give the last day the hours worked to date count." in content
+    la_provider.refresh_from_db()
+    assert la_provider.worked_to_date_minutes == 0
+
+    response = client.post(
+        edit_url,
+        {
+            **base,
+            "worked_to_date_hours": "1250:30",
+            "worked_to_date_through": "2025-06-30",
+            "sick_leave_earned_on": "2024-03-15",
+            "sick_leave_usable_on": "2024-05-14",
+        },
+    )
+    assert response.status_code == 302
+    la_provider.refresh_from_db()
+    assert (
+        la_provider.worked_to_date_minutes,
+        la_provider.worked_to_date_through,
+        la_provider.sick_leave_earned_on,
+        la_provider.sick_leave_usable_on,
+    ) == (1250 * 60 + 30, dt.date(2025, 6, 30), dt.date(2024, 3, 15), dt.date(2024, 5, 14))
+    assert 'value="1250:30"' in client.get(edit_url).content.decode()
+    page = text(client.get(detail(la_provider)))
+    assert "Hours worked to date, before the portal: 0 h → changed to 1250 h 30 min" in page
+
+
+def test_a_usable_day_before_the_earned_day_is_refused_on_the_form(
+    signed_in, la_staff, la_provider
+):
+    response = signed_in(la_staff).post(
+        reverse("cases:provider-edit", args=[la_provider.provider_number]),
+        {
+            "first_name": "Ana",
+            "last_name": "Reyes",
+            "date_of_birth": "1980-01-01",
+            "preferred_language": "en",
+            "county": str(la_provider.county_id),
+            "status": "pending",
+            "sick_leave_earned_on": "2024-05-14",
+            "sick_leave_usable_on": "2024-03-01",
+            "worked_to_date_hours": "12.5",
+        },
+    )
+    content = html.unescape(response.content.decode())
+    assert "Write hours as H:MM, for example 1250:00 for 1,250 hours." in content
+    response = signed_in(la_staff).post(
+        reverse("cases:provider-edit", args=[la_provider.provider_number]),
+        {
+            "first_name": "Ana",
+            "last_name": "Reyes",
+            "date_of_birth": "1980-01-01",
+            "preferred_language": "en",
+            "county": str(la_provider.county_id),
+            "status": "pending",
+            "sick_leave_earned_on": "2024-05-14",
+            "sick_leave_usable_on": "2024-03-01",
+        },
+    )
+    content = html.unescape(response.content.decode())
+    assert "Paid sick leave becomes usable on or after the day it was earned." in content

@@ -190,7 +190,7 @@ def test_the_recipient_page_shows_the_whole_picture(signed_in, la_staff, rich_re
     assert "Annual reassessment" in page
     assert "Effective to: empty → changed to 06/30/2025" in page  # dates as people write them
     assert "2025-06-30" not in page
-    assert "Authorized minutes per month: 200 h → changed to 250 h 30 min" in page
+    assert "Authorized hours per month: 200 h → changed to 250 h 30 min" in page
     assert la_staff.username in page
 
 
@@ -422,7 +422,7 @@ def test_changing_authorized_hours_end_to_end(signed_in, la_staff, la_recipient)
     assert "Authorized hours set" in page
     assert "Reassessment after hospital stay" in page
     # The history shows the hours before and after, next to the reason.
-    assert "Authorized minutes per month: 100 h → changed to 120 h 45 min" in page
+    assert "Authorized hours per month: 100 h → changed to 120 h 45 min" in page
     assert AuthorizedHours.objects.get(effective_to=None).monthly_minutes == 120 * H + 45
 
 
@@ -448,6 +448,39 @@ def test_hours_above_the_maximum_are_refused_on_the_form_keeping_what_was_typed(
     assert 'value="200"' in content
     assert "Typed too much" in content
     assert not AuthorizedHours.objects.exists()
+
+
+def test_cutting_hours_below_a_providers_assignment_asks_to_confirm(
+    signed_in, la_staff, la_recipient, la_provider
+):
+    """Issue 14, item 11: the county worker is told which assignments pass the new hours."""
+    cast.authorize(la_recipient, 150 * H, start=dt.date(2025, 1, 1))
+    cast.assign(la_provider, la_recipient, 120 * H)
+    ended = cast.make_provider(first_name="Pat", last_name="Former")
+    cast.assign(ended, la_recipient, 140 * H, end_date=dt.date(2025, 6, 30))
+    client = signed_in(la_staff)
+    url = reverse("cases:recipient-hours", args=[la_recipient.case_number])
+    typed = {
+        "program": "IHSS",
+        "hours": "100",
+        "minutes": "0",
+        "effective_from": "2025-09-01",
+        "reason": "Reassessment",
+    }
+    warned = client.post(url, typed)
+    assert warned.status_code == 200
+    content = html.unescape(warned.content.decode())
+    assert (
+        "100 h a month is less than the hours assigned to Ana Reyes (120 h). Lower those "
+        "assignments after this change, or confirm below to save these hours anyway."
+    ) in content
+    assert "Pat Former" not in content  # her assignment ended before the change
+    assert 'name="confirm_below_assignments"' in content
+    assert AuthorizedHours.objects.get().monthly_minutes == 150 * H
+
+    saved = client.post(url, {**typed, "confirm_below_assignments": "on"})
+    assert saved.status_code == 302
+    assert AuthorizedHours.objects.get(effective_to=None).monthly_minutes == 100 * H
 
 
 def test_minutes_above_59_are_refused(signed_in, la_staff, la_recipient):

@@ -193,6 +193,9 @@ def _remaining(summary: services.Remaining) -> RemainingOut:
                 provider_total_minutes=w.provider_total,
                 provider_cap_minutes=w.provider_cap,
                 provider_remaining_minutes=w.provider_remaining,
+                wpcs_total_minutes=w.wpcs_total,
+                combined_cap_minutes=w.combined_cap,
+                combined_remaining_minutes=w.combined_remaining,
             )
             for w in summary.weeks
         ],

@@ -258,6 +258,7 @@ def approve_timesheet(
             by=user,
             signature=data.signature,
             as_representative=access.acts_as_representative(user, timesheet),
+            session_key=None if by_token(request) else request.session.session_key,
         )
     except services.TimesheetError as error:
         return _refused(error)

@@ -69,6 +69,7 @@ from ihss.timesheets.rules.sick_leave import (
     SickLeaveBalance,
     SickLeavePolicies,
     SickLeavePolicy,
+    SickLeaveStart,
     check_sick_leave_claim,
     sick_leave_balance,
 )
@@ -144,6 +145,7 @@ __all__ = [
     "SickLeaveBalance",
     "SickLeavePolicies",
     "SickLeavePolicy",
+    "SickLeaveStart",
     "TRAVEL_AGREEMENT_WEEK",
     "TRAVEL_NOT_BETWEEN_WORK",
     "TRAVEL_NO_AGREEMENT",

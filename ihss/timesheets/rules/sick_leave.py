@@ -56,12 +56,26 @@ class SickLeaveBalance:
     expires_on: dt.date  # June 30: what is left is lost, not carried over or paid out
 
 
+@dataclass(frozen=True)
+class SickLeaveStart:
+    """Where a provider who worked before the portal starts from, as the county recorded
+    it: `worked` minutes worked up to and including `through`, and, when the leave was
+    already earned (or usable) then, the day it was. The portal's own hours count from
+    the day after `through`."""
+
+    through: dt.date
+    worked: int = 0
+    earned_on: dt.date | None = None
+    usable_on: dt.date | None = None
+
+
 def sick_leave_balance(
     *,
     worked: list[tuple[dt.date, int]],
     claims_used: list[tuple[dt.date, int]],
     policy_for: SickLeavePolicies,
     today: dt.date,
+    start: SickLeaveStart | None = None,
 ) -> SickLeaveBalance:
     """The provider's paid sick leave in the fiscal year containing `today`.
 
@@ -83,30 +97,44 @@ def sick_leave_balance(
     `used` counts the claims for days of this fiscal year, so a claim entered late for a
     day of an earlier year draws on that year's balance: compute the balance with
     `today` set to the claim's day for it.
+
+    `start`, for a provider who worked before the portal, replaces every worked day up
+    to `start.through`: its minutes count as worked on that day, and its `earned_on` and
+    `usable_on` (when given) are taken as they are, from that day on. A start after
+    `today` is not yet in force.
     """
     if any(m < 0 for _, m in worked) or any(m < 0 for _, m in claims_used):
         raise ValueError("minutes cannot be negative")
+    if start is not None and start.worked < 0:
+        raise ValueError("minutes cannot be negative")
+    if start is not None and start.through > today:
+        start = None
     year = fiscal_year_containing(today)
     by_day: dict[dt.date, int] = {}
     for day, minutes in worked:
-        if minutes > 0 and day <= today:
+        if minutes > 0 and day <= today and (start is None or day > start.through):
             by_day[day] = by_day.get(day, 0) + minutes
     counted = [
-        (day, minutes, policy)
+        (day, minutes, policy, False)
         for day, minutes in sorted(by_day.items())
         if (policy := policy_for(fiscal_year_containing(day).start)) is not None
     ]
+    start_policy = policy_for(fiscal_year_containing(start.through).start) if start else None
+    if start is not None and start_policy is not None:
+        counted.insert(0, (start.through, start.worked, start_policy, True))
 
     earned_on: dt.date | None = None
     usable_on: dt.date | None = None
     earned_policy: SickLeavePolicy | None = None
     total = 0
     last: dt.date | None = None
-    for day, minutes, policy in counted:
+    for day, minutes, policy, from_start in counted:
         if last is not None and (day - last).days > policy.restart_after_days:
             total, earned_on, usable_on, earned_policy = 0, None, None, None
         last = day
         total += minutes
+        if from_start and start is not None:
+            earned_on, earned_policy, usable_on = _from_start(start, policy, policy_for)
         if earned_policy is None and total >= policy.earned_after:
             earned_on, earned_policy = day, policy
         if (
@@ -139,6 +167,17 @@ def sick_leave_balance(
         year_start=year.start,
         expires_on=year.end,
     )
+
+
+def _from_start(
+    start: SickLeaveStart, policy: SickLeavePolicy, policy_for: SickLeavePolicies
+) -> tuple[dt.date | None, SickLeavePolicy | None, dt.date | None]:
+    """The earned day, its policy and the usable day a starting point gives."""
+    earned_on = start.earned_on or start.usable_on
+    if earned_on is None:
+        return None, None, None
+    earned_policy = policy_for(fiscal_year_containing(earned_on).start) or policy
+    return earned_on, earned_policy, start.usable_on
 
 
 def check_sick_leave_claim(

@@ -59,6 +59,8 @@ from ihss.timesheets.services.sick_leave import (
 )
 from ihss.timesheets.services.timesheets import (
     CANNOT_SUBMIT,
+    SIGNATURE_MISMATCH,
+    SIGNATURE_NO_NAME,
     approve,
     days_left,
     open_timesheet,
@@ -78,6 +80,8 @@ from ihss.timesheets.services.violations import (
 
 __all__ = [
     "CANNOT_SUBMIT",
+    "SIGNATURE_MISMATCH",
+    "SIGNATURE_NO_NAME",
     "DayInput",
     "Decision",
     "HourPicture",

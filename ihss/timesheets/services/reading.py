@@ -276,18 +276,43 @@ class WeekSummary:
     week: rules.Workweek
     recipient_total: int  # all providers, this recipient and program
     weekly_maximum: int
-    provider_total: int  # this provider, every recipient and program
+    provider_total: int  # this provider's IHSS minutes, every recipient
     provider_cap: int | None  # 66 h, 90 h, or None when only the recipient's maximum holds
+    wpcs_total: int = 0  # this provider's WPCS minutes, every recipient
+    # IHSS and WPCS together (70 h 45 min), when the provider has WPCS hours this week.
+    combined_cap: int | None = None
 
     @property
     def recipient_remaining(self) -> int:
         return max(0, self.weekly_maximum - self.recipient_total)
 
     @property
+    def recipient_over(self) -> int:
+        return max(0, self.recipient_total - self.weekly_maximum)
+
+    @property
     def provider_remaining(self) -> int | None:
         return (
             None if self.provider_cap is None else max(0, self.provider_cap - self.provider_total)
         )
+
+    @property
+    def provider_over(self) -> int:
+        return 0 if self.provider_cap is None else max(0, self.provider_total - self.provider_cap)
+
+    @property
+    def combined_total(self) -> int:
+        return self.provider_total + self.wpcs_total
+
+    @property
+    def combined_remaining(self) -> int | None:
+        cap = self.combined_cap
+        return None if cap is None else max(0, cap - self.combined_total)
+
+    @property
+    def combined_over(self) -> int:
+        cap = self.combined_cap
+        return 0 if cap is None else max(0, self.combined_total - cap)
 
 
 @dataclass(frozen=True)
@@ -308,8 +333,16 @@ class Remaining:
         return max(0, self.authorized - self.used)
 
     @property
+    def over(self) -> int:
+        return max(0, self.used - self.authorized)
+
+    @property
     def assigned_remaining(self) -> int:
         return max(0, self.assigned - self.assigned_used)
+
+    @property
+    def assigned_over(self) -> int:
+        return max(0, self.assigned_used - self.assigned)
 
 
 def remaining(pic: HourPicture) -> Remaining:
@@ -325,6 +358,9 @@ def remaining(pic: HourPicture) -> Remaining:
         provider_total = sum(
             e.minutes for e in pic.entries if e.day in week and e.program == rules.IHSS
         )
+        wpcs_total = sum(
+            e.minutes for e in pic.entries if e.day in week and e.program == rules.WPCS
+        )
         if pic.provider.is_exempt(week.start):
             cap: int | None = pic.limits.exempt_week
         elif pic.provider.serves_several(week.start):
@@ -339,6 +375,8 @@ def remaining(pic: HourPicture) -> Remaining:
                 weekly_maximum=rules.weekly_maximum(weekly.monthly_authorized),
                 provider_total=provider_total,
                 provider_cap=cap,
+                wpcs_total=wpcs_total,
+                combined_cap=pic.limits.combined_week if wpcs_total else None,
             )
         )
     return Remaining(

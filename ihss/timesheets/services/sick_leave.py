@@ -34,7 +34,19 @@ class SickLeave:
     policy: rules.SickLeavePolicy | None
 
 
-def _sick_leave(provider_id: int, *, today: dt.date, until: dt.date) -> SickLeave:
+def starting_point(provider: Provider) -> rules.SickLeaveStart | None:
+    """The county's starting point for a provider who worked before the portal."""
+    start = provider.sick_leave_start
+    if start is None:
+        return None
+    through, minutes, earned_on, usable_on = start
+    return rules.SickLeaveStart(
+        through=through, worked=minutes, earned_on=earned_on, usable_on=usable_on
+    )
+
+
+def _sick_leave(provider: Provider, *, today: dt.date, until: dt.date) -> SickLeave:
+    provider_id = provider.pk
     worked = [
         (row["day"], row["total"])
         for row in DayEntry.objects.filter(
@@ -53,17 +65,23 @@ def _sick_leave(provider_id: int, *, today: dt.date, until: dt.date) -> SickLeav
     )
     policies = sick_leave_policies(until)
     balance = rules.sick_leave_balance(
-        worked=worked, claims_used=claims, policy_for=policies.get, today=today
+        worked=worked,
+        claims_used=claims,
+        policy_for=policies.get,
+        today=today,
+        start=starting_point(provider),
     )
     return SickLeave(balance, policies.get(rules.fiscal_year_containing(today).start))
 
 
 def balance_for(provider: Provider, today: dt.date | None = None) -> SickLeave:
     """The provider's paid sick leave on `today`: worked minutes per day from their
-    submitted and approved timesheets (all time, added up per day in SQL), claims
-    waiting or approved as used, and the policy of each fiscal year. Three queries."""
+    submitted and approved timesheets (all time, added up per day in SQL) after the
+    county's starting point (the hours worked before the portal, and when leave was
+    earned and usable), claims waiting or approved as used, and the policy of each
+    fiscal year. Three queries."""
     today = today or timezone.localdate()
-    return _sick_leave(provider.pk, today=today, until=today)
+    return _sick_leave(provider, today=today, until=today)
 
 
 def claim_sick_leave(
@@ -97,7 +115,7 @@ def claim_sick_leave(
             "pk", flat=True
         ).get()
         # The balance of the claim's fiscal year, as it stood on the claim's day.
-        leave = _sick_leave(provider.pk, today=day, until=max(day, today))
+        leave = _sick_leave(provider, today=day, until=max(day, today))
         if leave.policy is None:
             refusals = [rules.Refusal(rules.SICK_NOT_YET_USABLE, day, minutes, 0)]
         else:

@@ -6,6 +6,7 @@ moment cannot both pass a cap, then checks with the same rules as `check`."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from ihss.accounts.models import User
 from ihss.cases.models import Assignment, AuthorizedHours, Provider, Recipient
 from ihss.core import audit, decisions
+from ihss.core.names import same_name
 from ihss.core.parameters import parameters
 from ihss.notifications.events import Event
 from ihss.notifications.services import notify
@@ -294,14 +296,82 @@ RETURN = decisions.Step(
 )
 
 
-def approve(
-    *, timesheet: Timesheet, by: User, signature: str, as_representative: bool = False
-) -> Timesheet:
-    """The recipient's (or representative's) electronic signature. Approving twice is
-    harmless; a timesheet no longer waiting cannot be approved."""
-    signature = " ".join(signature.split())
-    if not signature:
+SIGNATURE_MISMATCH = "signature_mismatch"
+SIGNATURE_NO_NAME = "signature_no_name_on_record"
+
+
+def check_signature(
+    *, signature: str, by: User, recipient: Recipient, as_representative: bool
+) -> None:
+    """Refuse a typed signature that is not the signer's name on record: the recipient's
+    (with or without the middle name) or, for an authorized representative, the name the
+    county gave the representative's own account. Case, accents and extra spaces do not
+    matter. The message names only the signer's own name."""
+    if not signature.split():
         raise TimesheetError(_("Type your full name to sign."), field="signature", conflict=False)
+    if as_representative:
+        own = " ".join(p for p in (by.first_name, by.last_name) if p.strip())
+        if not own:
+            raise TimesheetError(
+                _(
+                    "Your name as the authorized representative is not on record, so your "
+                    "signature cannot be checked. Call your county IHSS office to add it."
+                ),
+                code=SIGNATURE_NO_NAME,
+                field="signature",
+                conflict=False,
+            )
+        if not same_name(signature, own):
+            raise TimesheetError(
+                _(
+                    "The name you typed is not your name on record. As the authorized "
+                    "representative, type your own full name: %(name)s."
+                )
+                % {"name": own},
+                code=SIGNATURE_MISMATCH,
+                field="signature",
+                conflict=False,
+            )
+        return
+    short = f"{recipient.first_name} {recipient.last_name}"
+    if not same_name(signature, recipient.full_name, short):
+        raise TimesheetError(
+            _(
+                "The name you typed is not your name on your case record. Type your full "
+                "name: %(name)s."
+            )
+            % {"name": short},
+            code=SIGNATURE_MISMATCH,
+            field="signature",
+            conflict=False,
+        )
+
+
+def session_fingerprint(session_key: str | None) -> str:
+    """What the record keeps of the session a signature was typed in: a hash of its key."""
+    return hashlib.sha256(session_key.encode()).hexdigest() if session_key else ""
+
+
+def approve(
+    *,
+    timesheet: Timesheet,
+    by: User,
+    signature: str,
+    as_representative: bool = False,
+    session_key: str | None = None,
+) -> Timesheet:
+    """The recipient's (or representative's) electronic signature: the typed name must be
+    the signer's name on record (`check_signature`). The record keeps what was typed, who
+    signed (`decided_by`), in which role, when, and a hash of the session. Approving twice
+    is harmless; a timesheet no longer waiting cannot be approved."""
+    signature = " ".join(signature.split())
+    check_signature(
+        signature=signature,
+        by=by,
+        recipient=timesheet.recipient,
+        as_representative=as_representative,
+    )
+    session = session_fingerprint(session_key)
     total = 0
 
     def stamp(locked: Timesheet) -> None:
@@ -312,6 +382,7 @@ def approve(
             flags.append(rules.RULE_OVERRIDE)
         locked.signature = signature[:120]
         locked.signed_as_representative = as_representative
+        locked.signature_session = session
         locked.review_flags = flags
         locked.county_review = Timesheet.Review.WAITING if flags else Timesheet.Review.NONE
         return None  # every field saved
@@ -340,6 +411,7 @@ def approve(
         after=lambda locked: {
             "signature": locked.signature,
             "representative": as_representative,
+            "session": locked.signature_session,
             "county_review": locked.review_flags,
         },
         then=tell,

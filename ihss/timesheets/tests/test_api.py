@@ -393,7 +393,9 @@ def test_the_county_decides_the_review_of_its_own_countys_timesheets(
 ):
     for n in (0, 1, 2):
         sheet = sent(world, n)
-        services.approve(timesheet=sheet, by=world.recipient_users[n], signature="Sign")
+        services.approve(
+            timesheet=sheet, by=world.recipient_users[n], signature=sheet.recipient.full_name
+        )
         services.decide_review(timesheet=sheet, by=la_staff, decision="hold", reason="Check.")
     county = token(la_staff)
     queue = call("get", "/county-review", county)["results"]
@@ -476,7 +478,9 @@ def test_the_county_queue_costs_the_same_for_one_or_many_timesheets(
 ):
     for n in range(count):
         sheet = sent(world, n)
-        services.approve(timesheet=sheet, by=world.recipient_users[n], signature="Sign")
+        services.approve(
+            timesheet=sheet, by=world.recipient_users[n], signature=sheet.recipient.full_name
+        )
         services.decide_review(timesheet=sheet, by=la_staff, decision="hold", reason="Check.")
     county = token(la_staff)
     call("get", "/county-review", county)

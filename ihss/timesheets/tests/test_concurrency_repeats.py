@@ -128,7 +128,7 @@ def test_fifty_approvals_of_one_timesheet_at_once_are_one_approval(world):
     recipient = world.recipient_users[0]
 
     def sign() -> tuple[str, int | None]:
-        done = services.approve(timesheet=sheet, by=recipient, signature="Rosa Diaz")
+        done = services.approve(timesheet=sheet, by=recipient, signature=sheet.recipient.full_name)
         return done.status, done.decided_by_id
 
     answers = fifty_at_once(sign)

@@ -66,7 +66,7 @@ def test_a_service_refusal_names_its_field_and_whether_it_is_the_input_or_the_st
         services.reject(timesheet=sheet, by=recipient, reason="  ")
     assert (empty.value.field, empty.value.status) == ("reason", 422)
 
-    services.approve(timesheet=sheet, by=recipient, signature="Rosa Diaz")
+    services.approve(timesheet=sheet, by=recipient, signature=sheet.recipient.full_name)
     with pytest.raises(ServiceRefused) as decided:
         services.reject(timesheet=sheet, by=recipient, reason="Wrong hours.")
     assert (decided.value.field, decided.value.status) == (None, 409)

@@ -115,8 +115,8 @@ def test_the_provider_whose_later_hours_pass_the_maximum_is_the_one_judged(db, t
         submitted_at=dt.datetime(2026, 11, 9, tzinfo=PACIFIC)
     )
 
-    services.approve(timesheet=first, by=signer, signature="Signer")
-    services.approve(timesheet=later, by=signer, signature="Signer")
+    services.approve(timesheet=first, by=signer, signature=recipient.full_name)
+    services.approve(timesheet=later, by=signer, signature=recipient.full_name)
 
     assert not Violation.objects.filter(provider=p).exists()
     [violation] = Violation.objects.filter(provider=q)

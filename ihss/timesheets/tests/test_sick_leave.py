@@ -4,6 +4,7 @@ by the recipient whose care was missed, and who may see a claim."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import translation
@@ -346,3 +347,68 @@ def test_the_step_explanation_states_the_minimum_claim_in_force(db):
         "2 h 10 min cannot be claimed: beyond the minimum of 2 h, sick leave is claimed in "
         "steps of 30 min."
     )
+
+
+# --- The county's starting point, and the form offered only when usable (issue 14, item 9) --
+
+
+def test_hours_worked_before_the_portal_make_leave_usable(world):
+    assert balance(world).earned_on is None
+    world.provider.worked_to_date_minutes = 450 * H
+    world.provider.worked_to_date_through = D(2026, 10, 31)
+    world.provider.save()
+    found = balance(world)
+    assert (found.earned_on, found.usable_on, found.balance) == (
+        D(2026, 10, 31),
+        D(2026, 10, 31),
+        40 * H,
+    )
+    sent = claim(world, 2 * H)
+    assert sent.status == SickLeaveClaim.Status.SUBMITTED
+
+
+def test_the_countys_earned_and_usable_days_count_without_hours(world):
+    world.provider.sick_leave_earned_on = D(2026, 3, 2)
+    world.provider.sick_leave_usable_on = D(2026, 5, 1)
+    world.provider.save()
+    assert balance(world).usable_on == D(2026, 5, 1)
+
+
+def test_the_claim_form_is_not_offered_until_leave_is_usable_and_says_when(world, client):
+    worked(world, D(2026, 10, 5), 10, 10 * H)  # 100 h: earned on October 14
+    client.force_login(world.provider_user)
+    page = client.get("/timesheets/sick-leave/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You can claim sick leave from Dec. 13, 2026." in page
+    assert 'name="assignment"' not in page and "Send for approval" not in page
+    client.cookies["django_language"] = "es"
+    page = client.get("/timesheets/sick-leave/").content.decode()
+    assert "Puede reclamar licencia por enfermedad desde el 13 de diciembre de 2026." in page
+
+
+def test_a_provider_with_leave_usable_is_offered_the_form(usable, client):
+    client.force_login(usable.provider_user)
+    page = client.get("/timesheets/sick-leave/").content.decode()
+    assert 'name="assignment"' in page and "You can claim sick leave from" not in page
+
+
+def test_a_provider_never_earning_is_told_to_ask_the_county_about_earlier_work(world, client):
+    client.force_login(world.provider_user)
+    page = client.get("/timesheets/sick-leave/").content.decode()
+    assert "ask your county IHSS office to record your hours worked to date" in page
+    assert 'name="assignment"' not in page
+
+
+def test_the_demo_has_a_provider_whose_leave_is_usable(db, client):
+    from django.core.management import call_command
+
+    from ihss.accounts.models import User
+
+    call_command("demo", stdout=io.StringIO())
+    ana = User.objects.get(username="provider.one")
+    client.force_login(ana)
+    page = client.get("/timesheets/sick-leave/").content.decode()
+    assert 'name="assignment"' in page  # the claim form is offered
+    provider = ana.memberships_as("provider")[0].provider
+    assert provider is not None
+    leave = services.balance_for(provider).balance
+    assert leave.usable_on is not None and leave.balance > 0

@@ -219,3 +219,66 @@ def test_the_same_work_split_differently_earns_on_the_same_day(worked, today):
     for day, minutes in worked:
         split += [(day, minutes // 2), (day, minutes - minutes // 2)]
     assert balance(worked, today) == balance(split[::-1], today)
+
+
+# --- The county's starting point for work before the portal (issue 14, item 9) -----------
+
+
+def started(worked, today, start, claims=()):
+    return sick_leave_balance(
+        worked=worked, claims_used=list(claims), policy_for=POLICIES.get, today=today, start=start
+    )
+
+
+def test_hours_worked_before_the_portal_count_toward_the_100_and_200_hours():
+    portal = days_from(D(2026, 12, 1), 5, 8 * H)  # 40 h through the portal
+    assert balance(portal, D(2026, 12, 10)).earned_on is None
+    start = rules.SickLeaveStart(through=D(2026, 11, 30), worked=270 * H)
+    found = started(portal, D(2026, 12, 10), start)
+    # 270 h before: the 100th hour was before the portal, earned on that day; the 300th
+    # hour is worked on December 4 (270 + 4 x 8 = 302).
+    assert (found.earned_on, found.usable_on) == (D(2026, 11, 30), D(2026, 12, 4))
+    assert found.granted == POLICIES[D(2026, 7, 1)].annual
+
+
+def test_the_countys_earned_and_usable_days_are_taken_as_they_are():
+    start = rules.SickLeaveStart(
+        through=D(2026, 11, 30), worked=0, earned_on=D(2025, 3, 1), usable_on=D(2025, 5, 1)
+    )
+    found = started([], D(2026, 12, 10), start)
+    assert (found.earned_on, found.usable_on, found.granted) == (
+        D(2025, 3, 1),
+        D(2025, 5, 1),
+        POLICIES[D(2026, 7, 1)].annual,
+    )
+    earned_only = rules.SickLeaveStart(through=D(2026, 11, 2), earned_on=D(2026, 11, 2))
+    later = started([], D(2026, 11, 20), earned_only)
+    # Not usable yet: 60 days after earning unless 200 more hours come first.
+    assert later.usable_on == D(2026, 11, 2) + dt.timedelta(days=POLICY.usable_after_days)
+
+
+def test_portal_days_up_to_the_starting_point_are_not_counted_twice():
+    portal = days_from(D(2026, 11, 1), 10, 10 * H)  # 100 h, all before the start's day
+    start = rules.SickLeaveStart(through=D(2026, 11, 15), worked=50 * H)
+    assert started(portal, D(2026, 11, 20), start).earned_on is None
+
+
+def test_a_starting_point_after_today_is_not_yet_in_force():
+    start = rules.SickLeaveStart(through=D(2026, 12, 1), worked=500 * H)
+    assert started([], D(2026, 11, 20), start).earned_on is None
+
+
+@given(
+    before=st.integers(min_value=0, max_value=400 * H),
+    portal_days=st.integers(min_value=0, max_value=60),
+)
+def test_a_starting_point_never_makes_leave_later(before, portal_days):
+    """More hours before the portal never delays earning or use."""
+    portal = days_from(D(2026, 9, 1), portal_days, 6 * H)
+    today = D(2026, 11, 20)
+    without = started(portal, today, rules.SickLeaveStart(through=D(2026, 8, 31)))
+    with_hours = started(portal, today, rules.SickLeaveStart(through=D(2026, 8, 31), worked=before))
+    if without.earned_on is not None:
+        assert with_hours.earned_on is not None and with_hours.earned_on <= without.earned_on
+    if without.usable_on is not None:
+        assert with_hours.usable_on is not None and with_hours.usable_on <= without.usable_on

@@ -182,7 +182,9 @@ def test_the_county_queue_lists_only_its_countys_flagged_timesheets(
     for n in (0, 1, 2):
         sheet = world.fill(world.open(n, NOV_8), {NOV_8: 2 * H})
         services.submit(timesheet=sheet, by=world.provider_user)
-        services.approve(timesheet=sheet, by=world.recipient_users[n], signature="Sign")
+        services.approve(
+            timesheet=sheet, by=world.recipient_users[n], signature=sheet.recipient.full_name
+        )
         services.decide_review(timesheet=sheet, by=la_staff, decision="hold", reason="Check.")
     client.force_login(la_staff)
     client.get("/timesheets/county-review/")  # warm the session and memberships

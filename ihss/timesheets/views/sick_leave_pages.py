@@ -93,10 +93,21 @@ def sick_leave(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("recipient")
         .defer("recipient__ssn")[:CLAIMS_LISTED]
     )
+    usable_on = leave.balance.usable_on
     return render(
         request,
         "timesheets/sick_leave.html",
-        {"leave": leave, "balance": leave.balance, "claims": claims, "form": form},
+        {
+            "leave": leave,
+            "balance": leave.balance,
+            "claims": claims,
+            "form": form,
+            # The claim form is offered only once the leave can be used, and while some
+            # is left; otherwise the page says when it can be. A refused claim (sent from
+            # a page opened before) keeps its form, to show why.
+            "can_claim": bool(form.errors)
+            or (usable_on is not None and usable_on <= today and leave.balance.balance > 0),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -208,7 +208,12 @@ def week_check(request: AuthenticatedHttpRequest, pk: int, week_start: str) -> H
     return render(
         request,
         "timesheets/includes/hours_panel.html",
-        {"timesheet": timesheet, "workweek": workweek, **_panel(timesheet, workweek, typed)},
+        {
+            "timesheet": timesheet,
+            "workweek": workweek,
+            "announce": True,
+            **_panel(timesheet, workweek, typed),
+        },
     )
 
 
@@ -258,14 +263,18 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 signature=form.cleaned_data["signature"],
                 as_representative=access.acts_as_representative(request.user, timesheet),
+                session_key=request.session.session_key,
             )
         except services.TimesheetError as error:
-            messages.error(request, error.message)
-            return redirect("timesheets:detail", timesheet.pk)
-        messages.success(
-            request, _("You approved the timesheet. The provider will be paid for it.")
-        )
-        return redirect("timesheets:review")
+            if error.field != "signature":
+                messages.error(request, error.message)
+                return redirect("timesheets:detail", timesheet.pk)
+            add_to_form(form, error)
+        else:
+            messages.success(
+                request, _("You approved the timesheet. The provider will be paid for it.")
+            )
+            return redirect("timesheets:review")
     days = _days(timesheet)
     return render(
         request,
