@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ihss.cases.models import Program
-from ihss.core.refusals import add_to_form
+from ihss.core.refusals import FieldProblem, add_to_form
 from ihss.core.widgets import DateInput
 from ihss.timesheets.models import DayEntry, Location
 from ihss.timesheets.services import DayInput
@@ -81,6 +81,10 @@ class DayForm(forms.Form):
             end=data.get("end"),
             location=data.get("location") or "",
         ):
+            # The API's day has one number of minutes; here the hours are typed apart, and
+            # a day too long is nearly always too many hours: say it there.
+            if problem.field == "minutes":
+                problem = FieldProblem("hours", problem.message)
             add_to_form(self, problem)
         return data
 
