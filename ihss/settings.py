@@ -345,6 +345,9 @@ BLIND_INDEX_KEY = secret("BLIND_INDEX_KEY")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "ihss" / "locale"]
+# The portal's own date format names (day and month, ranges) per language; Django's own
+# locale formats fill in the rest. Applied by ihss/core/dates.py.
+FORMAT_MODULE_PATH = ["ihss.formats"]
 USE_I18N = True
 TIME_ZONE = "America/Los_Angeles"
 USE_TZ = True

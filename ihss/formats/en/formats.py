@@ -1,0 +1,13 @@
+"""English date formats added to Django's (see ihss/formats/__init__.py)."""
+
+# "Dec. 1": a day in this year's context (a week, a day of a timesheet).
+DAY_MONTH_FORMAT = "N j"
+# "Dec. 1, 2026"
+DAY_MONTH_YEAR_FORMAT = "N j, Y"
+# "Tuesday, Dec. 1" and "Tue Dec. 1"
+WEEKDAY_DAY_MONTH_FORMAT = "l, N j"
+SHORT_WEEKDAY_DAY_MONTH_FORMAT = "D N j"
+# The first end of a range whose ends share the month, or only the year:
+# "Dec. 1 to Dec. 15, 2026", "Nov. 29 to Dec. 5, 2026".
+RANGE_START_SAME_MONTH_FORMAT = "N j"
+RANGE_START_SAME_YEAR_FORMAT = "N j"
