@@ -105,3 +105,21 @@ def test_it_names_may_as_a_month_in_spanish_not_as_a_verb():
 
     with translation.override("es"):
         assert dates.month_year(D(2026, 5, 1)) == "mayo de 2026"
+
+
+def test_it_ends_a_sentence_on_a_time_with_one_period_and_puts_no_space_before_a_colon(
+    world, sent, client
+):
+    from ihss import test as cast
+    from ihss.accounts.models import Role
+    from ihss.timesheets import services
+
+    services.submit(timesheet=sent, by=world.provider_user)
+    services.approve(timesheet=sent, by=world.recipient_users[0], signature="Rosa Delgado")
+    staff = cast.make_user("la.worker", Role.COUNTY_STAFF, county=cast.county("19"))
+    services.decide_review(timesheet=sent, by=staff, decision="hold", reason="Checked")
+    html = page(client, world.provider_user, f"/timesheets/{sent.pk}/", "en")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "Signed by Rosa Delgado on 11/20/2026 10:00 AM." in text
+    assert ".." not in text
+    assert "held it: Checked" in text and " :" not in text
