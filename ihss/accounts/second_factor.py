@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp_webauthn.models import WebAuthnCredential
@@ -279,6 +280,26 @@ def verify(request: HttpRequest | None, user: User, method: str, code: str) -> D
             return device
     _event(user, SecurityEvent.Kind.SECOND_FACTOR_WRONG, request)
     return None
+
+
+def pending_app_wait_until(app: AuthenticatorApp) -> dt.datetime | None:
+    """When an app being set up may be tried again, if a wrong first code made it wait."""
+    allowed, details = app.verify_is_allowed()
+    if not allowed and details and "locked_until" in details:
+        until: dt.datetime = details["locked_until"]
+        return until
+    return None
+
+
+def wait_message(until: dt.datetime) -> str:
+    """What a person is told when a code comes before the wait a wrong one started: a
+    wait of so many seconds, not a code that "did not match"."""
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    return ngettext(
+        "A wrong code makes the next try wait. Wait %(seconds)s second, then try again.",
+        "A wrong code makes the next try wait. Wait %(seconds)s seconds, then try again.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 def wait_until(user: User, method: str) -> dt.datetime | None:
