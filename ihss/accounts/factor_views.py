@@ -77,7 +77,11 @@ def give(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def factors(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The person's second factors, and how to add one."""
+    """The person's second factors, and how to add one; after a first passkey, its ten
+    recovery codes, shown once."""
+    codes = second_factor.first_recovery_codes(request, request.user)
+    if codes:
+        return _show_codes(request, codes, first=True)
     return render(
         request,
         "accounts/factors.html",

@@ -224,7 +224,14 @@ def confirm_app(request: HttpRequest, app: AuthenticatorApp, code: str) -> list[
 # --- Passkeys (registered by django-otp-webauthn's views, see accounts.passkeys) ------------
 
 
+FIRST_CODES_DUE_KEY = "ihss_first_recovery_codes_due"  # session: codes owed after a passkey
+
+
 def passkey_added(request: HttpRequest, credential: WebAuthnCredential) -> None:
+    """Record and tell a new passkey. When it is the person's first second factor, their
+    ten recovery codes are owed, as for a first app: the page the browser goes to next
+    makes and shows them once (first_recovery_codes), since this request answers the
+    passkey script in JSON."""
     user = credential.user
     with transaction.atomic():
         event = _event(user, SecurityEvent.Kind.SECOND_FACTOR_ADDED, request)
@@ -235,6 +242,24 @@ def passkey_added(request: HttpRequest, credential: WebAuthnCredential) -> None:
             after={"kind": "passkey"},
         )
         _tell(user, "passkey_added", event)
+        factors = factors_of(user)
+        if len(factors.apps) + len(factors.passkeys) == 1 and factors.recovery is None:
+            request.session[FIRST_CODES_DUE_KEY] = True
+
+
+def first_recovery_codes(request: HttpRequest, user: User) -> list[str] | None:
+    """The recovery codes owed after a first passkey, made once; None if none are owed.
+
+    Under a lock of the person's row, so that two pages opened at once (a reload) do not
+    both make codes: the second finds them made and shows none.
+    """
+    if not request.session.pop(FIRST_CODES_DUE_KEY, False):
+        return None
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if RecoveryCodeSet.objects.filter(user=user).exists():
+            return None
+        return make_recovery_codes(request, user)
 
 
 # --- Recovery codes -------------------------------------------------------------------------

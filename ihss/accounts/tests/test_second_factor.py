@@ -422,3 +422,47 @@ def test_adding_a_mobile_number_long_after_sign_in_asks_to_confirm_first(ana):
         removed = client.post(reverse("notifications:mobile-remove"))
         assert removed["Location"].startswith(reverse("accounts:confirm"))
         assert "next=%2Fmessages%2Fsettings%2F" in removed["Location"]
+
+
+def _passkey_added_in(client: Client, user, name: str = "Phone") -> None:
+    """What the passkey script's last request does on the server (django-otp-webauthn has
+    checked the browser's answer): a confirmed credential, then passkey_added."""
+    from django.test import RequestFactory
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    credential = WebAuthnCredential.objects.create(
+        user=user,
+        name=name,
+        confirmed=True,
+        credential_id=f"credential-{user.pk}-{name}".encode(),
+        public_key=b"public-key",
+        sign_count=0,
+    )
+    request = RequestFactory().post("/webauthn/registration/complete/")
+    request.session = client.session
+    request.user = user
+    second_factor.passkey_added(request, credential)
+    request.session.save()
+
+
+def test_it_gives_ten_recovery_codes_once_after_a_first_passkey(ana):
+    client = sign_in("ana.reyes")
+    _passkey_added_in(client, ana)
+    page = client.get(reverse("accounts:factors")).content.decode()
+    codes = re.findall(r"<code>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</code>", page)
+    assert len(set(codes)) == 10 and "Your second factor is set up." in page
+    assert RecoveryCodeSet.objects.get(user=ana).remaining() == 10
+    # Shown once: the next visit lists the factors and the count, not the codes.
+    again = client.get(reverse("accounts:factors")).content.decode()
+    assert "10 unused recovery codes" in again and not any(code in again for code in codes)
+
+
+def test_it_gives_no_new_codes_for_a_second_passkey(ana):
+    client = sign_in("ana.reyes")
+    _passkey_added_in(client, ana)
+    client.get(reverse("accounts:factors"))
+    first_set = RecoveryCodeSet.objects.get(user=ana).pk
+    _passkey_added_in(client, ana, name="Laptop")
+    page = client.get(reverse("accounts:factors")).content.decode()
+    assert "Your recovery codes" not in page.split("<main", 1)[1].split("</h1>", 1)[0]
+    assert RecoveryCodeSet.objects.get(user=ana).pk == first_set
