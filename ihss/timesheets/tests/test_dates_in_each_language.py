@@ -29,7 +29,7 @@ def page(client, user, url: str, language: str) -> str:
     client.cookies["django_language"] = language
     answer = client.get(url)
     assert answer.status_code == 200, url
-    return answer.content.decode()
+    return str(answer.content.decode())
 
 
 @pytest.fixture
