@@ -105,6 +105,9 @@ def secret(name: str) -> str:
 SECRET_KEY = secret("SECRET_KEY")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", default=ENVIRONMENT == "development")
+# Under DEBUG an unknown address still gets the portal's own 404 page
+# (ihss.web.errors.NotFoundPageInDevelopment); SHOW_DEBUG_404=1 shows Django's debug page.
+SHOW_DEBUG_404 = env_bool("SHOW_DEBUG_404", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
@@ -152,6 +155,8 @@ MIDDLEWARE = [
     # Refuses NUL and overlong text before any view, form or backend reads it (ADR 0013).
     "ihss.core.input.CleanInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Under DEBUG, the portal's 404 page instead of Django's debug page (SHOW_DEBUG_404).
+    "ihss.web.errors.NotFoundPageInDevelopment",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: gives a browser its device cookie once its sign-in is complete (second factor
     # included), so that failures elsewhere do not pause it (ihss.accounts.lockout).
@@ -345,6 +350,9 @@ BLIND_INDEX_KEY = secret("BLIND_INDEX_KEY")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "ihss" / "locale"]
+# The portal's own date format names (day and month, ranges) per language; Django's own
+# locale formats fill in the rest. Applied by ihss/core/dates.py.
+FORMAT_MODULE_PATH = ["ihss.formats"]
 USE_I18N = True
 TIME_ZONE = "America/Los_Angeles"
 USE_TZ = True

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp_webauthn.models import WebAuthnCredential
@@ -17,13 +16,6 @@ from ihss.accounts.models import AuthenticatorApp
 from ihss.core import stepup
 
 PENDING_APP_KEY = "ihss_pending_app"
-
-
-def _wait_message(until: object) -> str:
-    seconds = max(1, int((until - timezone.now()).total_seconds()))  # type: ignore[operator]
-    return _("Too many wrong codes. Wait %(seconds)s seconds, then try again.") % {
-        "seconds": seconds
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,7 +35,7 @@ def give(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.is_valid():
             until = second_factor.wait_until(user, method)
             if until is not None:
-                form.add_error(field, _wait_message(until))
+                form.add_error(field, second_factor.wait_message(until))
             else:
                 device = second_factor.verify(request, user, method, form.cleaned_data[field])
                 if device is not None:
@@ -85,7 +77,11 @@ def give(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def factors(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The person's second factors, and how to add one."""
+    """The person's second factors, and how to add one; after a first passkey, its ten
+    recovery codes, shown once."""
+    codes = second_factor.first_recovery_codes(request, request.user)
+    if codes:
+        return _show_codes(request, codes, first=True)
     return render(
         request,
         "accounts/factors.html",
@@ -111,21 +107,27 @@ def app_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         app = second_factor.start_app(user)
         request.session[PENDING_APP_KEY] = app.pk
     elif request.method == "POST" and form.is_valid():
-        codes = second_factor.confirm_app(request, app, form.cleaned_data["code"])
-        if codes is not None:
+        until = second_factor.pending_app_wait_until(app)
+        codes = (
+            None if until else second_factor.confirm_app(request, app, form.cleaned_data["code"])
+        )
+        if until is not None:  # typed within the wait a wrong code started: say so
+            form.add_error("code", second_factor.wait_message(until))
+        elif codes is not None:
             request.session.pop(PENDING_APP_KEY, None)
             request.session.pop(second_factor.PENDING_KEY, None)
             if codes:
                 return _show_codes(request, codes, first=True)
             messages.success(request, _("Your authenticator app is set up."))
             return redirect("accounts:factors")
-        form.add_error(
-            "code",
-            _(
-                "That code did not match. Check that you scanned this page's QR code, and "
-                "enter the code your app shows now."
-            ),
-        )
+        else:
+            form.add_error(
+                "code",
+                _(
+                    "That code did not match. Check that you scanned this page's QR code, and "
+                    "enter the code your app shows now."
+                ),
+            )
     uri = second_factor.provisioning_uri(app)
     return render(
         request,

@@ -281,6 +281,22 @@ def record_success(username: str, device: str | None) -> None:
             ).update(failures=0, stopped_at=None)
 
 
+def tries_left(username: str, device: str | None) -> int:
+    """How many more wrong passwords this browser may type for `username` before a pause:
+    the same arithmetic whether or not the account exists (ADR 0012)."""
+    failures = (
+        SignInGuard.objects.filter(username=normalize(username), device=device or "")
+        .values_list("failures", flat=True)
+        .first()
+    ) or 0
+    known = device is not None
+    return rules.tries_before_pause(
+        failures=failures,
+        limit=settings.SIGN_IN_DEVICE_FAILURE_LIMIT if known else settings.SIGN_IN_FAILURE_LIMIT,
+        cap=settings.SIGN_IN_FAILURE_CAP,
+    )
+
+
 def clear(username: str) -> bool:
     """End every pause, stop and count of a username (recovery, the Service Desk).
 

@@ -140,8 +140,9 @@ def _recover_with_second_factor(request: HttpRequest, user: User, token: str) ->
     if request.method == "POST" and form.is_valid():
         typed = form.cleaned_data["code"]
         method = second_factor.APP if typed.strip().isdigit() else second_factor.RECOVERY
-        if second_factor.wait_until(user, method) is not None:
-            form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
+        until = second_factor.wait_until(user, method)
+        if until is not None:
+            form.add_error("code", second_factor.wait_message(until))
         elif second_factor.verify(request, user, method, typed) is not None:
             request.session[SESSION_KEY] = token
             return redirect(request.path)

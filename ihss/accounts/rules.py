@@ -65,6 +65,16 @@ def after_failure(
     return AfterFailure(failures=failures, pause_minutes=0, stopped=False)
 
 
+def tries_before_pause(*, failures: int, limit: int, cap: int) -> int:
+    """How many more wrong passwords this browser group may type before the next one
+    pauses (or, at the cap, stops) it: what the sign-in page tells the person."""
+    if failures < 0:
+        raise ValueError("a count of failures cannot be negative")
+    if limit < 1 or cap < 1:
+        raise ValueError("the failure limit and the cap must be at least 1")
+    return max(0, min(limit - failures % limit, cap - failures))
+
+
 def minutes_left(seconds: int) -> int:
     """Whole minutes a person must still wait, rounded up: never "0 minutes" while paused."""
     return max(0, -(-seconds // 60))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp_webauthn.models import WebAuthnCredential
@@ -223,7 +224,14 @@ def confirm_app(request: HttpRequest, app: AuthenticatorApp, code: str) -> list[
 # --- Passkeys (registered by django-otp-webauthn's views, see accounts.passkeys) ------------
 
 
+FIRST_CODES_DUE_KEY = "ihss_first_recovery_codes_due"  # session: codes owed after a passkey
+
+
 def passkey_added(request: HttpRequest, credential: WebAuthnCredential) -> None:
+    """Record and tell a new passkey. When it is the person's first second factor, their
+    ten recovery codes are owed, as for a first app: the page the browser goes to next
+    makes and shows them once (first_recovery_codes), since this request answers the
+    passkey script in JSON."""
     user = credential.user
     with transaction.atomic():
         event = _event(user, SecurityEvent.Kind.SECOND_FACTOR_ADDED, request)
@@ -234,6 +242,24 @@ def passkey_added(request: HttpRequest, credential: WebAuthnCredential) -> None:
             after={"kind": "passkey"},
         )
         _tell(user, "passkey_added", event)
+        factors = factors_of(user)
+        if len(factors.apps) + len(factors.passkeys) == 1 and factors.recovery is None:
+            request.session[FIRST_CODES_DUE_KEY] = True
+
+
+def first_recovery_codes(request: HttpRequest, user: User) -> list[str] | None:
+    """The recovery codes owed after a first passkey, made once; None if none are owed.
+
+    Under a lock of the person's row, so that two pages opened at once (a reload) do not
+    both make codes: the second finds them made and shows none.
+    """
+    if not request.session.pop(FIRST_CODES_DUE_KEY, False):
+        return None
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if RecoveryCodeSet.objects.filter(user=user).exists():
+            return None
+        return make_recovery_codes(request, user)
 
 
 # --- Recovery codes -------------------------------------------------------------------------
@@ -279,6 +305,26 @@ def verify(request: HttpRequest | None, user: User, method: str, code: str) -> D
             return device
     _event(user, SecurityEvent.Kind.SECOND_FACTOR_WRONG, request)
     return None
+
+
+def pending_app_wait_until(app: AuthenticatorApp) -> dt.datetime | None:
+    """When an app being set up may be tried again, if a wrong first code made it wait."""
+    allowed, details = app.verify_is_allowed()
+    if not allowed and details and "locked_until" in details:
+        until: dt.datetime = details["locked_until"]
+        return until
+    return None
+
+
+def wait_message(until: dt.datetime) -> str:
+    """What a person is told when a code comes before the wait a wrong one started: a
+    wait of so many seconds, not a code that "did not match"."""
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    return ngettext(
+        "A wrong code makes the next try wait. Wait %(seconds)s second, then try again.",
+        "A wrong code makes the next try wait. Wait %(seconds)s seconds, then try again.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 def wait_until(user: User, method: str) -> dt.datetime | None:

@@ -59,6 +59,22 @@ class SignInView(auth_views.LoginView):
             refused = lockout.record_failure(self.request, username, self.device)
             if refused is not None:
                 return lockout.refused_response(self.request, refused)
+            # Our own words, not Django's stock text: the same for a username that does
+            # not exist, whose tries are counted the same way (ADR 0012).
+            tries = lockout.tries_left(username, self.device)
+            form.errors[NON_FIELD_ERRORS] = form.error_class(
+                [
+                    _("The username or the password is not right.")
+                    + " "
+                    + ngettext(
+                        "You can try %(count)s more time before sign-in is paused for a while.",
+                        "You can try %(count)s more times before sign-in is paused for a while.",
+                        tries,
+                    )
+                    % {"count": tries}
+                ],
+                error_class="nonfield",
+            )
         return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:

@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ihss.cases.models import Program
+from ihss.core import dates
 from ihss.core.refusals import FieldProblem, add_to_form
 from ihss.core.widgets import DateInput
 from ihss.timesheets.models import DayEntry, Location
@@ -40,7 +40,7 @@ class DayForm(forms.Form):
         kwargs.setdefault("prefix", day.isoformat())
         super().__init__(*args, **kwargs)
         self.day = day
-        name = date_format(day, "l, N j")
+        name = dates.weekday_day_month(day)
         for name in ("hours", "minutes"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "class": "usa-input"})
         self.fields["start"].widget = forms.TimeInput(
@@ -196,7 +196,7 @@ class TravelForm(forms.Form):
         assert isinstance(day_field, forms.TypedChoiceField)
         day_field.choices = [
             ("", _("- Select -")),
-            *((d.isoformat(), date_format(d, "D N j")) for d in days),
+            *((d.isoformat(), dates.weekday_day_month(d, short=True)) for d in days),
         ]
         origin_field = self.fields["from_recipient"]
         assert isinstance(origin_field, forms.TypedChoiceField)

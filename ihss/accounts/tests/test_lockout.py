@@ -369,3 +369,33 @@ def test_the_desk_sees_and_ends_a_pause_of_the_persons_own_browser(ana, service_
     assert lockout.paused_until("ana.reyes") is not None  # "Paused until …" on the desk page
     services.unlock(user=ana, by=service_desk, reason="Caller verified by phone.")
     assert sign_in(usual, "ana.reyes", RIGHT, ip="203.0.113.20").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last"),
+    [
+        (
+            "en",
+            "The username or the password is not right. You can try 4 more times before "
+            "sign-in is paused for a while.",
+            "You can try 1 more time before sign-in is paused for a while.",
+        ),
+        (
+            "es",
+            "El nombre de usuario o la contraseña no son correctos. Puede intentarlo 4 veces "
+            "más antes de que el inicio de sesión se pause por un tiempo.",
+            "Puede intentarlo 1 vez más antes de que el inicio de sesión se pause por un tiempo.",
+        ),
+    ],
+)
+def test_it_says_in_our_words_how_many_tries_remain_before_a_pause(
+    client, ana, language, first, last
+):
+    client.cookies["django_language"] = language
+    answers = [sign_in(client, "ana.reyes", WRONG).content.decode() for _ in range(4)]
+    assert first in answers[0]
+    assert last in answers[3]
+    assert "clave" not in answers[0] and "Please enter a correct" not in answers[0]
+    # A username that does not exist is told the very same, try for try (ADR 0012).
+    strangers = [sign_in(client, "nobody.here", WRONG).content.decode() for _ in range(4)]
+    assert [same_page(a) for a in strangers] == [same_page(a) for a in answers]

@@ -115,6 +115,28 @@ def test_a_wrong_first_code_keeps_the_same_qr_code_and_says_why(ana):
     assert AuthenticatorApp.objects.get(pk=app.pk).confirmed is False
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_it_says_a_right_first_code_typed_just_after_a_wrong_one_is_a_wait(ana, language):
+    client = sign_in("ana.reyes")
+    client.cookies["django_language"] = language
+    client.get(reverse("accounts:app-add"))
+    app = AuthenticatorApp.objects.get(confirmed=False)
+    right = code_now(app)
+    wrong = "000000" if right != "000000" else "111111"
+    with time_machine.travel(time.time(), tick=False):
+        client.post(reverse("accounts:app-add"), {"code": wrong})
+        page = client.post(reverse("accounts:app-add"), {"code": right}).content.decode()
+    assert {
+        "en": "A wrong code makes the next try wait. Wait 1 second, then try again.",
+        "es": "Un código incorrecto hace esperar el siguiente intento. Espere 1 segundo y",
+    }[language] in page
+    assert "did not match" not in page and "no coincide" not in page
+    # Once the second is over, the right code sets the app up.
+    with time_machine.travel(time.time() + 2, tick=False):
+        done = client.post(reverse("accounts:app-add"), {"code": code_now(app)})
+    assert done.status_code == 200 and AuthenticatorApp.objects.get(pk=app.pk).confirmed
+
+
 def test_after_the_password_an_account_with_an_app_must_give_its_code(ana_with_app):
     app, _codes = ana_with_app
     client = sign_in("ana.reyes")
@@ -184,7 +206,7 @@ def test_wrong_codes_make_the_next_try_wait_and_are_recorded(ana_with_app):
     with time_machine.travel(time.time(), tick=False):
         client.post(reverse("accounts:second-factor"), {"method": "app", "code": wrong})
         page = client.post(reverse("accounts:second-factor"), {"method": "app", "code": right})
-        assert "Too many wrong codes. Wait 1 seconds" in page.content.decode()
+        assert "A wrong code makes the next try wait. Wait 1 second, then" in page.content.decode()
     assert SecurityEvent.objects.filter(kind="second_factor_wrong").count() == 1
 
 
@@ -400,3 +422,47 @@ def test_adding_a_mobile_number_long_after_sign_in_asks_to_confirm_first(ana):
         removed = client.post(reverse("notifications:mobile-remove"))
         assert removed["Location"].startswith(reverse("accounts:confirm"))
         assert "next=%2Fmessages%2Fsettings%2F" in removed["Location"]
+
+
+def _passkey_added_in(client: Client, user, name: str = "Phone") -> None:
+    """What the passkey script's last request does on the server (django-otp-webauthn has
+    checked the browser's answer): a confirmed credential, then passkey_added."""
+    from django.test import RequestFactory
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    credential = WebAuthnCredential.objects.create(
+        user=user,
+        name=name,
+        confirmed=True,
+        credential_id=f"credential-{user.pk}-{name}".encode(),
+        public_key=b"public-key",
+        sign_count=0,
+    )
+    request = RequestFactory().post("/webauthn/registration/complete/")
+    request.session = client.session
+    request.user = user
+    second_factor.passkey_added(request, credential)
+    request.session.save()
+
+
+def test_it_gives_ten_recovery_codes_once_after_a_first_passkey(ana):
+    client = sign_in("ana.reyes")
+    _passkey_added_in(client, ana)
+    page = client.get(reverse("accounts:factors")).content.decode()
+    codes = re.findall(r"<code>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</code>", page)
+    assert len(set(codes)) == 10 and "Your second factor is set up." in page
+    assert RecoveryCodeSet.objects.get(user=ana).remaining() == 10
+    # Shown once: the next visit lists the factors and the count, not the codes.
+    again = client.get(reverse("accounts:factors")).content.decode()
+    assert "10 unused recovery codes" in again and not any(code in again for code in codes)
+
+
+def test_it_gives_no_new_codes_for_a_second_passkey(ana):
+    client = sign_in("ana.reyes")
+    _passkey_added_in(client, ana)
+    client.get(reverse("accounts:factors"))
+    first_set = RecoveryCodeSet.objects.get(user=ana).pk
+    _passkey_added_in(client, ana, name="Laptop")
+    page = client.get(reverse("accounts:factors")).content.decode()
+    assert "Your recovery codes" not in page.split("<main", 1)[1].split("</h1>", 1)[0]
+    assert RecoveryCodeSet.objects.get(user=ana).pk == first_set

@@ -1,12 +1,15 @@
-"""Template filters for the portal's units (minutes and cents) and its error summary."""
+"""Template filters for the portal's units (minutes and cents), date ranges, and the error
+summary."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms, template
 from django.utils.formats import date_format
 
+from ihss.core import dates
 from ihss.core.refusals import SummaryLine
 from ihss.core.units import format_cents, format_minutes
 
@@ -82,3 +85,17 @@ def error_summary(*items: Any) -> dict[str, Any]:
     pattern): a heading, then each error as a link to its field. js/error-summary.js moves
     the focus to it; without JavaScript it is still the first thing under the heading."""
     return {"lines": summary_lines(*items)}
+
+
+@register.simple_tag
+def date_range(start: dt.date, end: dt.date, year: bool = True) -> str:
+    """A period in the language's order: "Dec. 1 to Dec. 15, 2026" / "Del 1 al 15 de dic. de
+    2026" (ihss/core/dates.py)."""
+    return dates.date_range(start, end, year=year)
+
+
+@register.simple_tag
+def range_ends(start: dt.date, end: dt.date, year: bool = True) -> tuple[str, str]:
+    """The two ends of a range for a sentence of the template's own:
+    `{% range_ends a b year=False as ends %}` then `with start=ends.0 end=ends.1`."""
+    return dates.range_ends(start, end, year=year)

@@ -42,3 +42,26 @@ def test_a_server_error_is_a_styled_500(la_staff):
     response = client.get("/boom/")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+@override_settings(DEBUG=True, SHOW_DEBUG_404=False)
+def test_it_shows_the_portals_404_under_debug_as_make_run_does(client, la_staff):
+    for who in (None, la_staff):
+        if who:
+            client.force_login(who)
+        response = client.get("/no-such-page/")
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert "We cannot find that page" in page and "usa-banner" in page
+        assert "URLconf" not in page and "DEBUG = True" not in page
+    # A view's own 404 (a record that does not exist) too.
+    response = client.get("/timesheets/999999/")
+    assert response.status_code == 404
+    assert "We cannot find that page" in response.content.decode()
+
+
+@override_settings(DEBUG=True, SHOW_DEBUG_404=True)
+def test_it_shows_djangos_debug_404_when_a_developer_asks_for_it(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "URLconf" in response.content.decode()

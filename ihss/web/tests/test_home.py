@@ -87,3 +87,14 @@ def test_pages_show_in_spanish_once_chosen(client, la_staff):
     assert response.status_code == 302
     page = client.get("/county/").content.decode()
     assert 'lang="es"' in page
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_it_links_the_training_programs_contact_email(client, language):
+    client.force_login(cast.make_user("academy", Role.TRAINING_PROVIDER))
+    client.cookies["django_language"] = language
+    page = client.get("/training-provider/").content.decode()
+    assert (
+        '<a class="usa-link" href="mailto:IHSSCareerPathways@dss.ca.gov">'
+        "IHSSCareerPathways@dss.ca.gov</a>" in page
+    )
