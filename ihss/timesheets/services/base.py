@@ -60,10 +60,12 @@ def approvers(recipient_id: int) -> list[str]:
     for membership in Membership.objects.filter(
         role=Role.RECIPIENT, recipient_id=recipient_id, user__is_active=True
     ).select_related("user", "recipient"):
+        recipient = membership.recipient
+        assert recipient is not None  # a recipient membership always names its record
         if not membership.is_representative:
-            names.append(membership.recipient.full_name)
+            names.append(recipient.full_name)
             continue
-        name = membership.user.get_full_name() or membership.recipient.representative_name
+        name = membership.user.get_full_name() or recipient.representative_name
         names.append(
             _("%(name)s, authorized representative") % {"name": name}
             if name

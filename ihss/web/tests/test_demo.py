@@ -48,7 +48,7 @@ def test_the_demo_loads_twice_and_shows_messages_in_the_message_center(client, c
 
 
 # What each timesheet notice says happened, as the timesheet's state must show it.
-TIMESHEET_NOTICES = {
+TIMESHEET_NOTICES: dict[str, set[str]] = {
     Event.TIMESHEET_READY_FOR_REVIEW: {Timesheet.Status.SUBMITTED, Timesheet.Status.APPROVED},
     Event.TIMESHEET_APPROVED: {Timesheet.Status.APPROVED},
     Event.TIMESHEET_REJECTED: {Timesheet.Status.REJECTED},
