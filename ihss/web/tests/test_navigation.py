@@ -27,7 +27,7 @@ MENUS = {
     ],
     Role.TRAINING_PROVIDER: ["Training home"],
     Role.COACH: ["Coaching home"],
-    Role.SERVICE_DESK: ["Service desk", "Recipients", "Providers", "Accounts", "Outbox"],
+    Role.SERVICE_DESK: ["Service desk", "Recipients", "Providers", "Outbox"],
     Role.STATE_ADMIN: [
         "State home",
         "Timesheet review",
@@ -62,6 +62,7 @@ def test_someone_with_two_roles_sees_each_link_once(la_provider):
     Membership.objects.create(user=user, role=Role.STATE_ADMIN)
     labels = [str(item.label) for item in navigation_for(user, "/")]
     assert labels == [*MENUS[Role.SERVICE_DESK], "State home", "Timesheet review", "Import"] + [
+        "Accounts",
         "Second-factor requests",
         "Program parameters",
     ]
