@@ -13,12 +13,8 @@ from ihss.core import registry
 def register() -> None:
     from ihss.accounts.models import Role
 
-    registry.add_menu(
-        "accounts:desk-search",
-        _("Accounts"),
-        roles=[Role.SERVICE_DESK, Role.STATE_ADMIN],
-        order=60,
-    )
+    # The Service Desk finds accounts from its home page, which holds the one search box.
+    registry.add_menu("accounts:desk-search", _("Accounts"), roles=[Role.STATE_ADMIN], order=60)
     registry.add_menu(
         "accounts:factor-requests",
         _("Second-factor requests"),

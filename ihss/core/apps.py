@@ -13,6 +13,10 @@ def _register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> N
     """
     if connection.vendor != "sqlite":
         return
+    from ihss.core.folding import sqlite_fold
+
+    # Names compared without case or accents, as PostgreSQL does with translate().
+    connection.connection.create_function("ihss_fold", 1, sqlite_fold, deterministic=True)
     connection.connection.create_function(
         "ihss_audit_purge_allowed",
         0,

@@ -25,7 +25,7 @@ from ninja.security import SessionAuth
 
 from ihss.core.pagination import API_PAGE_SIZE, ApiPage, api_page
 from ihss.notifications import access, services
-from ihss.notifications.events import SETTABLE, Event
+from ihss.notifications.events import Event
 from ihss.notifications.models import Notification, Preference
 from ihss.notifications.rendering import render_notice
 from ihss.notifications.schemas import (
@@ -127,12 +127,16 @@ def _preferences(user: Any) -> list[PreferenceOut]:
             required=spec.required,
             choice=Preference.Choice(chosen[event]),
         )
-        for event, spec in SETTABLE.items()
+        for event, spec in services.notices_offered_to(user).items()
     ]
 
 
 @router.get(
-    "/preferences/", response=list[PreferenceOut], summary="How each kind of notice reaches you"
+    "/preferences/",
+    response=list[PreferenceOut],
+    summary="How each kind of notice reaches you",
+    description="The notices of the caller's roles that the portal sends today; a notice "
+    "nothing sends yet (pay, training) is listed once something does.",
 )
 def preferences(request: HttpRequest) -> list[PreferenceOut]:
     return _preferences(_user(request))

@@ -11,7 +11,7 @@ ISO dates ("2026-11-15"), which the templates format in the reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,10 +73,28 @@ class EventSpec:
     link_label: Any = None
     # Its link carries a single-use secret, made by a maker in EMAIL_LINKS at sending.
     secret_link: bool = False
+    # The roles whose holders receive it ("provider", "recipient": role values, since this
+    # module imports no app); empty for notices about anyone's account. The settings page
+    # offers a notice only to people holding one of its roles.
+    audience: frozenset[str] = frozenset()
+    # False until a part of the portal raises it (pay, direct deposit and training are not
+    # built yet): the settings page does not offer a notice nothing sends. A test checks
+    # this against the code that raises notices.
+    sent: bool = True
 
     @property
     def required(self) -> bool:
         return self.category in REQUIRED_CATEGORIES
+
+    def offered_to(self, roles: Iterable[str]) -> bool:
+        """Whether a person holding `roles` chooses how this notice reaches them."""
+        if self.email_only or not self.sent:
+            return False
+        return not self.audience or not self.audience.isdisjoint(roles)
+
+
+PROVIDERS = frozenset({"provider"})
+RECIPIENTS = frozenset({"recipient"})
 
 
 _PERIOD = {"period_start": "2026-11-01", "period_end": "2026-11-15"}
@@ -89,42 +107,52 @@ SPECS: dict[str, EventSpec] = {
             Category.TIMESHEETS,
             _("For recipients: a provider's timesheet is waiting for your approval."),
             {"provider_name": "Ana Reyes", **_PERIOD, "minutes": 4200, "review_by": "2026-11-18"},
+            audience=RECIPIENTS,
         ),
         EventSpec(
             Event.TIMESHEET_APPROVED,
             Category.TIMESHEETS,
             _("For providers: the recipient approved your timesheet."),
             {"recipient_name": "Rosa Delgado", **_PERIOD, "minutes": 4200},
+            audience=PROVIDERS,
         ),
         EventSpec(
             Event.TIMESHEET_REJECTED,
             Category.PAYMENT,
             _("For providers: the recipient rejected your timesheet, so it cannot be paid yet."),
             {"recipient_name": "Rosa Delgado", **_PERIOD, "reason": "Hours on Nov 3 are wrong."},
+            audience=PROVIDERS,
         ),
         EventSpec(
             Event.TIMESHEET_NO_RECIPIENT_ACTION,
             Category.TIMESHEETS,
             _("For providers: the recipient has not yet reviewed your timesheet."),
             {"recipient_name": "Rosa Delgado", **_PERIOD, "submitted_on": "2026-11-15"},
+            audience=PROVIDERS,
         ),
         EventSpec(
             Event.PAYMENT_ISSUED,
             Category.PAYMENT,
             _("For providers: a payment was issued to you."),
             {**_PERIOD, "amount_cents": 123456, "paid_on": "2026-11-25", "method": "deposit"},
+            audience=PROVIDERS,
+            sent=False,
         ),
         EventSpec(
             Event.TRAVEL_CLAIM_NOT_PAID,
             Category.PAYMENT,
             _("For providers: a travel claim could not be paid."),
             {**_PERIOD, "reason": "No travel agreement (SOC 2255) covers these trips."},
+            audience=PROVIDERS,
+            sent=False,
         ),
         EventSpec(
             Event.DIRECT_DEPOSIT_CHANGED,
             Category.SECURITY,
             _("Your direct deposit bank account was changed."),
             {"account_last4": "6789", "changed_on": "2026-11-20"},
+            audience=PROVIDERS,
+            sent=False,
         ),
         EventSpec(
             Event.SIGN_IN_LOCKED,
@@ -159,7 +187,7 @@ SPECS: dict[str, EventSpec] = {
         EventSpec(
             Event.VIOLATION_NOTICE,
             Category.PROGRAM,
-            _("For providers: a violation of the work-hour rules was recorded."),
+            _("A violation of the work-hour rules was recorded for you or your provider."),
             # rule: a code of templatetags.notices.VIOLATION_RULES; limit: the minutes
             # in force that were passed (absent from notices recorded before it was kept)
             {
@@ -169,36 +197,46 @@ SPECS: dict[str, EventSpec] = {
                 "limit": 66 * 60,
                 "dispute_by": "2026-11-26",
             },
+            audience=PROVIDERS | RECIPIENTS,
         ),
         EventSpec(
             Event.CLASS_CONFIRMATION,
             Category.TRAINING,
             _("You are registered for a Career Pathways class."),
             {"course": "CPR and First Aid", "starts_on": "2026-12-03", "place": "Online"},
+            audience=PROVIDERS,
+            sent=False,
         ),
         EventSpec(
             Event.WAITLIST_PROMOTION,
             Category.TRAINING,
             _("A seat opened in a class you were waiting for."),
             {"course": "Dementia Care Basics", "starts_on": "2026-12-10", "place": "Fresno"},
+            audience=PROVIDERS,
+            sent=False,
         ),
         EventSpec(
             Event.CLASS_REMINDER,
             Category.TRAINING,
             _("A class you registered for starts soon."),
             {"course": "CPR and First Aid", "starts_on": "2026-12-03", "place": "Online"},
+            audience=PROVIDERS,
+            sent=False,
         ),
         EventSpec(
             Event.INCENTIVE_EARNED,
             Category.PAYMENT,
             _("You earned a Career Pathways incentive payment."),
             {"pathway": "Adult Education", "amount_cents": 50000},
+            audience=PROVIDERS,
+            sent=False,
         ),
         EventSpec(
             Event.PAY_PERIOD_ENDING,
             Category.REMINDERS,
             _("For providers: the pay period ends tomorrow; submit your timesheet."),
             _PERIOD,
+            audience=PROVIDERS,
         ),
         EventSpec(
             Event.EMAIL_CONFIRMATION,
@@ -229,8 +267,16 @@ SPECS: dict[str, EventSpec] = {
     ]
 }
 
-# The notices settings offer a choice for (the others are email only).
+# The notices settings may hold a choice for (the others are email only).
 SETTABLE: dict[str, EventSpec] = {e: s for e, s in SPECS.items() if not s.email_only}
+
+
+def offered_to(roles: Iterable[str]) -> dict[str, EventSpec]:
+    """The notices a person holding `roles` is offered a choice for, in order: those of
+    their roles, and only those something in the portal sends."""
+    held = frozenset(roles)
+    return {e: s for e, s in SETTABLE.items() if s.offered_to(held)}
+
 
 # Links that carry a single-use secret (a reset or confirmation token), by event. The app
 # that raises the notice registers a maker, `(user) -> portal path`; the worker calls it

@@ -8,22 +8,29 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ihss.notifications import rules
-from ihss.notifications.events import SETTABLE, Category, Event
+from ihss.notifications.events import Category, Event, EventSpec
 from ihss.notifications.models import Delivery, Preference
 
 
 class PreferencesForm(forms.Form):
-    """One choice per kind of notice, grouped by category.
+    """One choice per kind of notice offered to the person (`offered`: those of their roles
+    that something sends), grouped by category.
 
     Text messages are offered once a mobile number is confirmed; "only in the portal" is
     not offered for required notices (security, pay, program).
     """
 
     def __init__(
-        self, *args: Any, initial_choices: dict[str, str], mobile_verified: bool, **kwargs: Any
+        self,
+        *args: Any,
+        initial_choices: dict[str, str],
+        mobile_verified: bool,
+        offered: dict[str, EventSpec],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        for event, spec in SETTABLE.items():
+        self.offered = offered
+        for event, spec in offered.items():
             allowed = [
                 (value, label)
                 for value, label in Preference.Choice.choices
@@ -45,9 +52,9 @@ class PreferencesForm(forms.Form):
         """(category label, required?, its fields) in the order of the categories."""
         grouped = []
         for category in Category:
-            fields = [self[e] for e, spec in SETTABLE.items() if spec.category == category]
+            fields = [self[e] for e, spec in self.offered.items() if spec.category == category]
             if fields:
-                required = SETTABLE[fields[0].name].required
+                required = self.offered[fields[0].name].required
                 grouped.append((category.label, required, fields))
         return grouped
 

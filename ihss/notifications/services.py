@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 
 from ihss.core import audit
 from ihss.notifications import channels, rules
-from ihss.notifications.events import EMAIL_LINKS, Event, spec_for
+from ihss.notifications.events import EMAIL_LINKS, Event, EventSpec, offered_to, spec_for
 from ihss.notifications.models import (
     ContactSettings,
     Delivery,
@@ -541,6 +541,18 @@ def preferences_of(user: Person) -> dict[str, str]:
     """Every event's channel choice for `user`, the default (email) filled in."""
     chosen = dict(Preference.objects.filter(user=user).values_list("event", "choice"))
     return {event.value: chosen.get(event.value, rules.CHOICE_EMAIL) for event in Event}
+
+
+def roles_of(user: Person) -> set[str]:
+    """The role values (\"provider\", \"recipient\") `user` holds. Read through the user
+    model's `active_memberships()`, since this app imports no other."""
+    memberships = getattr(user, "active_memberships", None)
+    return {str(m.role) for m in memberships()} if memberships is not None else set()
+
+
+def notices_offered_to(user: Person) -> dict[str, EventSpec]:
+    """The notices `user` chooses a way for: those of their roles that something sends."""
+    return offered_to(roles_of(user))
 
 
 def contact_of(user: Person) -> ContactSettings:

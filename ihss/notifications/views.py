@@ -147,6 +147,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial_choices=services.preferences_of(user),
         mobile_verified=contact.mobile_verified,
+        offered=services.notices_offered_to(user),
     )
     if request.method == "POST" and form.is_valid():
         try:

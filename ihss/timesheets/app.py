@@ -32,8 +32,12 @@ def register() -> None:
         may_hold=access.can_change_timesheets,
         order=21,
     )
-    registry.add_menu("timesheets:mine", _("Timesheets"), roles=[Role.PROVIDER], order=10)
-    registry.add_menu("timesheets:review", _("Timesheets"), roles=[Role.RECIPIENT], order=10)
+    # Named by role: a live-in provider who is also her mother's representative holds both
+    # roles and sees both links, which must not read alike.
+    registry.add_menu("timesheets:mine", _("My timesheets"), roles=[Role.PROVIDER], order=10)
+    registry.add_menu(
+        "timesheets:review", _("Timesheets to approve"), roles=[Role.RECIPIENT], order=10
+    )
     registry.add_menu(
         "timesheets:county",
         _("Timesheet review"),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ihss.accounts import desk
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
@@ -99,7 +100,9 @@ def coach_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.SERVICE_DESK)
 def service_desk_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "web/service_desk_home.html")
+    """The desk's one search box: callers by name and date of birth, numbers, username or
+    email, with the accounts found below it (ihss/accounts/desk.py)."""
+    return render(request, "web/service_desk_home.html", desk.search_context(request))
 
 
 @require_GET

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ihss import test as cast
 from ihss.notifications import services
-from ihss.notifications.events import SETTABLE, SPECS, Category, Event
+from ihss.notifications.events import SPECS, Category, Event, offered_to
 from ihss.notifications.models import ContactSettings, Notification, Preference
 from ihss.notifications.rendering import render_notice
 
@@ -64,6 +64,11 @@ def _ids(page):
 @pytest.fixture
 def person(db):
     return cast.make_user("ana.reyes")
+
+
+@pytest.fixture
+def provider_person(db):
+    return cast.make_user("ana.provider", "provider", provider=cast.make_active_provider())
 
 
 @pytest.fixture
@@ -283,59 +288,60 @@ def _settings(client):
     return {p["event"]: p for p in _get(client, f"{API}/preferences/")}
 
 
-def test_the_settings_list_every_notice_with_its_category_and_choice(signed_in, person):
-    Preference.objects.create(user=person, event=Event.CLASS_REMINDER, choice="none")
-    listed = _get(signed_in(person), f"{API}/preferences/")
-    assert [p["event"] for p in listed] == list(SETTABLE)  # email-only answers have no choice
+def test_the_settings_list_every_notice_with_its_category_and_choice(signed_in, provider_person):
+    Preference.objects.create(user=provider_person, event=Event.TIMESHEET_APPROVED, choice="none")
+    listed = _get(signed_in(provider_person), f"{API}/preferences/")
+    # Email-only answers have no choice, and notices nothing sends yet are not offered.
+    assert [p["event"] for p in listed] == list(offered_to({"provider"}))
     by_event = {p["event"]: p for p in listed}
-    assert by_event["payment_issued"] == {
-        "event": "payment_issued",
-        "label": "Payment issued",
-        "category": Category.PAYMENT.value,
+    assert by_event["violation_notice"] == {
+        "event": "violation_notice",
+        "label": "Violation notice",
+        "category": Category.PROGRAM.value,
         "required": True,
         "choice": "email",
     }
-    assert by_event["class_reminder"]["choice"] == "none"
-    assert by_event["class_reminder"]["required"] is False
+    assert by_event["timesheet_approved"]["choice"] == "none"
+    assert by_event["timesheet_approved"]["required"] is False
     assert {e for e, p in by_event.items() if p["required"]} == {
-        e for e, spec in SETTABLE.items() if spec.required
+        e for e, spec in offered_to({"provider"}).items() if spec.required
     }
 
 
-def test_a_person_changes_how_a_notice_reaches_them(signed_in, person):
-    client = signed_in(person)
-    body = _put(client, f"{API}/preferences/", {"choices": {"class_reminder": "none"}})
-    assert {p["event"]: p["choice"] for p in body}["class_reminder"] == "none"
-    assert _settings(client)["class_reminder"]["choice"] == "none"
-    assert services.preferences_of(person)["class_reminder"] == "none"
+def test_a_person_changes_how_a_notice_reaches_them(signed_in, provider_person):
+    client = signed_in(provider_person)
+    body = _put(client, f"{API}/preferences/", {"choices": {"timesheet_approved": "none"}})
+    assert {p["event"]: p["choice"] for p in body}["timesheet_approved"] == "none"
+    assert _settings(client)["timesheet_approved"]["choice"] == "none"
+    assert services.preferences_of(provider_person)["timesheet_approved"] == "none"
     # The change is told to the person, in their messages.
     assert [m["event"] for m in _get(client, f"{API}/")["results"]] == ["preferences_changed"]
 
 
-def test_a_required_notice_cannot_be_switched_off_through_the_api(signed_in, person):
-    client = signed_in(person)
+def test_a_required_notice_cannot_be_switched_off_through_the_api(signed_in, provider_person):
+    client = signed_in(provider_person)
     body = _put(
         client,
         f"{API}/preferences/",
-        {"choices": {"class_reminder": "none", "payment_issued": "none"}},
+        {"choices": {"timesheet_approved": "none", "violation_notice": "none"}},
         status=422,
     )
     assert body == {
-        "detail": "“Payment issued” cannot be switched off; choose email, text or both."
+        "detail": "“Violation notice” cannot be switched off; choose email, text or both."
     }
-    assert not Preference.objects.filter(user=person).exists()  # nothing at all was saved
-    assert _settings(client)["payment_issued"]["choice"] == "email"
+    assert not Preference.objects.filter(user=provider_person).exists()  # nothing at all was saved
+    assert _settings(client)["violation_notice"]["choice"] == "email"
 
 
-def test_texts_need_a_confirmed_mobile_number(signed_in, person):
-    client = signed_in(person)
-    body = _put(client, f"{API}/preferences/", {"choices": {"payment_issued": "sms"}}, status=422)
+def test_texts_need_a_confirmed_mobile_number(signed_in, provider_person):
+    client = signed_in(provider_person)
+    body = _put(client, f"{API}/preferences/", {"choices": {"violation_notice": "sms"}}, status=422)
     assert body == {"detail": "Add and confirm a mobile number before choosing text messages."}
     ContactSettings.objects.create(
-        user=person, mobile_number="+15305550123", mobile_verified_at=timezone.now()
+        user=provider_person, mobile_number="+15305550123", mobile_verified_at=timezone.now()
     )
-    _put(client, f"{API}/preferences/", {"choices": {"payment_issued": "both"}})
-    assert _settings(client)["payment_issued"]["choice"] == "both"
+    _put(client, f"{API}/preferences/", {"choices": {"violation_notice": "both"}})
+    assert _settings(client)["violation_notice"]["choice"] == "both"
 
 
 def test_an_unknown_notice_or_way_is_refused_with_the_field_at_fault(signed_in, person):
@@ -347,8 +353,21 @@ def test_an_unknown_notice_or_way_is_refused_with_the_field_at_fault(signed_in, 
     assert not Preference.objects.filter(user=person).exists()
 
 
-def test_saving_the_same_settings_changes_nothing_and_tells_no_one(signed_in, person):
-    client = signed_in(person)
-    _put(client, f"{API}/preferences/", {"choices": {"payment_issued": "email"}})
-    assert not Notification.objects.filter(user=person).exists()
-    assert not Preference.objects.filter(user=person).exists()
+def test_saving_the_same_settings_changes_nothing_and_tells_no_one(signed_in, provider_person):
+    client = signed_in(provider_person)
+    _put(client, f"{API}/preferences/", {"choices": {"violation_notice": "email"}})
+    assert not Notification.objects.filter(user=provider_person).exists()
+    assert not Preference.objects.filter(user=provider_person).exists()
+
+
+def test_the_settings_list_only_the_notices_of_the_persons_roles_that_are_sent(
+    signed_in, provider_person, person
+):
+    listed = [p["event"] for p in _get(signed_in(provider_person), f"{API}/preferences/")]
+    assert "timesheet_approved" in listed
+    # Pay and training notices: nothing sends them yet. A recipient's notice: not hers.
+    for event in ["payment_issued", "class_reminder", "timesheet_ready_for_review"]:
+        assert event not in listed
+    # Someone with no provider or recipient role is offered only their account's notices.
+    listed = _get(signed_in(person), f"{API}/preferences/")
+    assert {p["category"] for p in listed} == {Category.SECURITY.value}

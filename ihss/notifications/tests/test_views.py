@@ -147,28 +147,53 @@ def test_settings_offer_texts_only_after_a_number_is_confirmed(client, ana):
 def test_required_notices_offer_no_way_to_switch_them_off(client, ana):
     client.force_login(ana)
     page = client.get(reverse("notifications:settings")).content.decode()
-    payment = re.search(r'name="payment_issued" value="(\w+)"', page)
-    assert payment is not None
-    assert 'name="payment_issued" value="none"' not in page
-    assert 'name="class_reminder" value="none"' in page
-    everything = {event: "email" for event in SPECS}
+    violation = re.search(r'name="violation_notice" value="(\w+)"', page)
+    assert violation is not None
+    assert 'name="violation_notice" value="none"' not in page
+    assert 'name="timesheet_approved" value="none"' in page
+    everything = {event: "email" for event in services.notices_offered_to(ana)}
     response = client.post(
-        reverse("notifications:settings"), {**everything, "payment_issued": "none"}
+        reverse("notifications:settings"), {**everything, "violation_notice": "none"}
     )
     assert response.status_code == 200  # refused, with the form shown again
-    assert services.preferences_of(ana)["payment_issued"] == "email"
+    assert services.preferences_of(ana)["violation_notice"] == "email"
 
 
 def test_saving_settings_keeps_them_audits_and_tells_the_person(client, ana, mailoutbox):
     client.force_login(ana)
-    choices = {event: "email" for event in SPECS} | {"class_reminder": "none"}
+    choices = {event: "email" for event in services.notices_offered_to(ana)} | {
+        "timesheet_approved": "none"
+    }
     with time_machine.travel(timezone.now()):
         response = client.post(reverse("notifications:settings"), choices, follow=True)
     assert "Your notice settings are saved." in response.content.decode()
-    assert services.preferences_of(ana)["class_reminder"] == "none"
+    assert services.preferences_of(ana)["timesheet_approved"] == "none"
     [event] = trail(ana).filter(action="notifications.preferences.change")
-    assert event.before == {"class_reminder": "email"}
+    assert event.before == {"timesheet_approved": "email"}
     assert Notification.objects.filter(user=ana, event=Event.PREFERENCES_CHANGED).count() == 1
+
+
+def test_the_settings_offer_only_the_notices_of_the_persons_roles_that_something_sends(client, ana):
+    client.force_login(ana)
+    page = client.get(reverse("notifications:settings")).content.decode()
+    # A provider: their timesheet notices, not the recipient's, and no pay, direct
+    # deposit or training notice, which nothing in the portal sends yet.
+    assert 'name="timesheet_approved"' in page
+    assert 'name="timesheet_ready_for_review"' not in page
+    for unsent in ["payment_issued", "direct_deposit_changed", "class_reminder"]:
+        assert f'name="{unsent}"' not in page
+    assert "Career Pathways training" not in page
+    rosa = cast.make_user("rosa", Role.RECIPIENT, recipient=cast.make_recipient())
+    client.force_login(rosa)
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert 'name="timesheet_ready_for_review"' in page
+    for provider_only in ["timesheet_approved", "timesheet_rejected", "pay_period_ending"]:
+        assert f'name="{provider_only}"' not in page
+    assert "For providers" not in page
+    spanish = client.get(
+        reverse("notifications:settings"), HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "Para proveedores" not in spanish
 
 
 # --- Mobile number ------------------------------------------------------------------------

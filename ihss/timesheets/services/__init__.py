@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from ihss.core.parameters import parameters
 from ihss.timesheets.policies import limits_on, sick_leave_policies, violation_policy
-from ihss.timesheets.services.base import DayInput, TimesheetError
+from ihss.timesheets.services.base import DayInput, TimesheetError, approvers
 from ihss.timesheets.services.days import daily_cap, day_problems, day_too_long
 from ihss.timesheets.services.exceptions import grant_weekly_maximum_exception
 from ihss.timesheets.services.reading import (
@@ -94,6 +94,7 @@ __all__ = [
     "TravelPicture",
     "WeekSummary",
     "approve",
+    "approvers",
     "approve_sick_leave",
     "balance_for",
     "barred_until",

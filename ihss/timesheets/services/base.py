@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ihss.accounts.models import Membership, Role, User
 from ihss.core.refusals import ServiceRefused
 from ihss.timesheets import rules
@@ -48,6 +50,28 @@ def _recipient_users(recipient_id: int) -> list[User]:
             role=Role.RECIPIENT, recipient_id=recipient_id, user__is_active=True
         ).select_related("user")
     ]
+
+
+def approvers(recipient_id: int) -> list[str]:
+    """Who will be asked to approve the recipient's timesheets: the names of the people
+    with an active account on the recipient's case (the recipient, their authorized
+    representatives). Empty when nobody on the case has one: nobody can approve here."""
+    names = []
+    for membership in Membership.objects.filter(
+        role=Role.RECIPIENT, recipient_id=recipient_id, user__is_active=True
+    ).select_related("user", "recipient"):
+        recipient = membership.recipient
+        assert recipient is not None  # a recipient membership always names its record
+        if not membership.is_representative:
+            names.append(recipient.full_name)
+            continue
+        name = membership.user.get_full_name() or recipient.representative_name
+        names.append(
+            _("%(name)s, authorized representative") % {"name": name}
+            if name
+            else _("the authorized representative")
+        )
+    return list(dict.fromkeys(names))
 
 
 def _provider_users(provider_id: int) -> list[User]:

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.cases.models import Recipient
@@ -67,13 +69,19 @@ def _detail_page(
         refusals, _left = services.check(timesheet)
     days = _days(timesheet)
     history = audit.trail(timesheet).order_by("-occurred_at", "-id")[:50]
+    can_submit = is_provider and timesheet.editable and bool(days)
     context = {
         "timesheet": timesheet,
         "weeks": _week_rows(timesheet, days),
         "total": sum(d.minutes for d in days.values()),
         "is_provider": is_provider,
         "is_recipient": is_recipient,
-        "can_submit": is_provider and timesheet.editable and bool(days),
+        "can_submit": can_submit,
+        # Who will be asked to approve it, by name; empty when nobody on the case has an
+        # account (the page says so rather than naming someone who cannot act).
+        "approvers": get_text_list(services.approvers(timesheet.recipient_id), _("and"))
+        if can_submit
+        else "",
         "can_review": is_recipient and timesheet.status == Timesheet.Status.SUBMITTED,
         "can_decide": timesheet.status == Timesheet.Status.APPROVED
         and timesheet.county_review in (Timesheet.Review.WAITING, Timesheet.Review.HELD)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -236,11 +237,23 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return _detail_page(request, timesheet, send_form=form, status=400)
         messages.error(request, error.message)
         return _detail_page(request, timesheet, refusals=error.refusals, status=400)
-    messages.success(
-        request,
-        _("The timesheet was sent to %(name)s for approval.")
-        % {"name": timesheet.recipient.full_name},
-    )
+    approvers = services.approvers(timesheet.recipient_id)
+    if approvers:
+        messages.success(
+            request,
+            _("The timesheet was sent to %(name)s for approval.")
+            % {"name": get_text_list(approvers, _("and"))},
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "The timesheet was sent. %(name)s has no account on this portal yet, so "
+                "nobody can approve it until one is created; your county IHSS office can "
+                "tell you how else it can be approved."
+            )
+            % {"name": timesheet.recipient.full_name},
+        )
     return redirect("timesheets:detail", timesheet.pk)
 
 

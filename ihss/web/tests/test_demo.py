@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from ihss.accounts.models import User
+from ihss.notifications.events import SPECS, Category, Event
 from ihss.notifications.models import Delivery, Notification
+from ihss.timesheets.models import Timesheet
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +21,9 @@ def test_the_demo_loads_twice_and_shows_messages_in_the_message_center(client, c
     call_command("demo")
     call_command("demo")
     assert "servicedesk sees every one in the Outbox" in capsys.readouterr().out
-    # The seven demo messages, and the notices of the demo timesheets: two sent to Rosa,
-    # one approved for Ana.
-    assert Notification.objects.count() == 10
+    # Only what the demo's records did: two timesheets sent to Rosa, one approved for
+    # Ana, and Ana's own settings change.
+    assert Notification.objects.count() == 4
     ana = User.objects.get(username="provider.one")
     client.force_login(ana)
     page = client.get(reverse("notifications:inbox")).content.decode()
@@ -41,6 +45,43 @@ def test_the_demo_loads_twice_and_shows_messages_in_the_message_center(client, c
     desk.force_login(User.objects.get(username="servicedesk"))
     failed = desk.get(reverse("notifications:outbox"), {"status": "failed"}).content.decode()
     assert "1 message." in failed
+
+
+# What each timesheet notice says happened, as the timesheet's state must show it.
+TIMESHEET_NOTICES: dict[str, set[str]] = {
+    Event.TIMESHEET_READY_FOR_REVIEW: {Timesheet.Status.SUBMITTED, Timesheet.Status.APPROVED},
+    Event.TIMESHEET_APPROVED: {Timesheet.Status.APPROVED},
+    Event.TIMESHEET_REJECTED: {Timesheet.Status.REJECTED},
+    Event.TIMESHEET_NO_RECIPIENT_ACTION: {Timesheet.Status.SUBMITTED},
+}
+
+
+def test_every_demo_notice_refers_to_a_record_whose_state_matches():
+    call_command("demo")
+    notices = list(Notification.objects.select_related("user"))
+    assert notices
+    for notice in notices:
+        spec = SPECS[notice.event]
+        if spec.category == Category.SECURITY:
+            # About the person's own account: here, the settings the demo saved for them.
+            assert notice.event == Event.PREFERENCES_CHANGED
+            assert notice.user.notice_preferences.exists()
+            continue
+        # Nothing else but timesheets exists yet: no payment, class or travel notice.
+        assert notice.event in TIMESHEET_NOTICES, notice.event
+        match = re.fullmatch(r"/timesheets/(\d+)/", notice.link)
+        assert match, notice.link
+        sheet = Timesheet.objects.select_related("provider", "recipient").get(pk=match[1])
+        assert sheet.status in TIMESHEET_NOTICES[notice.event], (notice.event, sheet.status)
+        context = notice.context
+        assert context["period_start"] == sheet.period_start.isoformat()
+        assert context["period_end"] == sheet.period_end.isoformat()
+        if "provider_name" in context:
+            assert context["provider_name"] == sheet.provider.full_name
+            assert notice.user.memberships.filter(recipient=sheet.recipient).exists()
+        if "recipient_name" in context:
+            assert context["recipient_name"] == sheet.recipient.full_name
+            assert notice.user.memberships.filter(provider=sheet.provider).exists()
 
 
 def test_demo_staff_sign_in_with_the_code_demo_code_prints(settings, capsys):

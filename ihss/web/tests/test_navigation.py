@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from ihss import test as cast
 from ihss.accounts import tokens
@@ -14,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 # Every role's menu as people know it: labels and order must not move.
 MENUS = {
-    Role.PROVIDER: ["My work", "Timesheets"],
-    Role.RECIPIENT: ["My care", "Timesheets"],
+    Role.PROVIDER: ["My work", "My timesheets"],
+    Role.RECIPIENT: ["My care", "Timesheets to approve"],
     Role.COUNTY_STAFF: [
         "County home",
         "Timesheet review",
@@ -26,7 +27,7 @@ MENUS = {
     ],
     Role.TRAINING_PROVIDER: ["Training home"],
     Role.COACH: ["Coaching home"],
-    Role.SERVICE_DESK: ["Service desk", "Recipients", "Providers", "Accounts", "Outbox"],
+    Role.SERVICE_DESK: ["Service desk", "Recipients", "Providers", "Outbox"],
     Role.STATE_ADMIN: [
         "State home",
         "Timesheet review",
@@ -61,9 +62,29 @@ def test_someone_with_two_roles_sees_each_link_once(la_provider):
     Membership.objects.create(user=user, role=Role.STATE_ADMIN)
     labels = [str(item.label) for item in navigation_for(user, "/")]
     assert labels == [*MENUS[Role.SERVICE_DESK], "State home", "Timesheet review", "Import"] + [
+        "Accounts",
         "Second-factor requests",
         "Program parameters",
     ]
+
+
+def test_a_provider_who_is_also_a_representative_sees_two_distinct_timesheet_links(
+    la_provider, la_recipient
+):
+    user = cast.make_user("live.in", Role.PROVIDER, provider=la_provider)
+    Membership.objects.create(
+        user=user, role=Role.RECIPIENT, recipient=la_recipient, is_representative=True
+    )
+    for language, expected in [
+        ("en", ["My timesheets", "Timesheets to approve"]),
+        ("es", ["Mis hojas de horas", "Hojas de horas por aprobar"]),
+    ]:
+        with translation.override(language):
+            items = navigation_for(user, "/")
+            labels = [str(item.label) for item in items]
+        assert [label for label in labels if "imesheets" in label or "ojas" in label] == expected
+        assert len(set(labels)) == len(labels)
+        assert {i.url for i in items} >= {reverse("timesheets:mine"), reverse("timesheets:review")}
 
 
 def test_every_declared_link_opens_a_page_and_names_real_roles():
@@ -93,7 +114,7 @@ def test_a_new_app_adds_its_menu_link_and_token_scope_in_its_own_file(
     a_new_app, la_provider, la_recipient
 ):
     provider = _user_with(Role.PROVIDER, la_provider, la_recipient)
-    assert [str(i.label) for i in navigation_for(provider, "/")] == ["My work", "Timesheets"] + [
+    assert [str(i.label) for i in navigation_for(provider, "/")] == ["My work", "My timesheets"] + [
         "Visits"
     ]
     offered = [s.value for s in tokens.allowed_scopes(provider)]
