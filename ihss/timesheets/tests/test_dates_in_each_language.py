@@ -114,7 +114,7 @@ def test_it_ends_a_sentence_on_a_time_with_one_period_and_puts_no_space_before_a
     from ihss.accounts.models import Role
     from ihss.timesheets import services
 
-    services.submit(timesheet=sent, by=world.provider_user)
+    services.submit(timesheet=sent, by=world.provider_user, confirm_early=True)
     services.approve(timesheet=sent, by=world.recipient_users[0], signature="Rosa Delgado")
     staff = cast.make_user("la.worker", Role.COUNTY_STAFF, county=cast.county("19"))
     services.decide_review(timesheet=sent, by=staff, decision="hold", reason="Checked")

@@ -46,7 +46,7 @@ def test_the_api_holds_a_day_to_the_daily_cap_in_force_as_the_form_does(world):
 
     [error] = answer["detail"]
     assert (error["loc"][-1], error["msg"]) == ("minutes", "A day has only 20 h.")
-    assert form.errors["minutes"] == [error["msg"]]
+    assert form.errors["hours"] == [error["msg"]]  # the form says it at the hours typed
     assert not sheet.days.exists()
 
 
