@@ -32,6 +32,7 @@ urlpatterns = [
     path("cases/", include("ihss.cases.urls")),
     path("messages/", include("ihss.notifications.urls")),
     path("timesheets/", include("ihss.timesheets.urls")),
+    path("pay/", include("ihss.payroll.urls")),
     path("parameters/", include("ihss.web.parameter_urls")),
     path("accounts/", include("ihss.accounts.urls")),
     path("passkeys/", include("ihss.accounts.passkeys")),

@@ -5,3 +5,9 @@ class PayrollConfig(AppConfig):
     name = "ihss.payroll"
     label = "payroll"
     verbose_name = "Payroll"
+
+    def ready(self) -> None:
+        # Its API, token scopes and menu links (ihss/core/registry.py).
+        from ihss.payroll import app
+
+        app.register()

@@ -1,4 +1,4 @@
-"""County wage rates (the rest of payroll arrives with the payroll issue)."""
+"""County wage rates, effective-dated."""
 
 from __future__ import annotations
 

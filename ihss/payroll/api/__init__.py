@@ -1,0 +1,7 @@
+"""Payroll's API under /api/v1/pay/: one sub-router per resource."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["pay"])

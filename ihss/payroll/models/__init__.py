@@ -1,0 +1,5 @@
+"""Payroll's records, one module per topic: wage rates, runs and paystubs, direct deposit."""
+
+from ihss.payroll.models.rates import WageRate
+
+__all__ = ["WageRate"]
