@@ -388,6 +388,14 @@ IMPORT_MAX_FILES = env_int("IMPORT_MAX_FILES", 10)
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 
+# --- Payroll runs (docs/payroll.md) ---------------------------------------------------------
+# Providers whose stubs are written per transaction: large enough that the bulk writer's
+# COPY dominates, small enough that a resumed run redoes little and memory stays flat.
+PAYROLL_BATCH_PROVIDERS = env_int("PAYROLL_BATCH_PROVIDERS", 5_000)
+# A calculation that has written nothing for this long is taken to have stopped (a killed
+# process) and may be resumed by another; a batch takes a few seconds.
+PAYROLL_STALE_SECONDS = env_int("PAYROLL_STALE_SECONDS", 120)
+
 # --- Email --------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env_str(

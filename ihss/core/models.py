@@ -91,3 +91,25 @@ class ProgramParameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value} {self.unit} from {self.effective_from}"
+
+
+class PaidSource(models.Model):
+    """A record a source of pay offered (a timesheet, a sick leave claim, a training claim)
+    that a payroll run has paid. The unique key makes each record payable once: a rerun,
+    two runs at once or a late edit cannot pay it again (ihss/core/payables.py).
+
+    Sources read this table to mark their items paid; payroll writes it, in the same
+    transaction as the paystub lines that pay the record.
+    """
+
+    source = models.CharField(max_length=40)
+    document_id = models.BigIntegerField()
+    run_id = models.BigIntegerField()  # the payroll run that paid it
+    paid_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "document_id"], name="paid_once")]
+        indexes = [models.Index(fields=["run_id"], name="paid_source_run_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.document_id} paid by run {self.run_id}"

@@ -41,3 +41,14 @@ def parameters(keys: Iterable[str], *, on: dt.date) -> dict[str, int]:
     if missing:
         raise MissingParameter(f"No value of {', '.join(missing)} is in force on {on.isoformat()}.")
     return values
+
+
+def history(key: str) -> list[tuple[dt.date, int]]:
+    """Every value `key` has had, as (effective from, value) in date order: for a rule
+    that spans dates (a wage tied to the minimum wage over a year of late hours)."""
+    return [
+        (day, int(value))
+        for day, value in ProgramParameter.objects.filter(key=key)
+        .order_by("effective_from")
+        .values_list("effective_from", "value")
+    ]

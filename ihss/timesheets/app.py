@@ -7,17 +7,21 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from ihss.core import registry
+from ihss.core import payables, registry
 
 
 def register() -> None:
     from ihss.accounts.models import Role
     from ihss.timesheets import access
     from ihss.timesheets.api import router
+    from ihss.timesheets.payables import SOURCES
 
     # timesheets:read for GET, timesheets:write for POST and PUT, then the session. Each
     # step checks the caller's roles itself, at every call.
     registry.add_api("/timesheets/", router, scope_resource="timesheets")
+    # What it owes providers, read by payroll (ihss/core/payables.py).
+    for source in SOURCES:
+        payables.add_source(source)
     # Providers, recipients, county staff, the service desk and state administrators read
     # them; the desk never gets timesheets:write, since it only reads them.
     registry.add_scope(

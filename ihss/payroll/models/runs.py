@@ -1,0 +1,201 @@
+"""Payroll runs, paystubs, their lines and deductions, and the payments they issue."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ihss.cases.models import County, Program, Provider, Recipient
+
+
+class PayrollRun(models.Model):
+    """The pay of one pay period, for the whole state: draft -> calculated -> approved ->
+    issued. Calculation works through providers in order and records how far it got, so an
+    interrupted run resumes where it stopped; issuing writes the payment file once."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CALCULATING = "calculating", _("Calculating")
+        CALCULATED = "calculated", _("Calculated, waiting for approval")
+        APPROVED = "approved", _("Approved, waiting to be issued")
+        ISSUING = "issuing", _("Issuing payments")
+        ISSUED = "issued", _("Issued")
+
+    period_start = models.DateField(_("pay period start"), unique=True)
+    period_end = models.DateField(_("pay period end"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Progress of the calculation (and of issuing): what the progress bar shows.
+    started_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    # The process calculating it (a random id): a batch is written only by its claimant.
+    worker = models.CharField(max_length=32, blank=True)
+    # The last provider whose stub is written: a resumed calculation starts after it.
+    last_provider_id = models.BigIntegerField(default=0)
+    # The first day of the weeks read (late hours reach back to their week's Sunday).
+    since = models.DateField(null=True, blank=True)
+    calculated_at = models.DateTimeField(_("calculated"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pay_date = models.DateField(_("pay date"), null=True, blank=True)
+    # Totals, kept when the calculation ends.
+    stub_count = models.PositiveIntegerField(_("paystubs"), default=0)
+    gross_cents = models.BigIntegerField(_("gross pay"), default=0)
+    deductions_cents = models.BigIntegerField(_("deductions"), default=0)
+    share_of_cost_cents = models.BigIntegerField(_("share of cost"), default=0)
+    net_cents = models.BigIntegerField(_("net pay"), default=0)
+    # Items not paid by this run and why (a county without a wage rate on a day...).
+    held = models.JSONField(_("not paid"), default=list, blank=True)
+    error = models.TextField(blank=True)
+    # The payment file (NACHA) and the check register, kept in the default storage.
+    payment_file = models.CharField(max_length=200, blank=True)
+    payment_file_sha256 = models.CharField(max_length=64, blank=True)
+    check_register = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="run_period_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Payroll {self.period_start:%Y-%m-%d} - {self.period_end:%Y-%m-%d}"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.CALCULATED, self.Status.APPROVED, self.Status.ISSUED):
+            return 100
+        return 0 if not self.total else min(100, self.processed * 100 // self.total)
+
+
+class Paystub(models.Model):
+    """What one provider is paid by one run: gross, each deduction, net, and how it is paid."""
+
+    class Method(models.TextChoices):
+        DEPOSIT = "deposit", _("Direct deposit")
+        CHECK = "check", _("Check (warrant)")
+        MIXED = "mixed", _("Direct deposit and check")
+
+    run = models.ForeignKey(PayrollRun, on_delete=models.PROTECT, related_name="stubs")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="paystubs")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    gross_cents = models.BigIntegerField(_("gross pay"))
+    deductions_cents = models.BigIntegerField(_("deductions"))
+    net_cents = models.BigIntegerField(_("net pay"))
+    share_of_cost_cents = models.BigIntegerField(_("share of cost paid by recipients"))
+    state_pays_cents = models.BigIntegerField(_("paid by the state"))
+    regular_minutes = models.PositiveIntegerField(default=0)
+    overtime_minutes = models.PositiveIntegerField(default=0)
+    sick_leave_minutes = models.PositiveIntegerField(default=0)
+    method = models.CharField(max_length=8, choices=Method.choices, blank=True)
+    # Sick leave as the stub shows it (earned, used, available), when the source offers it.
+    sick_leave = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-run__period_start", "provider_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "provider"], name="stub_once_per_run"),
+            models.CheckConstraint(condition=Q(net_cents__gte=0), name="stub_net_not_negative"),
+        ]
+        indexes = [models.Index(fields=["provider", "run"], name="stub_provider_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} in {self.run}"
+
+
+class PayLine(models.Model):
+    """A line of a paystub: one document's minutes of one kind, week, rate and part, with
+    the numbers that explain it (the week's minutes, recipients and the threshold)."""
+
+    class Part(models.TextChoices):
+        REGULAR = "regular", _("Regular")
+        OVERTIME = "overtime", _("Overtime")
+        OVERTIME_ADJUSTMENT = "overtime_adjustment", _("Overtime adjustment")
+        AMOUNT = "amount", _("Amount")
+
+    stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="lines")
+    source = models.CharField(max_length=40)
+    document_id = models.BigIntegerField()
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    program = models.CharField(max_length=4, choices=Program.choices)
+    kind = models.CharField(max_length=12)
+    part = models.CharField(max_length=20, choices=Part.choices)
+    week_start = models.DateField()
+    first_day = models.DateField()
+    last_day = models.DateField()
+    minutes = models.PositiveIntegerField()
+    rate_cents = models.PositiveIntegerField()
+    multiplier_bp = models.PositiveIntegerField()
+    cents = models.BigIntegerField()
+    week_minutes = models.PositiveIntegerField()
+    week_recipients = models.PositiveSmallIntegerField()
+    threshold_minutes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["week_start", "first_day", "id"]
+        indexes = [models.Index(fields=["source", "document_id"], name="payline_document_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.part} {self.minutes} min"
+
+
+class Deduction(models.Model):
+    """A withholding taken from a stub's gross, with the wages and rate it applied to and a
+    code for why (the paystub turns it into words)."""
+
+    stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="deductions")
+    code = models.CharField(max_length=30)
+    base_cents = models.BigIntegerField()
+    rate_bp = models.PositiveIntegerField(null=True, blank=True)
+    amount_cents = models.BigIntegerField()
+    note = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.amount_cents}"
+
+
+class Payment(models.Model):
+    """Money sent for a stub: to one bank account, or by check. A stub split across
+    accounts (direct deposit per recipient) has one payment per account."""
+
+    class Method(models.TextChoices):
+        DEPOSIT = "deposit", _("Direct deposit")
+        CHECK = "check", _("Check (warrant)")
+
+    stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="payments")
+    method = models.CharField(max_length=8, choices=Method.choices)
+    amount_cents = models.BigIntegerField()
+    enrollment_id = models.BigIntegerField(null=True, blank=True)  # the direct deposit used
+    account_last4 = models.CharField(max_length=4, blank=True)
+    trace_number = models.CharField(max_length=15, blank=True)
+    check_number = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.amount_cents}"

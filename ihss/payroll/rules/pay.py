@@ -1,0 +1,307 @@
+"""Gross pay: the wage rate in force on each day, overtime by workweek, late hours.
+
+Pure functions over plain values (docs: ../shared/domain/ihss-facts.md 3.2 and 5):
+
+- **Rates.** A county's wage is a fixed hourly rate, or the state minimum wage plus a
+  supplement; the rate in force on the day worked applies, so a raise in the middle of a
+  pay period splits that period's lines.
+- **Overtime.** Minutes past the threshold (40 h) in a Sunday-Saturday workweek are paid at
+  the overtime multiplier (1.5x), counting every recipient and program, travel and
+  training time. Attribution is chronological: walking the week's work in the order it was
+  done, the minutes that cross the threshold are the overtime minutes, charged to the day,
+  recipient and timesheet they belong to. The order in which timesheets were approved or
+  paid never matters.
+- **Late hours.** A run pays, for every item, what the whole week's work owes it minus what
+  earlier runs paid it: new items are paid in full; items already paid get only the
+  difference (an overtime premium when earlier-worked hours arrive late and push them past
+  40 h). By induction, what earlier runs paid an item is its allocation over the items
+  they had, so the totals always equal one computation over the whole week.
+
+Money is integer cents, rounded half up once per line; hours are integer minutes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+MINUTES_PER_HOUR = 60
+BASIS_POINTS = 10_000  # 1x as a multiplier in basis points
+
+
+# --- Policy -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PayPolicy:
+    """The numbers gross pay reads, from the program parameters in force."""
+
+    overtime_threshold_minutes: int
+    overtime_multiplier_bp: int
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return ("overtime_weekly_threshold", "overtime_multiplier")
+
+    @classmethod
+    def from_parameters(cls, values: Mapping[str, int]) -> PayPolicy:
+        return cls(
+            overtime_threshold_minutes=values["overtime_weekly_threshold"],
+            overtime_multiplier_bp=values["overtime_multiplier"],
+        )
+
+
+# --- Rates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WageTerm:
+    """One row of a county's wage table: from a date, a fixed rate or minimum + supplement."""
+
+    effective_from: dt.date
+    hourly_cents: int | None  # a fixed rate
+    supplement_cents: int | None  # over the state minimum wage
+
+
+class NoRate(LookupError):
+    """No wage rate is in force for a county on a day."""
+
+    def __init__(self, county: Hashable, day: dt.date) -> None:
+        super().__init__(f"No wage rate for county {county} on {day.isoformat()}.")
+        self.county = county
+        self.day = day
+
+
+def rate_schedule(
+    terms: Iterable[WageTerm], minimum_wage: Iterable[tuple[dt.date, int]]
+) -> list[tuple[dt.date, int]]:
+    """(from, hourly cents) for every change of a county's rate, in date order.
+
+    A "minimum plus" term changes with the minimum wage: each change of the minimum wage
+    while the term is in force starts a new rate.
+    """
+    terms = sorted(terms, key=lambda t: t.effective_from)
+    minimums = sorted(minimum_wage)
+    schedule: list[tuple[dt.date, int]] = []
+    for index, term in enumerate(terms):
+        until = terms[index + 1].effective_from if index + 1 < len(terms) else None
+        if term.hourly_cents is not None:
+            schedule.append((term.effective_from, term.hourly_cents))
+            continue
+        assert term.supplement_cents is not None
+        starts = [term.effective_from] + [
+            day
+            for day, _ in minimums
+            if term.effective_from < day and (until is None or day < until)
+        ]
+        for start in starts:
+            minimum = _in_force(minimums, start)
+            if minimum is not None:
+                schedule.append((start, minimum + term.supplement_cents))
+    return schedule
+
+
+def _in_force(schedule: Sequence[tuple[dt.date, int]], day: dt.date) -> int | None:
+    index = bisect.bisect_right([d for d, _cents in schedule], day) - 1
+    return schedule[index][1] if index >= 0 else None
+
+
+class RateBook:
+    """Every county's rate schedule, answering `rate(county, day)` in O(log n)."""
+
+    def __init__(self, schedules: Mapping[Hashable, Sequence[tuple[dt.date, int]]]) -> None:
+        self._days = {c: [d for d, _ in s] for c, s in schedules.items()}
+        self._cents = {c: [r for _, r in s] for c, s in schedules.items()}
+
+    def rate(self, county: Hashable, day: dt.date) -> int:
+        days = self._days.get(county)
+        index = -1 if days is None else bisect.bisect_right(days, day) - 1
+        if days is None or index < 0:
+            raise NoRate(county, day)
+        return self._cents[county][index]
+
+
+# --- Work and lines ---------------------------------------------------------------------
+
+
+class Work(NamedTuple):
+    """One item owed to a provider, as the rules see it. A provider's items are given in the
+    order the work was done (day, then start time)."""
+
+    day: dt.date
+    document: Hashable  # what a line is charged to (the source's record, its recipient...)
+    recipient: Hashable | None
+    county: Hashable
+    kind: str  # "hours", "travel", "sick_leave", "training", "incentive"
+    minutes: int
+    cents: int
+    overtime: bool  # counts toward the weekly threshold
+    paid: bool  # paid by an earlier run
+
+
+class Part:
+    REGULAR = "regular"  # minutes at the rate
+    OVERTIME = "overtime"  # minutes at the rate x the overtime multiplier
+    OVERTIME_ADJUSTMENT = "overtime_adjustment"  # the premium only, on minutes paid earlier
+    AMOUNT = "amount"  # cents owed as they are
+
+
+@dataclass(frozen=True)
+class Line:
+    """A paystub line: minutes (or an amount) of one document, kind, week, rate and part."""
+
+    document: Hashable
+    recipient: Hashable | None
+    county: Hashable
+    kind: str
+    part: str
+    week_start: dt.date
+    first_day: dt.date
+    last_day: dt.date
+    minutes: int
+    rate_cents: int
+    multiplier_bp: int
+    cents: int
+    # What explains it: the provider's counted minutes in the whole week, over how many
+    # recipients, and the threshold.
+    week_minutes: int
+    week_recipients: int
+    threshold_minutes: int
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Sunday that starts the workweek of `day`."""
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
+def overtime_minutes(work: Sequence[tuple[int, bool]], threshold: int) -> list[int]:
+    """For (minutes, counts) in the order worked: the minutes of each past the threshold."""
+    result = []
+    total = 0
+    for minutes, counts in work:
+        if counts:
+            total += minutes
+        result.append(max(0, min(minutes, total - threshold)) if counts else 0)
+    return result
+
+
+@dataclass(frozen=True)
+class Split:
+    """What one item is owed now: regular and overtime minutes (new items), or an overtime
+    premium on minutes paid earlier (paid items)."""
+
+    regular: int
+    overtime: int
+    adjustment: int
+
+
+def split_week(work: Sequence[Work], threshold: int) -> list[Split]:
+    """Each item of one workweek (in the order worked): what this run owes it."""
+    everything = overtime_minutes([(w.minutes, w.overtime) for w in work], threshold)
+    earlier = [w for w in work if w.paid]
+    before = iter(overtime_minutes([(w.minutes, w.overtime) for w in earlier], threshold))
+    splits = []
+    for item, over in zip(work, everything, strict=True):
+        if item.paid:
+            # Hours only ever join a week, so an earlier item's overtime only grows.
+            splits.append(Split(0, 0, max(0, over - next(before))))
+        else:
+            splits.append(Split(item.minutes - over, over, 0))
+    return splits
+
+
+def cents_for(minutes: int, rate_cents: int, multiplier_bp: int) -> int:
+    """minutes x hourly rate x multiplier, in cents, rounded half up."""
+    numerator = minutes * rate_cents * multiplier_bp
+    denominator = MINUTES_PER_HOUR * BASIS_POINTS
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def provider_lines(
+    work: Sequence[Work], *, policy: PayPolicy, rate: Callable[[Hashable, dt.date], int]
+) -> list[Line]:
+    """Every line a run pays one provider, from the provider's items in the order worked
+    (whole workweeks for every week with an unpaid item). Raises NoRate when an item's
+    county has no rate on its day."""
+    weeks: dict[dt.date, list[Work]] = {}
+    for item in work:
+        weeks.setdefault(week_start(item.day), []).append(item)
+    lines: dict[tuple[Hashable, str, str, dt.date, int, int], _Sum] = {}
+    threshold = policy.overtime_threshold_minutes
+    multiplier = policy.overtime_multiplier_bp
+    for start, items in weeks.items():
+        if all(item.paid for item in items):
+            continue
+        counted = [i for i in items if i.overtime]
+        week = (sum(i.minutes for i in counted), len({i.recipient for i in counted}))
+        for item, split in zip(items, split_week(items, threshold), strict=True):
+            parts = [
+                (Part.REGULAR, split.regular, BASIS_POINTS),
+                (Part.OVERTIME, split.overtime, multiplier),
+                (Part.OVERTIME_ADJUSTMENT, split.adjustment, multiplier - BASIS_POINTS),
+            ]
+            if item.cents and not item.paid:
+                parts.append((Part.AMOUNT, 0, 0))
+            for part, minutes, times in parts:
+                if part != Part.AMOUNT and minutes == 0:
+                    continue
+                rate_cents = 0 if part == Part.AMOUNT else rate(item.county, item.day)
+                key = (item.document, item.kind, part, start, rate_cents, times)
+                total = lines.get(key)
+                if total is None:
+                    lines[key] = _Sum(item, item.day, minutes, item.cents, week)
+                else:
+                    total.last_day = item.day
+                    total.minutes += minutes
+                    total.cents += item.cents
+    return [
+        Line(
+            document=document,
+            recipient=total.first.recipient,
+            county=total.first.county,
+            kind=kind,
+            part=part,
+            week_start=start,
+            first_day=total.first.day,
+            last_day=total.last_day,
+            minutes=0 if part == Part.AMOUNT else total.minutes,
+            rate_cents=rate_cents,
+            multiplier_bp=times,
+            cents=total.cents
+            if part == Part.AMOUNT
+            else cents_for(total.minutes, rate_cents, times),
+            week_minutes=total.week[0],
+            week_recipients=total.week[1],
+            threshold_minutes=threshold,
+        )
+        for (document, kind, part, start, rate_cents, times), total in lines.items()
+    ]
+
+
+class _Sum:
+    """The running totals of one line."""
+
+    __slots__ = ("cents", "first", "last_day", "minutes", "week")
+
+    def __init__(
+        self, first: Work, last_day: dt.date, minutes: int, cents: int, week: tuple[int, int]
+    ) -> None:
+        self.first, self.last_day, self.minutes, self.cents, self.week = (
+            first, last_day, minutes, cents, week,
+        )  # fmt: skip
+
+
+def split_amount(total: int, weights: Sequence[int]) -> list[int]:
+    """`total` cents shared in proportion to `weights`, summing exactly to `total` (largest
+    remainders get the odd cents, earlier first on ties)."""
+    whole = sum(weights)
+    if whole <= 0:
+        return [total] + [0] * (len(weights) - 1) if weights else []
+    shares = [total * w // whole for w in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in remainders[: total - sum(shares)]:
+        shares[i] += 1
+    return shares

@@ -1,0 +1,315 @@
+"""Payroll runs: start, calculate (resumable), approve.
+
+Calculation is set-based. The sources of pay stream their items (ihss/core/payables.py)
+merged in one order: provider, day, start time. The run walks that stream one provider at
+a time, computes the provider's lines with the pure rules (ihss/payroll/rules/pay.py) and
+withholdings (services/stubs.py), and writes stubs, lines, deductions and the paid
+documents of a batch of providers in one transaction with the bulk writer. After each
+batch it records the last provider written: a run stopped at any point (a crash, kill -9)
+resumes after it, and the batch that was being written is simply written again, since
+nothing of it was kept. A document is paid once because `PaidSource` is unique: a second
+run at the same time fails its batch instead of paying twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ihss.accounts.models import User
+from ihss.core import audit, bulk, parameters, payables
+from ihss.core.models import PaidSource
+from ihss.core.refusals import ServiceRefused
+from ihss.payroll.models import PayLine, PayrollRun, Paystub, WageRate
+from ihss.payroll.rules.pay import (
+    NoRate,
+    PayPolicy,
+    RateBook,
+    WageTerm,
+    Work,
+    provider_lines,
+    rate_schedule,
+    week_start,
+)
+from ihss.payroll.services import stubs
+
+Progress = Callable[[int, int], None]
+
+
+class RunRefused(ServiceRefused):
+    pass
+
+
+def pay_period(start: dt.date) -> tuple[dt.date, dt.date]:
+    """The pay period starting on `start` (the 1st or the 16th), as (start, end)."""
+    if start.day == 1:
+        return start, start.replace(day=15)
+    if start.day == 16:
+        following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return start, following - dt.timedelta(days=1)
+    raise RunRefused(
+        _("A pay period starts on the 1st or the 16th of a month."),
+        code="not_a_period",
+        field="period_start",
+        conflict=False,
+    )
+
+
+@transaction.atomic
+def start_run(*, period_start: dt.date, by: User | None, today: dt.date) -> PayrollRun:
+    """The run of the pay period starting on `period_start`, made if it does not exist.
+
+    Pressing "Start" twice, or two administrators at once, give the same run. A period can
+    be paid once it has ended.
+    """
+    start, end = pay_period(period_start)
+    if end >= today:
+        raise RunRefused(
+            _("The pay period ends on %(end)s: it can be paid from the day after.")
+            % {"end": end.isoformat()},
+            code="period_not_ended",
+            field="period_start",
+            conflict=False,
+        )
+    run, made = PayrollRun.objects.get_or_create(
+        period_start=start, defaults={"period_end": end, "created_by": by}
+    )
+    if made:
+        audit.record(actor=by, action="payroll.run_started", subject=run)
+    return run
+
+
+@dataclass
+class _Claim:
+    run: PayrollRun
+    worker: str
+
+
+def _claim(run_id: int, *, take_over: bool) -> _Claim | None:
+    """Make this process the one calculating the run; None when there is nothing to do."""
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run_id)
+        if run.status not in (PayrollRun.Status.DRAFT, PayrollRun.Status.CALCULATING):
+            return None
+        stale = timezone.now() - dt.timedelta(seconds=settings.PAYROLL_STALE_SECONDS)
+        busy = PayrollRun.objects.filter(
+            status=PayrollRun.Status.CALCULATING, progress_at__gt=stale
+        ).exclude(pk=run.pk)
+        if busy.exists():
+            raise RunRefused(
+                _("Another payroll run is being calculated. Try again when it has finished."),
+                code="another_run_busy",
+            )
+        fresh = run.progress_at is not None and run.progress_at > stale
+        if run.status == PayrollRun.Status.CALCULATING and fresh and not take_over:
+            raise RunRefused(
+                _("This run is being calculated. Its progress is shown on its page."),
+                code="run_busy",
+            )
+        if run.since is None:
+            owed = payables.unpaid(through=run.period_end)
+            run.since = week_start(owed.first_day) if owed else run.period_start
+            run.total = owed.providers if owed else 0
+            run.started_at = timezone.now()
+        run.status = PayrollRun.Status.CALCULATING
+        run.worker = uuid.uuid4().hex
+        run.progress_at = timezone.now()
+        run.save()
+        return _Claim(run, run.worker)
+
+
+def rate_book() -> RateBook:
+    """Every county's wage schedule, with the state minimum wage's history."""
+    minimum = parameters.history("state_minimum_wage")
+    terms: dict[int, list[WageTerm]] = {}
+    for rate in WageRate.objects.all():
+        terms.setdefault(rate.county_id, []).append(
+            WageTerm(
+                rate.effective_from,
+                rate.hourly_cents if rate.basis == WageRate.Basis.FIXED else None,
+                rate.supplement_cents if rate.basis == WageRate.Basis.MINIMUM_PLUS else None,
+            )
+        )
+    return RateBook({county: rate_schedule(t, minimum) for county, t in terms.items()})
+
+
+def _providers(stream: Iterator[payables.PayableItem]) -> Iterator[list[payables.PayableItem]]:
+    for _provider, items in itertools.groupby(stream, key=lambda item: item.provider_id):
+        yield list(items)
+
+
+def calculate(
+    *, run: PayrollRun, progress: Progress | None = None, take_over: bool = False
+) -> PayrollRun:
+    """Calculate every stub of the run, resuming where an earlier attempt stopped.
+
+    A run already calculated (or further) is returned unchanged: a rerun changes nothing.
+    """
+    claim = _claim(run.pk, take_over=take_over)
+    if claim is None:
+        run.refresh_from_db()
+        return run
+    run = claim.run
+    assert run.since is not None
+    policy = PayPolicy.from_parameters(parameters.parameters(PayPolicy.keys(), on=run.period_end))
+    book = rate_book()
+    stream = payables.all_items(
+        since=run.since, through=run.period_end, after_provider=run.last_provider_id
+    )
+    batch: list[stubs.ProviderPay] = []
+    held: dict[tuple[int, str], int] = {
+        (h["county_id"], h["day"]): h["providers"] for h in run.held
+    }
+    size = settings.PAYROLL_BATCH_PROVIDERS
+    for items in _providers(stream):
+        if all(item.paid for item in items):
+            continue
+        work = [
+            Work(
+                day=i.day,
+                document=(i.source, i.document_id, i.program),
+                recipient=i.recipient_id,
+                county=i.county_id,
+                kind=i.kind,
+                minutes=i.minutes,
+                cents=i.cents,
+                overtime=i.overtime,
+                paid=i.paid,
+            )
+            for i in items
+        ]
+        try:
+            lines = provider_lines(work, policy=policy, rate=book.rate)
+        except NoRate as missing:
+            key = (int(str(missing.county)), missing.day.replace(day=1).isoformat())
+            held[key] = held.get(key, 0) + 1
+            continue
+        documents = {(i.source, i.document_id) for i in items if not i.paid}
+        batch.append(stubs.ProviderPay(items[0].provider_id, lines, documents))
+        if len(batch) >= size:
+            _write(claim, batch, held)
+            if progress:
+                progress(claim.run.processed, claim.run.total)
+            batch = []
+    _write(claim, batch, held)
+    return _finish(claim)
+
+
+def _write(claim: _Claim, batch: list[stubs.ProviderPay], held: dict[tuple[int, str], int]) -> None:
+    """Write one batch of providers' stubs and mark their documents paid, atomically."""
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=claim.run.pk)
+        if run.worker != claim.worker or run.status != PayrollRun.Status.CALCULATING:
+            raise RunRefused(
+                _("Another process took this run over; this one stopped."), code="taken_over"
+            )
+        if batch:
+            stubs.write(run=run, batch=batch)
+            bulk.insert(
+                [
+                    PaidSource(source=source, document_id=document, run_id=run.pk)
+                    for pay in batch
+                    for source, document in sorted(pay.documents)
+                ]
+            )
+            run.last_provider_id = batch[-1].provider_id
+            run.processed += len(batch)
+        run.held = [
+            {"county_id": county, "day": day, "providers": count}
+            for (county, day), count in sorted(held.items())
+        ]
+        run.progress_at = timezone.now()
+        run.save(update_fields=["last_provider_id", "processed", "held", "progress_at"])
+        claim.run = run
+
+
+def _finish(claim: _Claim) -> PayrollRun:
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=claim.run.pk)
+        if run.worker != claim.worker or run.status != PayrollRun.Status.CALCULATING:
+            return run
+        totals = Paystub.objects.filter(run=run).aggregate(
+            stubs=Count("pk"),
+            gross=Sum("gross_cents"),
+            deductions=Sum("deductions_cents"),
+            soc=Sum("share_of_cost_cents"),
+            net=Sum("net_cents"),
+        )
+        run.stub_count = totals["stubs"]
+        run.gross_cents = totals["gross"] or 0
+        run.deductions_cents = totals["deductions"] or 0
+        run.share_of_cost_cents = totals["soc"] or 0
+        run.net_cents = totals["net"] or 0
+        run.total = max(run.total, run.processed)
+        run.status = PayrollRun.Status.CALCULATED
+        run.calculated_at = timezone.now()
+        run.save()
+        audit.record(
+            actor=None,
+            action="payroll.run_calculated",
+            subject=run,
+            after={"stubs": run.stub_count, "gross_cents": run.gross_cents},
+        )
+        return run
+
+
+@transaction.atomic
+def approve(*, run: PayrollRun, by: User) -> PayrollRun:
+    """Approve a calculated run for issue. Approving twice answers with the same run."""
+    run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+    if run.status in (
+        PayrollRun.Status.APPROVED,
+        PayrollRun.Status.ISSUING,
+        PayrollRun.Status.ISSUED,
+    ):
+        return run
+    if run.status != PayrollRun.Status.CALCULATED:
+        raise RunRefused(
+            _("Only a calculated run can be approved; this one is %(status)s.")
+            % {"status": run.get_status_display()},
+            code="not_calculated",
+        )
+    run.status = PayrollRun.Status.APPROVED
+    run.approved_at = timezone.now()
+    run.approved_by = by
+    run.save(update_fields=["status", "approved_at", "approved_by"])
+    audit.record(actor=by, action="payroll.run_approved", subject=run)
+    return run
+
+
+def preview(run: PayrollRun, *, largest: int = 10) -> dict[str, object]:
+    """What an administrator checks before approving: totals by county and by kind of pay,
+    and the largest stubs (a few queries, whatever the size of the run)."""
+    lines = PayLine.objects.filter(stub__run=run)
+    return {
+        "by_county": list(
+            Paystub.objects.filter(run=run)
+            .values("county__code", "county__name")
+            .annotate(stubs=Count("pk"), gross=Sum("gross_cents"), net=Sum("net_cents"))
+            .order_by("county__code")
+        ),
+        "by_kind": list(
+            lines.values("kind", "part")
+            .annotate(minutes=Sum("minutes"), cents=Sum("cents"))
+            .order_by("kind", "part")
+        ),
+        "largest": list(
+            Paystub.objects.filter(run=run)
+            .select_related("provider")
+            .order_by("-gross_cents", "provider_id")[:largest]
+        ),
+        "held": run.held,
+        "adjustments": lines.filter(
+            ~Q(part=PayLine.Part.REGULAR) & ~Q(part=PayLine.Part.OVERTIME)
+        ).aggregate(cents=Sum("cents"))["cents"]
+        or 0,
+    }

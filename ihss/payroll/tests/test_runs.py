@@ -1,0 +1,178 @@
+"""Payroll runs from approved timesheets to calculated stubs: worked examples through the
+database, reruns that change nothing, late hours, holds, and resuming after a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ihss.core.models import PaidSource
+from ihss.payroll.models import PayLine, PayrollRun, Paystub
+from ihss.payroll.services import runs, stubs
+from ihss.payroll.tests.factories import H, fixed_rate, provider_with, sick_leave, timesheet
+from ihss.timesheets.models import Timesheet
+
+pytestmark = pytest.mark.django_db
+
+DEC_1 = dt.date(2026, 12, 1)
+TODAY = dt.date(2026, 12, 20)
+
+
+def day(n: int, month: int = 12) -> dt.date:
+    return dt.date(2026, month, n)
+
+
+def run_period(start: dt.date, *, today: dt.date = TODAY) -> PayrollRun:
+    run = runs.start_run(period_start=start, by=None, today=today)
+    return runs.calculate(run=run)
+
+
+def parts(stub: Paystub) -> dict[str, tuple[int, int]]:
+    totals: dict[str, tuple[int, int]] = {}
+    for line in stub.lines.all():
+        minutes, cents = totals.get(line.part, (0, 0))
+        totals[line.part] = (minutes + line.minutes, cents + line.cents)
+    return totals
+
+
+def test_it_pays_overtime_across_three_recipients_on_the_day_it_was_worked():
+    fixed_rate("19", 2000)
+    provider, (a, b, c) = provider_with(3)
+    # Week of Dec 6: A 15 h Sun-Mon, B 16 h Tue-Wed, C 12 h Thu-Fri = 43 h.
+    timesheet(provider, a, {day(6): 8 * H, day(7): 7 * H})
+    timesheet(provider, b, {day(8): 8 * H, day(9): 8 * H})
+    sheet_c = timesheet(provider, c, {day(10): 6 * H, day(11): 6 * H})
+
+    run = run_period(DEC_1)
+
+    assert run.status == PayrollRun.Status.CALCULATED
+    stub = Paystub.objects.get(run=run, provider=provider)
+    assert parts(stub) == {"regular": (40 * H, 80000), "overtime": (3 * H, 9000)}
+    assert stub.gross_cents == 89000 == run.gross_cents
+    overtime = PayLine.objects.get(stub=stub, part="overtime")
+    assert (overtime.document_id, overtime.first_day, overtime.recipient_id) == (
+        sheet_c.pk,
+        day(11),
+        c.pk,
+    )
+    assert (overtime.week_minutes, overtime.week_recipients) == (43 * H, 3)
+
+
+def test_a_rerun_changes_nothing_and_no_document_is_paid_twice():
+    fixed_rate("19", 2000)
+    provider, (a,) = provider_with(1)
+    timesheet(provider, a, {day(2): 5 * H})
+    run = run_period(DEC_1)
+    again = runs.calculate(run=run)
+    assert again.status == PayrollRun.Status.CALCULATED
+    assert Paystub.objects.count() == 1 and PaidSource.objects.count() == 1
+    # Starting the same period again gives the same run.
+    assert runs.start_run(period_start=DEC_1, by=None, today=TODAY) == run
+
+
+def test_late_hours_arrive_as_an_adjustment_in_the_next_run_and_the_paid_stub_is_unchanged():
+    fixed_rate("19", 2000)
+    provider, (a,) = provider_with(1)
+    # Dec 1-4 (Tue-Fri, the week of Nov 29): 40 h, paid as regular in the Dec 1-15 run.
+    timesheet(provider, a, {day(n): 10 * H for n in range(1, 5)})
+    first = run_period(DEC_1)
+    paid = Paystub.objects.get(run=first)
+    assert parts(paid) == {"regular": (40 * H, 80000)}
+    # 10 h for Nov 29-30 are approved late.
+    timesheet(provider, a, {day(29, 11): 5 * H, day(30, 11): 5 * H})
+
+    second = run_period(dt.date(2026, 12, 16), today=dt.date(2027, 1, 2))
+
+    late = Paystub.objects.get(run=second)
+    assert parts(late) == {"regular": (10 * H, 20000), "overtime_adjustment": (10 * H, 10000)}
+    paid.refresh_from_db()
+    assert parts(paid) == {"regular": (40 * H, 80000)} and paid.gross_cents == 80000
+    assert paid.gross_cents + late.gross_cents == 40 * 2000 + 10 * 3000
+
+
+def test_timesheets_waiting_held_or_returned_are_not_paid():
+    fixed_rate("19", 2000)
+    provider, (a, b, c, d) = provider_with(4)
+    timesheet(provider, a, {day(2): 1 * H})
+    timesheet(provider, b, {day(3): 2 * H}, review=Timesheet.Review.HELD)
+    timesheet(provider, c, {day(4): 3 * H}, status=Timesheet.Status.SUBMITTED)
+    timesheet(provider, d, {day(5): 4 * H}, review=Timesheet.Review.RELEASED)
+    stub = Paystub.objects.get(run=run_period(DEC_1))
+    assert stub.gross_cents == 5 * 2000
+
+
+def test_sick_leave_is_paid_as_its_own_line_and_never_as_overtime():
+    fixed_rate("19", 2000)
+    provider, (a,) = provider_with(1)
+    timesheet(provider, a, {day(n): 10 * H for n in range(6, 10)})
+    sick_leave(provider, a, day(10), 8 * H)
+    stub = Paystub.objects.get(run=run_period(DEC_1))
+    sick = PayLine.objects.get(stub=stub, kind="sick_leave")
+    assert (sick.part, sick.minutes, sick.cents) == ("regular", 8 * H, 16000)
+    assert stub.overtime_minutes == 0 and stub.sick_leave_minutes == 8 * H
+
+
+def test_a_county_without_a_wage_rate_is_held_and_named_and_others_are_paid():
+    fixed_rate("19", 2000)
+    paid_provider, (a,) = provider_with(1)
+    held_provider, (f,) = provider_with(1, county="10")
+    timesheet(paid_provider, a, {day(2): 2 * H})
+    timesheet(held_provider, f, {day(2): 2 * H})
+    run = run_period(DEC_1)
+    assert list(Paystub.objects.values_list("provider_id", flat=True)) == [paid_provider.pk]
+    assert run.held == [{"county_id": f.county_id, "day": "2026-12-01", "providers": 1}]
+    # Once Fresno's rate is in, the next run pays the held hours.
+    fixed_rate("10", 1835)
+    later = run_period(dt.date(2026, 12, 16), today=dt.date(2027, 1, 2))
+    assert Paystub.objects.get(run=later).provider_id == held_provider.pk
+
+
+def test_a_period_that_has_not_ended_cannot_be_run():
+    with pytest.raises(runs.RunRefused) as refused:
+        runs.start_run(period_start=DEC_1, by=None, today=dt.date(2026, 12, 15))
+    assert refused.value.code == "period_not_ended"
+    with pytest.raises(runs.RunRefused):
+        runs.start_run(period_start=dt.date(2026, 12, 3), by=None, today=TODAY)
+
+
+def test_a_run_stopped_in_the_middle_resumes_and_pays_each_document_once(monkeypatch, settings):
+    settings.PAYROLL_BATCH_PROVIDERS = 1
+    settings.PAYROLL_STALE_SECONDS = 0
+    fixed_rate("19", 2000)
+    for hours in (1, 2, 3):
+        provider, (a,) = provider_with(1)
+        timesheet(provider, a, {day(2): hours * H})
+    write = stubs.write
+    calls = {"n": 0}
+
+    def crash_on_second(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("the machine stopped")
+        return write(**kwargs)
+
+    monkeypatch.setattr(stubs, "write", crash_on_second)
+    run = runs.start_run(period_start=DEC_1, by=None, today=TODAY)
+    with pytest.raises(RuntimeError):
+        runs.calculate(run=run)
+    run.refresh_from_db()
+    assert run.status == PayrollRun.Status.CALCULATING and run.processed == 1
+    assert Paystub.objects.count() == 1
+
+    finished = runs.calculate(run=run)
+
+    assert finished.status == PayrollRun.Status.CALCULATED
+    assert sorted(Paystub.objects.values_list("gross_cents", flat=True)) == [2000, 4000, 6000]
+    assert PaidSource.objects.count() == 3 and finished.gross_cents == 12000
+
+
+def test_approving_twice_answers_with_the_same_run(state_admin):
+    fixed_rate("19", 2000)
+    provider, (a,) = provider_with(1)
+    timesheet(provider, a, {day(2): 1 * H})
+    run = run_period(DEC_1)
+    first = runs.approve(run=run, by=state_admin)
+    second = runs.approve(run=run, by=state_admin)
+    assert first.status == second.status == PayrollRun.Status.APPROVED
+    assert first.approved_at == second.approved_at
