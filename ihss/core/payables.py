@@ -141,6 +141,32 @@ def all_items(
     return heapq.merge(*streams, key=order_key)
 
 
+# --- Facts a paystub shows that belong to a source (paid sick leave's balance) -------------
+
+Fact = Callable[[int, dt.date], dict[str, Any] | None]
+_FACTS: dict[str, Fact] = {}
+
+
+def add_fact(name: str, fact: Fact) -> None:
+    """Declare `fact(provider_id, day)`: something a source knows about a provider on a day
+    that every paystub shows (timesheets: the paid sick leave earned, used and available).
+    Called for one stub at a time, when a stub is shown."""
+    known = _FACTS.get(name)
+    if known is not None and known is not fact:
+        raise ImproperlyConfigured(f"The paystub fact {name!r} is declared twice.")
+    _FACTS[name] = fact
+
+
+def facts(provider_id: int, day: dt.date) -> dict[str, dict[str, Any]]:
+    """Every declared fact about a provider on a day (those a source has), by name."""
+    found = {}
+    for name in sorted(_FACTS):
+        value = _FACTS[name](provider_id, day)
+        if value is not None:
+            found[name] = value
+    return found
+
+
 def paid_documents(source_name: str, document: str = "pk") -> Exists:
     """An SQL condition, for a source's queryset: its document (`document`, the field or
     lookup holding the document's id) has been paid."""

@@ -14,7 +14,7 @@ def register() -> None:
     from ihss.accounts.models import Role
     from ihss.timesheets import access
     from ihss.timesheets.api import router
-    from ihss.timesheets.payables import SOURCES
+    from ihss.timesheets.payables import SOURCES, sick_leave_fact
 
     # timesheets:read for GET, timesheets:write for POST and PUT, then the session. Each
     # step checks the caller's roles itself, at every call.
@@ -22,6 +22,7 @@ def register() -> None:
     # What it owes providers, read by payroll (ihss/core/payables.py).
     for source in SOURCES:
         payables.add_source(source)
+    payables.add_fact("sick_leave", sick_leave_fact)
     # Providers, recipients, county staff, the service desk and state administrators read
     # them; the desk never gets timesheets:write, since it only reads them.
     registry.add_scope(

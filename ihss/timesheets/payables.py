@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ihss.cases.models import Provider
 from ihss.core.payables import (
     Kind,
     PayableItem,
@@ -32,6 +33,7 @@ from ihss.core.payables import (
     provider_filter,
 )
 from ihss.timesheets.models import DayEntry, SickLeaveClaim, Timesheet, TravelEntry
+from ihss.timesheets.services.sick_leave import balance_for
 
 TIMESHEET = "timesheet"
 SICK_LEAVE_CLAIM = "sick_leave_claim"
@@ -189,6 +191,23 @@ def sick_leave_unpaid(*, through: dt.date) -> Unpaid | None:
         .aggregate(first=Min("day"), providers=Count("provider_id", distinct=True))
     )
     return None if owed["first"] is None else Unpaid(owed["first"], owed["providers"])
+
+
+def sick_leave_fact(provider_id: int, day: dt.date) -> dict[str, object] | None:
+    """The paid sick leave a stub shows: granted (earned) this fiscal year, used, available,
+    from when it is usable and when it expires, on `day` (the end of the pay period)."""
+    provider = Provider.objects.filter(pk=provider_id).first()
+    if provider is None:
+        return None
+    leave = balance_for(provider, day)
+    balance = leave.balance
+    return {
+        "earned_minutes": balance.granted,
+        "used_minutes": balance.used,
+        "available_minutes": balance.balance,
+        "usable_on": balance.usable_on.isoformat() if balance.usable_on else None,
+        "expires_on": balance.expires_on.isoformat(),
+    }
 
 
 def _timesheet_url(pk: int) -> str:

@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 
+from ihss.core import payables
 from ihss.core.models import PaidSource
 from ihss.payroll.models import PayLine, PayrollRun, Paystub
 from ihss.payroll.services import runs, stubs
 from ihss.payroll.tests.factories import H, fixed_rate, provider_with, sick_leave, timesheet
-from ihss.timesheets.models import Timesheet
+from ihss.timesheets.models import Timesheet, TravelEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +177,31 @@ def test_approving_twice_answers_with_the_same_run(state_admin):
     second = runs.approve(run=run, by=state_admin)
     assert first.status == second.status == PayrollRun.Status.APPROVED
     assert first.approved_at == second.approved_at
+
+
+def test_every_stub_can_show_the_providers_sick_leave_from_the_source():
+    provider, (a,) = provider_with(1)
+    provider.worked_to_date_minutes = 400 * H
+    provider.worked_to_date_through = dt.date(2026, 6, 30)
+    provider.sick_leave_earned_on = dt.date(2025, 3, 1)
+    provider.sick_leave_usable_on = dt.date(2025, 5, 1)
+    provider.save()
+    sick_leave(provider, a, day(2), 8 * H)
+    facts = payables.facts(provider.pk, day(15))
+    assert facts["sick_leave"]["earned_minutes"] == 40 * H
+    assert facts["sick_leave"]["used_minutes"] == 8 * H
+    assert facts["sick_leave"]["available_minutes"] == 32 * H
+
+
+def test_items_come_in_the_order_the_work_was_done_with_travel_at_the_end_of_the_day():
+    provider, (a, b) = provider_with(2)
+    first = timesheet(provider, a, {day(2): 2 * H}, starts={day(2): dt.time(14, 0)})
+    second = timesheet(provider, b, {day(2): 3 * H}, starts={day(2): dt.time(8, 0)})
+    TravelEntry.objects.create(timesheet=first, day=day(2), from_recipient=b, minutes=30)
+    items = list(payables.all_items(since=day(1), through=day(15)))
+    assert [(i.document_id, i.kind, i.minutes) for i in items] == [
+        (second.pk, "hours", 3 * H),
+        (first.pk, "hours", 2 * H),
+        (first.pk, "travel", 30),
+    ]
+    assert not any(i.paid for i in items)
