@@ -415,6 +415,7 @@ def test_family_exempt_wages_never_carry_fica_or_sdi(case, elections):
         )
         if fica_exempt or sdi_exempt:
             assert (x.base_cents, x.tax_cents, x.counted_cents) == (0, 0, 0)
+            assert x.amount_cents <= x.carried_cents  # only what earlier stubs owed
             assert x.note in (Note.FAMILY_EXEMPT, Note.CAPPED, Note.NOT_ENOUGH_PAY)
 
 
