@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0006_folded_name_indexes"),
-        ("payroll", "0001_initial"),
+        ("payroll", "0002_withholding"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
