@@ -1,8 +1,25 @@
-"""Payroll's records, one module per topic: wage rates, runs and paystubs, direct deposit."""
+"""Payroll's records, one module per topic: wage rates, runs and paystubs, withholding
+elections and share of cost, direct deposit."""
 
-from ihss.payroll.models.deductions import ShareOfCost as ShareOfCost
-from ihss.payroll.models.deductions import WithholdingElection as WithholdingElection
+from ihss.payroll.models.deductions import ShareOfCost, WithholdingElection
 from ihss.payroll.models.rates import WageRate
-from ihss.payroll.models.runs import Deduction, PayLine, Payment, PayrollRun, Paystub
+from ihss.payroll.models.runs import (
+    Deduction,
+    PayLine,
+    Payment,
+    PayrollRun,
+    Paystub,
+    ShareOfCostPaid,
+)
 
-__all__ = ["Deduction", "PayLine", "Payment", "PayrollRun", "Paystub", "WageRate"]
+__all__ = [
+    "Deduction",
+    "PayLine",
+    "Payment",
+    "PayrollRun",
+    "Paystub",
+    "ShareOfCost",
+    "ShareOfCostPaid",
+    "WageRate",
+    "WithholdingElection",
+]

@@ -161,13 +161,22 @@ class PayLine(models.Model):
 
 
 class Deduction(models.Model):
-    """A withholding taken from a stub's gross, with the wages and rate it applied to and a
-    code for why (the paystub turns it into words)."""
+    """A withholding line of a stub (ihss/payroll/rules/withholding.py), kept even when it
+    takes nothing: the wages it counted toward a threshold, the wages it taxed, the tax due
+    and carried from earlier stubs, what was taken, and a code for why (the paystub turns
+    it into words). Social Security, Medicare and SDI have a line per recipient."""
 
     stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="deductions")
     code = models.CharField(max_length=30)
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     base_cents = models.BigIntegerField()
     rate_bp = models.PositiveIntegerField(null=True, blank=True)
+    counted_cents = models.BigIntegerField(default=0)
+    tax_cents = models.BigIntegerField(default=0)
+    carried_cents = models.BigIntegerField(default=0)
+    due_cents = models.BigIntegerField(default=0)
     amount_cents = models.BigIntegerField()
     note = models.CharField(max_length=40, blank=True)
 
@@ -176,6 +185,25 @@ class Deduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.amount_cents}"
+
+
+class ShareOfCostPaid(models.Model):
+    """The part of a stub's pay a recipient with a share of cost pays the provider directly
+    (the State pays less by it), counted toward that recipient's share for the month."""
+
+    stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="shares_of_cost")
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()  # its first day
+    monthly_cents = models.BigIntegerField()
+    amount_cents = models.BigIntegerField()
+    note = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["recipient", "month"], name="soc_paid_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.month:%Y-%m}: {self.amount_cents}"
 
 
 class Payment(models.Model):

@@ -1,21 +1,40 @@
 """Assembling and writing paystubs for a batch of providers (called by services/runs.py).
 
-Everything a batch needs beyond its lines (each provider's county, the family ties that
-exempt wages from taxes, withholding elections, the year's earlier pay, share of cost) is
-read for the whole batch in a few queries, never per provider.
+Everything a batch needs beyond its lines (each provider's county and birth date, the
+family ties that exempt wages from taxes, withholding elections, the year's earlier
+withholding lines, shares of cost and what earlier stubs of the month applied) is read for
+the whole batch in a few queries, never per provider.
+
+The tax year of a run is the year of the day after its period ends (a Dec 16-31 run is paid
+in January, and wages count in the year they are paid); its quarter likewise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ihss.cases.models import Provider
-from ihss.core import bulk
-from ihss.payroll.models import PayLine, PayrollRun, Paystub
+from django.db.models import F, Sum
+
+from ihss.cases.models import Assignment, Provider
+from ihss.core import bulk, parameters
+from ihss.payroll.models import (
+    Deduction,
+    PayLine,
+    PayrollRun,
+    Paystub,
+    ShareOfCost,
+    ShareOfCostPaid,
+    WithholdingElection,
+)
+from ihss.payroll.rules import withholding as tax
 from ihss.payroll.rules.pay import Line, Part
+from ihss.payroll.rules.share_of_cost import ShareOfCostDue, shares_of_cost
 
 WORKED = frozenset({"hours", "travel", "training"})
+ADULT_AGE = 18
 
 
 @dataclass
@@ -34,27 +53,214 @@ def _document(line: Line) -> tuple[str, int, str]:
     return str(source), int(document_id), str(program)
 
 
-def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[Paystub]:
-    """Insert the stubs and lines of `batch` (inside the caller's transaction)."""
-    counties = dict(
-        Provider.objects.filter(pk__in=[p.provider_id for p in batch]).values_list(
-            "pk", "county_id"
+def tax_day(run: PayrollRun) -> dt.date:
+    """The day whose year and quarter a run's wages count in."""
+    return run.period_end + dt.timedelta(days=1)
+
+
+def _quarter_start(day: dt.date) -> dt.date:
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+@dataclass
+class _Batch:
+    """What a batch of providers' withholdings and shares of cost need, read at once."""
+
+    run: PayrollRun
+    providers: dict[int, tuple[int, dt.date]]  # county, date of birth
+    family: dict[tuple[int, int], str]
+    elections: dict[int, tax.Elections]
+    ytd: dict[int, dict[int, tax.YearToDate]]
+    paid_this_month: set[int]  # providers with an earlier stub for this month
+    shares: dict[int, int]  # recipient -> monthly share of cost in force
+    applied: dict[int, int]  # recipient -> share applied by earlier stubs this month
+    policy: tax.WithholdingPolicy
+
+    @classmethod
+    def read(cls, run: PayrollRun, batch: Sequence[ProviderPay]) -> _Batch:
+        ids = [p.provider_id for p in batch]
+        recipients = {
+            int(str(line.recipient))
+            for pay in batch
+            for line in pay.lines
+            if line.recipient is not None
+        }
+        day = run.period_end
+        taxed = tax_day(run)
+        year, quarter = taxed.replace(month=1, day=1), _quarter_start(taxed)
+        month = run.period_start.replace(day=1)
+        family: dict[tuple[int, int], str] = {}
+        for provider, recipient, relation in (
+            Assignment.objects.filter(provider_id__in=ids)
+            .order_by("start_date", "pk")
+            .values_list("provider_id", "recipient_id", "family_relationship")
+        ):
+            family[(provider, recipient)] = relation
+        elections = {
+            e.provider_id: e.elections()
+            for e in WithholdingElection.objects.in_force_on(day).filter(provider_id__in=ids)
+        }
+        ytd: dict[int, dict[int, tax.YearToDate]] = defaultdict(dict)
+        earlier = Deduction.objects.filter(
+            stub__provider_id__in=ids,
+            stub__run__period_end__gte=year - dt.timedelta(days=1),
+            stub__run__period_end__lt=run.period_start,
+            recipient__isnull=False,
+            code__in=[tax.SOCIAL_SECURITY, tax.MEDICARE, tax.SDI],
+        ).exclude(stub__run=run)
+        totals: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        rows = (
+            earlier.values("stub__provider_id", "recipient_id", "code", "stub__run__period_end")
+            .annotate(
+                counted=Sum("counted_cents"),
+                base=Sum("base_cents"),
+                unpaid=Sum(F("tax_cents") - F("amount_cents")),
+            )
+            .order_by()
         )
-    )
-    stubs = []
+        for row in rows:
+            provider, recipient, code = row["stub__provider_id"], row["recipient_id"], row["code"]
+            counted, base, unpaid = row["counted"], row["base"], row["unpaid"]
+            period_end = row["stub__run__period_end"]
+            in_quarter = period_end + dt.timedelta(days=1) >= quarter
+            key = totals[(provider, recipient)]
+            if code == tax.SOCIAL_SECURITY:
+                key["fica"] += counted
+                key["ss_taxed"] += base
+                key["ss_unpaid"] += unpaid
+            elif code == tax.MEDICARE:
+                key["medicare_taxed"] += base
+                key["medicare_unpaid"] += unpaid
+            elif in_quarter:
+                key["sdi"] += counted
+                key["sdi_taxed"] += base
+                key["sdi_unpaid"] += unpaid
+        for (provider, recipient), t in totals.items():
+            ytd[provider][recipient] = tax.YearToDate(
+                recipient_id=recipient,
+                fica_wages_cents=t["fica"],
+                social_security_taxed_cents=t["ss_taxed"],
+                social_security_unpaid_cents=t["ss_unpaid"],
+                medicare_taxed_cents=t["medicare_taxed"],
+                medicare_unpaid_cents=t["medicare_unpaid"],
+                sdi_wages_quarter_cents=t["sdi"],
+                sdi_taxed_quarter_cents=t["sdi_taxed"],
+                sdi_unpaid_quarter_cents=t["sdi_unpaid"],
+            )
+        paid_this_month = set(
+            Paystub.objects.filter(
+                provider_id__in=ids,
+                run__period_start__gte=month,
+                run__period_start__lt=run.period_start,
+            ).values_list("provider_id", flat=True)
+        )
+        shares = dict(
+            ShareOfCost.objects.in_force_on(day)
+            .filter(recipient_id__in=recipients)
+            .values_list("recipient_id", "monthly_cents")
+        )
+        applied = dict(
+            ShareOfCostPaid.objects.filter(recipient_id__in=list(shares), month=month)
+            .values_list("recipient_id")
+            .annotate(total=Sum("amount_cents"))
+            .values_list("recipient_id", "total")
+        )
+        return cls(
+            run=run,
+            providers={
+                pk: (county, born)
+                for pk, county, born in Provider.objects.filter(pk__in=ids).values_list(
+                    "pk", "county_id", "date_of_birth"
+                )
+            },
+            family=family,
+            elections=elections,
+            ytd=dict(ytd),
+            paid_this_month=paid_this_month,
+            shares=shares,
+            applied=applied,
+            policy=tax.WithholdingPolicy.from_parameters(
+                parameters.parameters(tax.WithholdingPolicy.keys(), on=day)
+            ),
+        )
+
+
+def _adult_on(born: dt.date, day: dt.date) -> bool:
+    try:
+        birthday = born.replace(year=born.year + ADULT_AGE)
+    except ValueError:  # born on Feb 29
+        birthday = dt.date(born.year + ADULT_AGE, 3, 1)
+    return day >= birthday
+
+
+def _gross_by_recipient(lines: Iterable[Line]) -> dict[int, int]:
+    gross: dict[int, int] = {}
+    for line in lines:
+        if line.recipient is not None:
+            recipient = int(str(line.recipient))
+            gross[recipient] = gross.get(recipient, 0) + line.cents
+    return gross
+
+
+def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[Paystub]:
+    """Insert the stubs, lines, deductions and shares of cost of `batch` (inside the
+    caller's transaction)."""
+    context = _Batch.read(run, batch)
+    month = run.period_start.replace(day=1)
+    stubs: list[Paystub] = []
+    withheld: list[list[tax.Withholding]] = []
+    shares: list[list[ShareOfCostPaid]] = []
     for pay in batch:
+        county, born = context.providers[pay.provider_id]
         gross = sum(line.cents for line in pay.lines)
+        by_recipient = _gross_by_recipient(pay.lines)
+        minor = not _adult_on(born, run.period_end)
+        lines = tax.withholdings(
+            policy=context.policy,
+            earnings=[
+                tax.Earning(
+                    recipient_id=recipient,
+                    gross_cents=cents,
+                    family=context.family.get((pay.provider_id, recipient), ""),
+                    provider_is_minor=minor,
+                )
+                for recipient, cents in sorted(by_recipient.items())
+            ],
+            ytd=context.ytd.get(pay.provider_id, {}),
+            elections=context.elections.get(pay.provider_id) or tax.Elections.nothing(),
+            first_stub_of_month=pay.provider_id not in context.paid_this_month,
+        )
+        deductions = sum(line.amount_cents for line in lines)
+        net = gross - deductions
+        applied = shares_of_cost(
+            recipients=[
+                ShareOfCostDue(
+                    recipient_id=recipient,
+                    monthly_cents=context.shares[recipient],
+                    applied_this_month_cents=context.applied.get(recipient, 0),
+                    gross_cents=cents,
+                )
+                for recipient, cents in sorted(by_recipient.items())
+                if recipient in context.shares
+            ],
+            net_cents=net,
+        )
+        for share in applied:
+            context.applied[share.recipient_id] = (
+                context.applied.get(share.recipient_id, 0) + share.amount_cents
+            )
+        share_of_cost = sum(share.amount_cents for share in applied)
         worked = [line for line in pay.lines if line.kind in WORKED]
         stubs.append(
             Paystub(
                 run_id=run.pk,
                 provider_id=pay.provider_id,
-                county_id=counties[pay.provider_id],
+                county_id=county,
                 gross_cents=gross,
-                deductions_cents=0,
-                net_cents=gross,
-                share_of_cost_cents=0,
-                state_pays_cents=gross,
+                deductions_cents=deductions,
+                net_cents=net,
+                share_of_cost_cents=share_of_cost,
+                state_pays_cents=net - share_of_cost,
                 regular_minutes=sum(line.minutes for line in worked if line.part == Part.REGULAR),
                 overtime_minutes=sum(line.minutes for line in worked if line.part == Part.OVERTIME),
                 sick_leave_minutes=sum(
@@ -64,33 +270,75 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[Paystub]:
                 sick_leave={},
             )
         )
-    bulk.insert(stubs)
-    lines = []
-    for stub, pay in zip(stubs, batch, strict=True):
-        for line in pay.lines:
-            source, document_id, program = _document(line)
-            recipient = line.recipient
-            lines.append(
-                PayLine(
-                    stub_id=stub.pk,
-                    source=source,
-                    document_id=document_id,
-                    recipient_id=recipient if isinstance(recipient, int) else None,
-                    county_id=int(str(line.county)),
-                    program=program,
-                    kind=line.kind,
-                    part=line.part,
-                    week_start=line.week_start,
-                    first_day=line.first_day,
-                    last_day=line.last_day,
-                    minutes=line.minutes,
-                    rate_cents=line.rate_cents,
-                    multiplier_bp=line.multiplier_bp,
-                    cents=line.cents,
-                    week_minutes=line.week_minutes,
-                    week_recipients=line.week_recipients,
-                    threshold_minutes=line.threshold_minutes,
+        withheld.append(lines)
+        shares.append(
+            [
+                ShareOfCostPaid(
+                    recipient_id=share.recipient_id,
+                    month=month,
+                    monthly_cents=context.shares[share.recipient_id],
+                    amount_cents=share.amount_cents,
+                    note=share.note,
                 )
+                for share in applied
+            ]
+        )
+    bulk.insert(stubs)
+    bulk.insert(
+        [
+            _pay_line(stub, line)
+            for stub, pay in zip(stubs, batch, strict=True)
+            for line in pay.lines
+        ]
+    )
+    bulk.insert(
+        [
+            Deduction(
+                stub_id=stub.pk,
+                code=line.code,
+                recipient_id=line.recipient_id,
+                base_cents=line.base_cents,
+                rate_bp=line.rate_bp,
+                counted_cents=line.counted_cents,
+                tax_cents=line.tax_cents,
+                carried_cents=line.carried_cents,
+                due_cents=line.due_cents,
+                amount_cents=line.amount_cents,
+                note=line.note,
             )
-    bulk.insert(lines)
+            for stub, lines in zip(stubs, withheld, strict=True)
+            for line in lines
+        ]
+    )
+    paid: list[ShareOfCostPaid] = []
+    for stub, stub_shares in zip(stubs, shares, strict=True):
+        for row in stub_shares:
+            row.stub_id = stub.pk
+            paid.append(row)
+    bulk.insert(paid)
     return stubs
+
+
+def _pay_line(stub: Paystub, line: Line) -> PayLine:
+    source, document_id, program = _document(line)
+    recipient = line.recipient
+    return PayLine(
+        stub_id=stub.pk,
+        source=source,
+        document_id=document_id,
+        recipient_id=int(str(recipient)) if recipient is not None else None,
+        county_id=int(str(line.county)),
+        program=program,
+        kind=line.kind,
+        part=line.part,
+        week_start=line.week_start,
+        first_day=line.first_day,
+        last_day=line.last_day,
+        minutes=line.minutes,
+        rate_cents=line.rate_cents,
+        multiplier_bp=line.multiplier_bp,
+        cents=line.cents,
+        week_minutes=line.week_minutes,
+        week_recipients=line.week_recipients,
+        threshold_minutes=line.threshold_minutes,
+    )

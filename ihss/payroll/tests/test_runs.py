@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
+from ihss.cases.models import Assignment
 from ihss.core import payables
 from ihss.core.models import PaidSource
-from ihss.payroll.models import PayLine, PayrollRun, Paystub
+from ihss.payroll.models import PayLine, PayrollRun, Paystub, ShareOfCost
 from ihss.payroll.services import runs, stubs
 from ihss.payroll.tests.factories import H, fixed_rate, provider_with, sick_leave, timesheet
 from ihss.timesheets.models import Timesheet, TravelEntry
@@ -205,3 +206,54 @@ def test_items_come_in_the_order_the_work_was_done_with_travel_at_the_end_of_the
         (first.pk, "travel", 30),
     ]
     assert not any(i.paid for i in items)
+
+
+def _fourteen_long_days(relationship: str = "none"):
+    """Dec 1-14 at 10 h a day and $25.00: 100 h regular + 40 h overtime = $4,000.00."""
+    fixed_rate("19", 2500)
+    provider, (a,) = provider_with(1)
+    Assignment.objects.filter(provider=provider).update(family_relationship=relationship)
+    timesheet(provider, a, {day(n): 10 * H for n in range(1, 15)})
+    return provider, a
+
+
+def deductions(stub: Paystub) -> dict[str, tuple[int, str]]:
+    return {d.code: (d.amount_cents, d.note) for d in stub.deductions.all()}
+
+
+def test_social_security_medicare_and_sdi_are_withheld_from_the_full_gross():
+    provider, _a = _fourteen_long_days()
+    stub = Paystub.objects.get(run=run_period(DEC_1))
+    assert parts(stub) == {"regular": (100 * H, 250000), "overtime": (40 * H, 150000)}
+    taken = deductions(stub)
+    assert {code: amount for code, (amount, _note) in taken.items()} == {
+        "social_security": 24800,
+        "medicare": 5800,
+        "sdi": 5200,
+    }
+    assert (stub.gross_cents, stub.deductions_cents, stub.net_cents) == (400000, 35800, 364200)
+    assert stub.state_pays_cents == 364200
+
+
+def test_a_parent_caring_for_her_child_pays_no_social_security_medicare_or_sdi():
+    _fourteen_long_days("parent")
+    stub = Paystub.objects.get(run=run_period(DEC_1))
+    taken = deductions(stub)
+    assert {amount for amount, _note in taken.values()} == {0}
+    assert {note for _amount, note in taken.values()} == {"family_exempt"}
+    assert stub.net_cents == stub.gross_cents == 400000
+
+
+def test_a_share_of_cost_reduces_what_the_state_pays_not_the_deductions():
+    provider, a = _fourteen_long_days()
+    ShareOfCost.objects.create(recipient=a, effective_from=dt.date(2026, 1, 1), monthly_cents=30000)
+    stub = Paystub.objects.get(run=run_period(DEC_1))
+    assert (stub.net_cents, stub.share_of_cost_cents, stub.state_pays_cents) == (
+        364200,
+        30000,
+        334200,
+    )
+    # The month's share is met: the second half of December pays it all.
+    timesheet(provider, a, {day(16): 2 * H})
+    later = Paystub.objects.get(run=run_period(dt.date(2026, 12, 16), today=dt.date(2027, 1, 2)))
+    assert later.share_of_cost_cents == 0
