@@ -395,6 +395,16 @@ PAYROLL_BATCH_PROVIDERS = env_int("PAYROLL_BATCH_PROVIDERS", 5_000)
 # A calculation that has written nothing for this long is taken to have stopped (a killed
 # process) and may be resumed by another; a batch takes a few seconds.
 PAYROLL_STALE_SECONDS = env_int("PAYROLL_STALE_SECONDS", 120)
+# Who sends the payment (NACHA) file and to which bank. The defaults are fictional (the
+# routing number only passes the ABA check); a real deployment sets all of them.
+PAYROLL_ORIGINATOR = {
+    "immediate_destination": env_str("PAYROLL_BANK_ROUTING", "123456780"),
+    "immediate_destination_name": env_str("PAYROLL_BANK_NAME", "DEMO STATE BANK"),
+    "immediate_origin": env_str("PAYROLL_ORIGIN_ID", "1990000001"),
+    "immediate_origin_name": env_str("PAYROLL_ORIGIN_NAME", "STATE OF CALIFORNIA IHSS"),
+    "company_name": env_str("PAYROLL_COMPANY_NAME", "CA IHSS PAYROLL"),
+    "company_identification": env_str("PAYROLL_COMPANY_ID", "1990000001"),
+}
 
 # --- Email --------------------------------------------------------------------------------
 
