@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone
 
 from ihss.cases.models import Program
+from ihss.core import audit
 from ihss.core.demo import DemoContext
 from ihss.timesheets import services as timesheet_services
-from ihss.timesheets.models import Location
-from ihss.timesheets.rules import pay_period_containing
+from ihss.timesheets.models import Location, Timesheet
+from ihss.timesheets.rules import PayPeriod, pay_period_containing
 
 AFTER = ("cases", "accounts", "notifications")  # their notices come after the demo messages
 H = 60
@@ -55,4 +57,56 @@ def load(context: DemoContext) -> None:
                 by=users["county.la"],
                 decision="hold",
                 reason="Signature check before payroll (demo).",
+            )
+    _week_across_three_recipients(context, before)
+
+
+def _week_across_three_recipients(context: DemoContext, period: PayPeriod) -> None:
+    """James's timesheets (provider 190000002) for his three recipients in the first whole
+    workweek of `period`, approved: 27 h for Harold (Mon-Wed), 14 h for Lucia (Thu-Fri) and 6 h for
+    Samuel (Sat) make 47 h, so payroll pays 7 h of Saturday as overtime, with Samuel.
+
+    None of the three has a portal account: they approve by telephone (the TTS), which
+    the demo records as the approval the TTS would send."""
+    providers, recipients = context.records["provider"], context.records["recipient"]
+    james = context.records["user"]["provider.three"]
+    start = period.start
+    sunday = start + dt.timedelta(days=(6 - start.weekday()) % 7)
+    plan = {
+        "1900002": {sunday + dt.timedelta(days=d): 9 * H for d in (1, 2, 3)},
+        "1900003": {sunday + dt.timedelta(days=d): 7 * H for d in (4, 5)},
+        "1900004": {sunday + dt.timedelta(days=6): 6 * H},
+    }
+    for case_number, days in plan.items():
+        recipient = recipients[case_number]
+        sheet = timesheet_services.open_timesheet(
+            provider=providers["190000002"],
+            recipient=recipient,
+            program=Program.IHSS,
+            day=start,
+            by=james,
+        )
+        if sheet.status != Timesheet.Status.DRAFT:
+            continue  # loaded before
+        typed = {
+            day: timesheet_services.DayInput(
+                minutes, dt.time(8), dt.time(8 + minutes // H), Location.HOME
+            )
+            for day, minutes in days.items()
+        }
+        timesheet_services.save_week(timesheet=sheet, days=typed, by=james)
+        timesheet_services.submit(timesheet=sheet, by=james, confirm_early=True)
+        with transaction.atomic():
+            name = f"{recipient.first_name} {recipient.last_name}"
+            Timesheet.objects.filter(pk=sheet.pk).update(
+                status=Timesheet.Status.APPROVED,
+                decided_at=timezone.now(),
+                signature=name,
+            )
+            audit.record(
+                actor=None,
+                action="timesheet.approved",
+                subject=sheet,
+                reason="Approved by telephone (TTS), demo.",
+                after={"status": Timesheet.Status.APPROVED, "signature": name},
             )
