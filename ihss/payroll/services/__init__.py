@@ -1,0 +1,1 @@
+"""Payroll's workflows: each module keyword-only, typed, inside transaction.atomic."""
