@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         choices=[
                             ("cancelled", "Cancelled by the provider"),
-                            ("unused", "Ended: no payment for this recipient for 60 days"),
+                            ("unused", "Ended: no payment to this account for too long"),
                             ("replaced", "Replaced by a newer request before it took effect"),
                         ],
                         max_length=10,

@@ -53,7 +53,7 @@ class DirectDeposit(models.Model):
 
     class Stop(models.TextChoices):
         CANCELLED = "cancelled", _("Cancelled by the provider")
-        UNUSED = "unused", _("Ended: no payment for this recipient for 60 days")
+        UNUSED = "unused", _("Ended: no payment to this account for too long")
         REPLACED = "replaced", _("Replaced by a newer request before it took effect")
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="direct_deposits")
