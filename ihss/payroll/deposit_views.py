@@ -230,9 +230,6 @@ def deposit_cancel(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ),
             )
         return redirect("payroll:deposits")
-    if not row.open:
-        messages.info(request, _("There is no direct deposit to cancel here."))
-        return redirect("payroll:deposits")
     return render(
         request,
         "payroll/deposit_cancel.html",
