@@ -260,3 +260,10 @@ def test_the_issuer_reads_the_whole_state_in_two_queries(world, django_assert_nu
     with django_assert_num_queries(2):  # the parameter, the enrollments
         accounts = deposits.accounts_for_payment(on=TODAY + 10 * DAY)
     assert set(accounts) == {(world.provider.pk, None), (world.provider.pk, world.rosa.pk)}
+
+
+def test_the_settings_page_offers_no_choice_for_the_direct_deposit_notice():
+    from ihss.notifications.events import SPECS, offered_to
+
+    assert SPECS[Event.DIRECT_DEPOSIT_CHANGED].sent
+    assert Event.DIRECT_DEPOSIT_CHANGED not in offered_to({"provider"})
