@@ -368,6 +368,14 @@ RULES: dict[str, Rule] = {
     ),
     # A recipient's hours against their authorization, through the API.
     "api-v1:recipient_hours": Rule(roles=frozenset({RECIPIENT}), api=True),
+    # Direct deposit: the provider's own pages and calls; staff read a provider's, masked.
+    "payroll:deposits": role_page(PROVIDER),
+    "payroll:deposit-change": role_page(PROVIDER),
+    "payroll:deposit-cancel": role_page(PROVIDER),
+    "api-v1:deposits_mine": Rule(roles=frozenset({PROVIDER}), api=True),
+    "api-v1:deposits_of_provider": Rule(record="provider", roles=CASE_ROLES, api=True),
+    "api-v1:enroll_deposit": Rule(roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=422),
+    "api-v1:cancel_deposit": Rule(roles=frozenset({PROVIDER}), api=True, methods=("post",)),
     # Home pages.
     "home": own(),
     "provider-home": role_page(PROVIDER),
@@ -384,6 +392,12 @@ ADMIN_PREFIX = "admin/"
 
 # What a POST (or PUT) sends; the default is an empty form.
 BODIES: dict[str, Any] = {
+    "api-v1:enroll_deposit": {  # a routing number that fails its check digit: 422
+        "routing_number": "121000359",
+        "account_number": "123456",
+        "account_number_again": "123456",
+        "account_type": "checking",
+    },
     "login": {"username": "nobody.in.the.world", "password": "not the right password"},
     "set_language": {"language": "es", "next": "/"},
     "notifications:settings": "every notice by email and text",  # built from SPECS below

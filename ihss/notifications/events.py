@@ -77,6 +77,10 @@ class EventSpec:
     # module imports no app); empty for notices about anyone's account. The settings page
     # offers a notice only to people holding one of its roles.
     audience: frozenset[str] = frozenset()
+    # Sent by email and by text (to a confirmed mobile number) whatever the person chose:
+    # a change to where their pay goes must reach them every way it can. No choice is
+    # offered for it on the settings page.
+    every_channel: bool = False
     # False until a part of the portal raises it (pay, direct deposit and training are not
     # built yet): the settings page does not offer a notice nothing sends. A test checks
     # this against the code that raises notices.
@@ -88,7 +92,7 @@ class EventSpec:
 
     def offered_to(self, roles: Iterable[str]) -> bool:
         """Whether a person holding `roles` chooses how this notice reaches them."""
-        if self.email_only or not self.sent:
+        if self.email_only or self.every_channel or not self.sent:
             return False
         return not self.audience or not self.audience.isdisjoint(roles)
 
@@ -150,9 +154,15 @@ SPECS: dict[str, EventSpec] = {
             Event.DIRECT_DEPOSIT_CHANGED,
             Category.SECURITY,
             _("Your direct deposit bank account was changed."),
-            {"account_last4": "6789", "changed_on": "2026-11-20"},
+            {
+                "change": "changed",  # enrolled, changed, cancelled or unused (dis-enrolled)
+                "account_last4": "6789",
+                "changed_on": "2026-11-20",
+                "effective_on": "2026-11-30",
+                "recipient_name": "",  # "" for all recipients
+            },
             audience=PROVIDERS,
-            sent=False,
+            every_channel=True,
         ),
         EventSpec(
             Event.SIGN_IN_LOCKED,

@@ -103,7 +103,9 @@ def notify(
             return Notification.objects.get(user=user, event=event, key=key)
         contact = ContactSettings.objects.filter(user=user).first()
         choice = (
-            rules.CHOICE_EMAIL
+            rules.CHOICE_BOTH
+            if spec.every_channel  # where pay goes: every way, whatever was chosen
+            else rules.CHOICE_EMAIL
             if spec.email_only  # the answer to a request: by email, whatever was chosen
             else Preference.objects.filter(user=user, event=event)
             .values_list("choice", flat=True)
@@ -208,7 +210,9 @@ def _notify_chunk(event: str, required: bool, notices: list[Notice]) -> int:
             user = users[row.user_id]
             contact = contacts.get(row.user_id)
             plan = rules.plan_channels(
-                choice=choices.get(row.user_id, rules.CHOICE_EMAIL),
+                choice=rules.CHOICE_BOTH
+                if spec_for(event).every_channel
+                else choices.get(row.user_id, rules.CHOICE_EMAIL),
                 required=required,
                 has_email=bool(user.email),
                 email_refused=email_refused(user, contact),

@@ -27,3 +27,4 @@ def register() -> None:
         may_hold=access.can_change_pay,
         order=31,
     )
+    registry.add_menu("payroll:deposits", _("Direct deposit"), roles=["provider"], order=30)

@@ -5,3 +5,4 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["pay"])
+router.add_router("/deposits", "ihss.payroll.api.deposits.router")

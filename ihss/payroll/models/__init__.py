@@ -2,6 +2,7 @@
 elections and share of cost, direct deposit."""
 
 from ihss.payroll.models.deductions import ShareOfCost, WithholdingElection
+from ihss.payroll.models.deposits import DirectDeposit
 from ihss.payroll.models.rates import WageRate
 from ihss.payroll.models.runs import (
     Deduction,
@@ -14,6 +15,7 @@ from ihss.payroll.models.runs import (
 
 __all__ = [
     "Deduction",
+    "DirectDeposit",
     "PayLine",
     "Payment",
     "PayrollRun",
