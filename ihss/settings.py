@@ -401,7 +401,7 @@ PAYROLL_ORIGINATOR = {
     "immediate_destination": env_str("PAYROLL_BANK_ROUTING", "123456780"),
     "immediate_destination_name": env_str("PAYROLL_BANK_NAME", "DEMO STATE BANK"),
     "immediate_origin": env_str("PAYROLL_ORIGIN_ID", "1990000001"),
-    "immediate_origin_name": env_str("PAYROLL_ORIGIN_NAME", "STATE OF CALIFORNIA IHSS"),
+    "immediate_origin_name": env_str("PAYROLL_ORIGIN_NAME", "STATE OF CA IHSS"),
     "company_name": env_str("PAYROLL_COMPANY_NAME", "CA IHSS PAYROLL"),
     "company_identification": env_str("PAYROLL_COMPANY_ID", "1990000001"),
 }

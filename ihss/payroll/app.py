@@ -11,6 +11,7 @@ from ihss.core import registry
 
 
 def register() -> None:
+    from ihss.accounts.models import Role
     from ihss.payroll import access
     from ihss.payroll.api import router
 
@@ -27,4 +28,5 @@ def register() -> None:
         may_hold=access.can_change_pay,
         order=31,
     )
-    registry.add_menu("payroll:deposits", _("Direct deposit"), roles=["provider"], order=30)
+    registry.add_menu("payroll:deposits", _("Direct deposit"), roles=[Role.PROVIDER], order=30)
+    registry.add_menu("payroll:runs", _("Payroll"), roles=[Role.STATE_ADMIN], order=35)

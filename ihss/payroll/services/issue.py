@@ -1,0 +1,354 @@
+"""Issuing an approved run: payments, the NACHA payment file, the check register, notices.
+
+Exactly once. Everything happens in one transaction under a lock on the run: the
+payments are planned and saved, the payment file and the check register are written to
+storage (encrypted: the file holds account numbers), the prenotes are marked sent, the
+providers are told, and the run becomes ISSUED. If the process dies at any point before
+the commit (even half-way through the file), nothing of it counts: the run is still
+APPROVED, no payment exists, and issuing again writes the whole file anew. Issuing an
+issued run changes nothing and answers with the file already written, byte for byte.
+Two administrators pressing "Issue" at once wait for the lock: one issues, the other
+gets the issued run.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ihss.accounts.models import Membership, Role, User
+from ihss.cases.models import Provider
+from ihss.core import audit, bulk, jobs
+from ihss.notifications import services as notices
+from ihss.notifications.events import Event
+from ihss.payroll import nacha
+from ihss.payroll.models import PayLine, Payment, PayrollRun, Paystub
+from ihss.payroll.rules.pay import split_amount
+from ihss.payroll.services import deposits
+from ihss.payroll.services.runs import RunRefused
+
+CHUNK = 5_000
+ENTRY_DESCRIPTION = "IHSS PAY"
+NAME_WIDTH = 22  # the individual name field of a NACHA entry
+
+
+def pay_date_for(issued_on: dt.date) -> dt.date:
+    """The day the money is in the bank: the next weekday after the file is sent (ACH
+    credits settle the next banking day; bank holidays are not modelled)."""
+    day = issued_on + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def originator() -> nacha.Originator:
+    """The state's bank details for the payment file, from the settings (environment)."""
+    values = settings.PAYROLL_ORIGINATOR
+    return nacha.Originator(
+        immediate_destination=values["immediate_destination"],
+        immediate_destination_name=values["immediate_destination_name"],
+        immediate_origin=values["immediate_origin"],
+        immediate_origin_name=values["immediate_origin_name"],
+        company_name=values["company_name"],
+        company_identification=values["company_identification"],
+        odfi_identification=values["immediate_destination"][:8],
+    )
+
+
+@dataclass
+class _Plan:
+    payments: int
+    entries: list[nacha.Entry]
+    checks: list[tuple[str, str, str, int]]  # check number, provider number, name, cents
+    enrollments: set[int]
+
+
+def _recipient_gross(stub_ids: Sequence[int]) -> dict[int, list[tuple[int | None, int]]]:
+    """Each stub's gross per recipient, in recipient order (one query per chunk)."""
+    shares: dict[int, list[tuple[int | None, int]]] = {}
+    rows = (
+        PayLine.objects.filter(stub_id__in=stub_ids)
+        .values_list("stub_id", "recipient_id")
+        .annotate(cents=Sum("cents"))
+        .order_by("stub_id", "recipient_id")
+    )
+    for stub_id, recipient_id, cents in rows:
+        shares.setdefault(stub_id, []).append((recipient_id, int(cents)))
+    return shares
+
+
+def _stubs(run: PayrollRun) -> Iterator[list[Paystub]]:
+    last = 0
+    while True:
+        chunk = list(
+            Paystub.objects.filter(run=run, provider_id__gt=last)
+            .select_related("provider")
+            .order_by("provider_id")[:CHUNK]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].provider_id
+
+
+def _destinations(
+    stub: Paystub,
+    shares: list[tuple[int | None, int]],
+    accounts: dict[tuple[int, int | None], deposits.DepositAccount],
+) -> list[tuple[deposits.DepositAccount | None, int]]:
+    """Where the state's payment of a stub goes: its share for each recipient goes to that
+    recipient's direct deposit, else the provider's "all recipients" one, else by check;
+    shares going to the same place are one payment. Deposits first, then the check."""
+    amounts = split_amount(stub.state_pays_cents, [max(0, cents) for _r, cents in shares])
+    to: dict[int | None, tuple[deposits.DepositAccount | None, int]] = {}
+    for (recipient, _cents), amount in zip(shares, amounts, strict=True):
+        account = deposits.account_for(accounts, stub.provider_id, recipient)
+        key = account.enrollment_id if account else None
+        known = to.get(key, (account, 0))
+        to[key] = (account, known[1] + amount)
+    ordered = sorted(to.items(), key=lambda item: (item[0] is None, item[0] or 0))
+    return [(account, cents) for _key, (account, cents) in ordered if cents > 0]
+
+
+def _plan(run: PayrollRun, pay_date: dt.date) -> _Plan:
+    """Save every payment of the run (chunk by chunk) and return the file's entries."""
+    plan = _Plan(0, [], [], set())
+    for chunk in _stubs(run):
+        accounts = deposits.accounts_for_payment(
+            on=pay_date, provider_ids=[s.provider_id for s in chunk]
+        )
+        gross = _recipient_gross([s.pk for s in chunk])
+        payments = []
+        for stub in chunk:
+            shares = gross.get(stub.pk) or [(None, stub.state_pays_cents)]
+            for account, amount in _destinations(stub, shares, accounts):
+                if account is None:
+                    number = f"{run.pk:04d}{len(plan.checks) + 1:08d}"
+                    name = f"{stub.provider.first_name} {stub.provider.last_name}"
+                    plan.checks.append((number, stub.provider.provider_number, name, amount))
+                    payments.append(
+                        Payment(
+                            stub_id=stub.pk,
+                            method=Payment.Method.CHECK,
+                            amount_cents=amount,
+                            check_number=number,
+                        )
+                    )
+                    continue
+                plan.entries.append(
+                    _entry(
+                        account,
+                        stub.provider.provider_number,
+                        stub.provider.last_name,
+                        stub.provider.first_name,
+                        amount,
+                    )
+                )
+                plan.enrollments.add(account.enrollment_id)
+                payments.append(
+                    Payment(
+                        stub_id=stub.pk,
+                        method=Payment.Method.DEPOSIT,
+                        amount_cents=amount,
+                        enrollment_id=account.enrollment_id,
+                        account_last4=account.account_number[-4:],
+                        trace_number=_trace(len(plan.entries)),
+                    )
+                )
+        bulk.insert(payments)
+        plan.payments += len(payments)
+    return plan
+
+
+def _entry(
+    account: deposits.DepositAccount,
+    provider_number: str,
+    last_name: str,
+    first_name: str,
+    cents: int,
+    *,
+    prenote: bool = False,
+) -> nacha.Entry:
+    return nacha.Entry(
+        routing_number=account.routing_number,
+        account_number=account.account_number,
+        account_type=account.account_type,  # type: ignore[arg-type]
+        amount_cents=cents,
+        individual_id=provider_number,
+        individual_name=bank_name(last_name, first_name),
+        prenote=prenote,
+    )
+
+
+def bank_name(last_name: str, first_name: str) -> str:
+    """The payee's name as a bank file can carry it (22 capitals, accents dropped). Letters
+    with no such form (a name written in Chinese) are left out; the provider number
+    identifies the payee anyway."""
+    words = []
+    for character in f"{last_name} {first_name}":
+        try:
+            words.append(nacha.ach_text(character) or " ")
+        except nacha.NachaError:
+            continue
+    name = " ".join("".join(words).split())
+    return nacha.ach_text(name or "IHSS PROVIDER", width=NAME_WIDTH)
+
+
+def _prenote_entries(accounts: Sequence[deposits.DepositAccount]) -> list[nacha.Entry]:
+    people = {
+        pk: (number, last, first)
+        for pk, number, last, first in Provider.objects.filter(
+            pk__in={a.provider_id for a in accounts}
+        ).values_list("pk", "provider_number", "last_name", "first_name")
+    }
+    return [_entry(a, *people[a.provider_id], 0, prenote=True) for a in accounts]
+
+
+def _set_methods(run: PayrollRun) -> None:
+    """Each stub's method from its payments, in three statements for the whole run."""
+    paid = Payment.objects.filter(stub=OuterRef("pk"))
+    deposit = Exists(paid.filter(method=Payment.Method.DEPOSIT))
+    check = Exists(paid.filter(method=Payment.Method.CHECK))
+    stubs = Paystub.objects.filter(run=run)
+    stubs.filter(deposit, check).update(method=Paystub.Method.MIXED)
+    stubs.filter(deposit, ~check).update(method=Paystub.Method.DEPOSIT)
+    stubs.filter(~deposit, check).update(method=Paystub.Method.CHECK)
+
+
+def _trace(sequence: int) -> str:
+    return originator().odfi_identification + f"{sequence:07d}"
+
+
+def _check_register(checks: Sequence[tuple[str, str, str, int]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["check_number", "provider_number", "payee", "amount"])
+    for number, provider_number, name, cents in checks:
+        writer.writerow([number, provider_number, name, f"{cents // 100}.{cents % 100:02d}"])
+    return out.getvalue().encode()
+
+
+def _store(data: bytes, path: str) -> str:
+    """Keep `data` encrypted at `path`, replacing what a stopped attempt left there."""
+    jobs.delete_stored([path])
+    return str(jobs.store_encrypted(io.BytesIO(data), path))
+
+
+def request_issue(*, run: PayrollRun, by: User | None) -> PayrollRun:
+    """Mark an approved run as being issued (what the page shows while the task works).
+    Pressing "Issue" twice, or from two tabs, answers with the same run."""
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.status in (PayrollRun.Status.ISSUING, PayrollRun.Status.ISSUED):
+            return run
+        if run.status != PayrollRun.Status.APPROVED:
+            raise RunRefused(
+                _("Only an approved run can be issued; this one is %(status)s.")
+                % {"status": run.get_status_display()},
+                code="not_approved",
+            )
+        run.status = PayrollRun.Status.ISSUING
+        run.issued_by = by
+        run.save(update_fields=["status", "issued_by"])
+        return run
+
+
+def issue_run(*, run: PayrollRun, by: User | None, on: dt.date) -> PayrollRun:
+    """Issue an approved run on `on` (the day the file goes to the bank)."""
+    run = request_issue(run=run, by=by)
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == PayrollRun.Status.ISSUED:
+            return run
+        pay_date = pay_date_for(on)
+        plan = _plan(run, pay_date)
+        prenotes = deposits.prenotes_due(on=on)
+        entries = plan.entries + _prenote_entries(prenotes)
+        base = f"payroll/run-{run.pk}"
+        if entries:
+            data = nacha.write_file(
+                originator=originator(),
+                batches=[
+                    nacha.Batch(
+                        company_entry_description=ENTRY_DESCRIPTION,
+                        effective_entry_date=pay_date,
+                        entries=entries,
+                    )
+                ],
+                created_at=run.approved_at or timezone.now(),
+            )
+            run.payment_file = _store(data, f"{base}.ach.enc")
+            run.payment_file_sha256 = hashlib.sha256(data).hexdigest()
+        if plan.checks:
+            run.check_register = _store(_check_register(plan.checks), f"{base}-checks.csv.enc")
+        _set_methods(run)
+        deposits.mark_prenotes_sent(
+            enrollment_ids=[a.enrollment_id for a in prenotes], run_id=run.pk, on=on
+        )
+        deposits.mark_used(enrollment_ids=plan.enrollments, on=on)
+        run.status = PayrollRun.Status.ISSUED
+        run.issued_at = timezone.now()
+        run.issued_by = run.issued_by or by
+        run.pay_date = pay_date
+        run.save()
+        _tell_providers(run)
+        audit.record(
+            actor=by,
+            action="payroll.run_issued",
+            subject=run,
+            after={
+                "payments": plan.payments,
+                "prenotes": len(prenotes),
+                "file_sha256": run.payment_file_sha256,
+            },
+        )
+    return run
+
+
+def _tell_providers(run: PayrollRun) -> None:
+    """A PAYMENT_ISSUED notice to each paid provider with an account (set-based)."""
+    users = dict(
+        Membership.objects.filter(role=Role.PROVIDER, provider__paystubs__run=run).values_list(
+            "provider_id", "user_id"
+        )
+    )
+    people = {u.pk: u for u in User.objects.filter(pk__in=users.values())}
+
+    def each() -> Iterator[notices.Notice]:
+        for stub in Paystub.objects.filter(run=run, provider_id__in=users).order_by("provider_id"):
+            user = people.get(users[stub.provider_id])
+            if user is None or stub.state_pays_cents <= 0:
+                continue
+            yield notices.Notice(
+                user=user,
+                context={
+                    "period_start": run.period_start.isoformat(),
+                    "period_end": run.period_end.isoformat(),
+                    "amount_cents": stub.state_pays_cents,
+                    "paid_on": (run.pay_date or run.period_end).isoformat(),
+                    "method": "deposit" if stub.method == Paystub.Method.DEPOSIT else "check",
+                },
+                key=f"run-{run.pk}",
+                link=reverse("payroll:stub", args=[stub.pk]),
+            )
+
+    notices.notify_many(event=Event.PAYMENT_ISSUED, notices=each())
+
+
+def payment_file(run: PayrollRun) -> bytes:
+    """The payment file of an issued run, as written (for the administrator's download)."""
+    if not run.payment_file:
+        return b""
+    with jobs.open_encrypted(run.payment_file) as handle:
+        return handle.read()
