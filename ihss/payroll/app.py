@@ -11,6 +11,7 @@ from ihss.core import registry
 
 
 def register() -> None:
+    from ihss.accounts.models import Role
     from ihss.payroll import access
     from ihss.payroll.api import router
 
@@ -27,3 +28,4 @@ def register() -> None:
         may_hold=access.can_change_pay,
         order=31,
     )
+    registry.add_menu("payroll:mine", _("My pay"), roles=[Role.PROVIDER], order=20)

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from ihss.payroll.api import paystubs
+
 router = Router(tags=["pay"])
+router.add_router("", paystubs.router)  # paystubs, history, timeline, wage statements
