@@ -60,7 +60,10 @@ def test_it_explains_overtime_across_three_recipients_with_its_numbers(
     )
     assert "3 h of overtime at 1.5 × $20.00 = $90.00" in page
     # The other week of the stub did not pass the threshold.
-    assert "Dec. 1 to Dec. 4: 40 h at $20.00 = $800.00. 40 h in the week of Nov. 29: no overtime (it starts past 40 h)." in page
+    assert (
+        "Dec. 1 to Dec. 4: 40 h at $20.00 = $800.00. 40 h in the week of Nov. 29: no overtime (it starts past 40 h)."
+        in page
+    )
     assert "Paid sick leave: 2 h on Dec. 12 at $20.00 = $40.00" in page
 
 
