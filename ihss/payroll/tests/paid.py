@@ -113,3 +113,41 @@ def paid_provider(provider: Provider) -> Paid:
     second = Paystub.objects.get(run=run2, provider=provider)
     issue(second, pay_date=dt.date(2027, 1, 6), check=True)
     return Paid(provider, people, first, second, sheet_c, late)
+
+
+def walker_stub(provider: Provider) -> int:
+    """An issued stub of `provider` with one line, for the page walker (tests/browser/
+    test_every_page.py), made once whatever the number of visits."""
+    from ihss.payroll.models import PayLine
+
+    run, _made = PayrollRun.objects.get_or_create(
+        period_start=dt.date(2026, 11, 1),
+        defaults={
+            "period_end": dt.date(2026, 11, 15),
+            "status": PayrollRun.Status.ISSUED,
+            "pay_date": dt.date(2026, 11, 20),
+        },
+    )
+    stub, made = Paystub.objects.get_or_create(
+        run=run,
+        provider=provider,
+        defaults={
+            "county_id": provider.county_id,
+            "gross_cents": 2000,
+            "deductions_cents": 0,
+            "net_cents": 2000,
+            "share_of_cost_cents": 0,
+            "state_pays_cents": 2000,
+            "method": Paystub.Method.DEPOSIT,
+        },
+    )
+    if made:
+        PayLine.objects.create(
+            stub=stub, source="timesheet", document_id=1, county_id=provider.county_id,
+            program="IHSS", kind="hours", part="regular", week_start=dt.date(2026, 11, 1),
+            first_day=dt.date(2026, 11, 2), last_day=dt.date(2026, 11, 2), minutes=60,
+            rate_cents=2000, multiplier_bp=10_000, cents=2000, week_minutes=60,
+            week_recipients=1, threshold_minutes=2400,
+        )  # fmt: skip
+        Payment.objects.create(stub=stub, method="deposit", amount_cents=2000, account_last4="6789")
+    return stub.pk
