@@ -3,6 +3,8 @@ see them, what every line says, and that they open whatever the stub holds."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import re
 
 import pytest
@@ -47,7 +49,7 @@ def text_of(response) -> str:
 
 def words(response) -> str:
     """The page's text without its tags."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def test_it_explains_overtime_across_three_recipients_with_its_numbers(
@@ -231,3 +233,25 @@ def test_the_payment_issued_notice_leads_to_the_paystub(signed_in, provider_user
     message = text_of(browser.get(reverse("notifications:message", args=[notice.pk])))
     assert f'href="{reverse("payroll:stub", args=[paid.first.pk])}"' in message
     assert browser.get(notice.link).status_code == 200
+
+
+def test_the_timeline_dates_the_countys_release_from_the_audit_trail(
+    signed_in, la_staff, la_provider
+):
+    from ihss.payroll.tests.factories import H, timesheet
+    from ihss.timesheets.models import Timesheet
+    from ihss.timesheets.services.review import decide_review
+
+    recipient = cast.make_recipient(county_code="19")
+    cast.assign(la_provider, recipient, 100 * H)
+    sheet = timesheet(
+        la_provider, recipient, {dt.date(2026, 12, 2): 2 * H}, review=Timesheet.Review.WAITING
+    )
+    browser = signed_in(la_staff)
+    waiting = words(browser.get(reverse("payroll:timeline", args=["timesheet", sheet.pk])))
+    assert "Waiting for the county's review Not yet" in waiting
+    assert "Not in a payment yet." in waiting
+    decide_review(timesheet=sheet, by=la_staff, decision="release", reason="Checked the hours.")
+    released = words(browser.get(reverse("payroll:timeline", args=["timesheet", sheet.pk])))
+    assert "Released for payment by the county" in released
+    assert "Released for payment by the county Not yet" not in released
