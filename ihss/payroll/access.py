@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -89,11 +90,11 @@ def provider_for(user: User, provider_number: str) -> Provider:
 
 
 def own_provider(user: User) -> Provider:
-    """The person's own provider record (the first, for the rare person with two); 404
-    when they are not a provider."""
+    """The person's own provider record (the first, for the rare person with two); 403
+    when they are not a provider (a role the page is not for)."""
     scope = scope_of(user)
     if Role.PROVIDER not in scope.roles or not scope.provider_ids:
-        raise Http404
+        raise PermissionDenied
     provider = Provider.objects.filter(pk=min(scope.provider_ids)).defer("ssn", "ssn_index").first()
     if provider is None:
         raise Http404
