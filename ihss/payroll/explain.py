@@ -366,7 +366,11 @@ def group_lines(lines: Iterable[PayLine], names: Mapping[int, str]) -> list[Docu
             group.overtime_cents += line.cents
         if line.rate_cents and line.rate_cents not in group.rates:
             group.rates.append(line.rate_cents)
-    return list(groups.values())
+    # In the order the work was done: the document with the earliest day first.
+    return sorted(
+        groups.values(),
+        key=lambda g: (min(i.line.first_day for i in g.lines), g.source, g.document_id),
+    )
 
 
 def explain_payment(payment: Payment, pay_date: dt.date | None) -> str:

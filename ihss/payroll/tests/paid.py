@@ -15,7 +15,7 @@ from ihss.cases.models import Provider, Recipient
 from ihss.payroll.models import Deduction, Payment, PayrollRun, Paystub
 from ihss.payroll.services import runs
 from ihss.payroll.tests.factories import H, fixed_rate, sick_leave, timesheet
-from ihss.timesheets.models import Timesheet
+from ihss.timesheets.models import SickLeaveClaim, Timesheet
 
 DEC_1 = dt.date(2026, 12, 1)
 DEC_16 = dt.date(2026, 12, 16)
@@ -33,6 +33,7 @@ class Paid:
     second: Paystub  # the late hours: regular and an overtime adjustment, paid by check
     sheet_c: Timesheet
     late_sheet: Timesheet
+    claim: SickLeaveClaim
 
 
 def issue(stub: Paystub, *, pay_date: dt.date, deductions=(), check: bool = False) -> Paystub:
@@ -85,7 +86,7 @@ def paid_provider(provider: Provider) -> Paid:
                             day(6): 8 * H, day(7): 7 * H})  # fmt: skip
     timesheet(provider, b, {day(8): 8 * H, day(9): 8 * H})
     sheet_c = timesheet(provider, c, {day(10): 6 * H, day(11): 6 * H})
-    sick_leave(provider, a, day(12), 2 * H)
+    claim = sick_leave(provider, a, day(12), 2 * H)
     run = runs.calculate(run=runs.start_run(period_start=DEC_1, by=None, today=day(20)))
     first = Paystub.objects.get(run=run, provider=provider)
     issue(
@@ -112,7 +113,7 @@ def paid_provider(provider: Provider) -> Paid:
     )
     second = Paystub.objects.get(run=run2, provider=provider)
     issue(second, pay_date=dt.date(2027, 1, 6), check=True)
-    return Paid(provider, people, first, second, sheet_c, late)
+    return Paid(provider, people, first, second, sheet_c, late, claim)
 
 
 def walker_stub(provider: Provider) -> int:

@@ -42,6 +42,8 @@ def test_the_pdf_holds_the_lines_deductions_and_totals(signed_in, provider_user,
     # Language, title and bookmarks for screen readers and navigation.
     root: Any = reader.trailer["/Root"]
     assert root["/Lang"] == "en"
+    # Marked, with a structure tree for its headings (fpdf2 tags no more than that).
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
     title = reader.metadata.title if reader.metadata else None
     assert title == "Paystub, Dec. 1 to Dec. 15, 2026"
     outline: Any = reader.outline
