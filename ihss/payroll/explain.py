@@ -23,11 +23,11 @@ from typing import Any
 from django.db.models import Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from ihss.cases.models import Assignment, Program, Recipient
 from ihss.core import parameters, payables
-from ihss.core.dates import date_range, day_month, day_month_year
+from ihss.core.dates import date_range, day_month, day_month_year, range_ends
 from ihss.core.units import format_basis_points, format_cents, format_minutes
 from ihss.payroll.models import Deduction, PayLine, Payment, PayrollRun, Paystub
 
@@ -131,10 +131,20 @@ def _overtime_parameter(day: dt.date) -> int:
         return 0
 
 
+def days(first: dt.date, last: dt.date) -> str:
+    """Days inside a sentence: "Dec. 1" / "1 de dic.", "Dec. 1 to Dec. 4" / "del 1 al 4 de
+    dic." (lower case in the middle of a sentence, unlike a period's title)."""
+    if first == last:
+        return day_month(first)
+    start, end = range_ends(first, last, year=False)
+    return pgettext("days inside a sentence", "%(start)s to %(end)s") % {
+        "start": start,
+        "end": end,
+    }
+
+
 def _days(line: PayLine) -> str:
-    if line.first_day == line.last_day:
-        return day_month(line.first_day)
-    return date_range(line.first_day, line.last_day, year=False)
+    return days(line.first_day, line.last_day)
 
 
 def explain_line(line: PayLine, overtime_bp: int | None = None) -> str:
@@ -280,6 +290,7 @@ class DocumentGroup:
     recipient: str
     program: str
     lines: list[LineView] = field(default_factory=list)
+    days: str = ""  # the days its lines cover, which tell two documents of one recipient apart
     minutes: int = 0
     regular_cents: int = 0
     overtime_cents: int = 0
@@ -366,6 +377,10 @@ def group_lines(lines: Iterable[PayLine], names: Mapping[int, str]) -> list[Docu
             group.overtime_cents += line.cents
         if line.rate_cents and line.rate_cents not in group.rates:
             group.rates.append(line.rate_cents)
+    for group in groups.values():
+        group.days = days(
+            min(i.line.first_day for i in group.lines), max(i.line.last_day for i in group.lines)
+        )
     # In the order the work was done: the document with the earliest day first.
     return sorted(
         groups.values(),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -62,7 +62,7 @@ def _history(request: AuthenticatedHttpRequest, provider: Provider, *, own: bool
     rows = (
         PayLine.objects.filter(stub_id__in=[s.pk for s in page.object_list])
         .values("stub_id", "source", "document_id", "recipient__first_name", "recipient__last_name")
-        .annotate(lines=Count("pk"))
+        .annotate(first=Min("first_day"), last=Max("last_day"))
         .order_by("stub_id", "source", "document_id")
     )
     for row in rows:
@@ -72,6 +72,7 @@ def _history(request: AuthenticatedHttpRequest, provider: Provider, *, own: bool
             {
                 "label": str(source.label) if source else row["source"],
                 "recipient": name,
+                "days": explain.days(row["first"], row["last"]),
                 "url": reverse("payroll:timeline", args=[row["source"], row["document_id"]]),
             }
         )

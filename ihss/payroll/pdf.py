@@ -105,7 +105,8 @@ def paystub_pdf(view: StubView, *, language: str = "en") -> bytes:
 
     doc.start_section(_plain(_("What you were paid for")), level=1)
     for group in view.groups:
-        heading = " - ".join(p for p in (group.label, group.recipient, group.program) if p)
+        parts = (group.label, group.recipient, group.program, group.days)
+        heading = " - ".join(p for p in parts if p)
         doc.start_section(_plain(heading), level=2)
         text(
             _("%(time)s: regular pay %(regular)s, overtime pay %(overtime)s, in all %(total)s.")

@@ -80,6 +80,7 @@ class DocumentOut(Schema):
     label: str
     recipient: str
     program: str
+    days: str = Field(description="The days its lines cover, in words.")
     minutes: int
     regular_cents: int
     overtime_cents: int
@@ -246,6 +247,7 @@ def stub(request: HttpRequest, stub_id: RecordId) -> StubDetail:
                 label=g.label,
                 recipient=g.recipient,
                 program=g.program,
+                days=g.days,
                 minutes=g.minutes,
                 regular_cents=g.regular_cents,
                 overtime_cents=g.overtime_cents,

@@ -68,13 +68,16 @@ def test_it_explains_overtime_across_three_recipients_with_its_numbers(
 
 
 def test_it_explains_the_late_hours_adjustment(signed_in, provider_user, paid):
-    page = text_of(signed_in(provider_user).get(reverse("payroll:stub", args=[paid.second.pk])))
+    page = words(signed_in(provider_user).get(reverse("payroll:stub", args=[paid.second.pk])))
     assert (
         "Overtime adjustment: 10 h of the week of Nov. 29 were paid as regular before later "
         "hours arrived; the 0.5 × $20.00 premium is paid now: $100.00." in page
     )
     assert "50 h in the week of Nov. 29: 40 h regular, 10 h overtime at 1.5 × $20.00" in page
     assert "$300.00 by check number 000200000001." in page
+    # The late timesheet and the one the premium is on are told apart by their days.
+    assert "Timesheet · Rosa Delgado · IHSS · Nov. 29 to Nov. 30" in page
+    assert "Timesheet · Rosa Delgado · IHSS · Dec. 4 " in page  # the 10 h past 40
 
 
 def test_each_deduction_reads_as_its_rule_and_an_unknown_one_does_not_break(
@@ -227,6 +230,7 @@ def test_the_pages_read_in_spanish(signed_in, provider_user, paid):
         browser.get(reverse("payroll:stub", args=[paid.first.pk]), HTTP_ACCEPT_LANGUAGE="es")
     )
     assert "43 h en la semana del 6 de dic. con 3 beneficiarios" in page
+    assert "Horas de cuidado, del 6 al 7 de dic.: 15 h a $20.00 = $300.00." in page
 
 
 def test_the_payment_issued_notice_leads_to_the_paystub(signed_in, provider_user, paid):
