@@ -124,6 +124,7 @@ def test_staff_see_a_calculated_run_marked_as_not_issued(signed_in, la_staff, pa
     PayrollRun.objects.filter(pk=paid.second.run_id).update(status=PayrollRun.Status.CALCULATED)
     page = text_of(signed_in(la_staff).get(reverse("payroll:stub", args=[paid.second.pk])))
     assert "Not issued yet" in page
+    assert "What was paid" in page and "What you were paid for" not in page
 
 
 @pytest.mark.parametrize("who", ["provider_user", "la_staff", "service_desk", "state_admin"])
