@@ -44,6 +44,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from ihss.accounts.models import Role
+from ihss.payroll.tests.paid import walker_stub
 from tests.account_world import (
     ANONYMOUS,
     OPTIONAL_EVENT,
@@ -78,6 +79,7 @@ MISSING_PK = 10**9
 # the recipient's, the county's); the desk and the state read any.
 TIMESHEET_HOLDERS = {PROVIDER, RECIPIENT, COUNTY, DESK, STATE}
 VIOLATION_HOLDERS = {PROVIDER, COUNTY, DESK, STATE}
+PAY_HOLDERS = {PROVIDER, COUNTY, DESK, STATE}
 TIMESHEET_ROLES = frozenset(TIMESHEET_HOLDERS)  # the API refuses the others (403)
 VIOLATION_ROLES = frozenset(VIOLATION_HOLDERS)
 
@@ -245,6 +247,19 @@ RULES: dict[str, Rule] = {
     # Timesheets: the provider's and the recipient's own, their county's, the desk's
     # and the state's to read. (The workflow's own access tests: ihss/timesheets/tests.)
     "timesheets:mine": role_page(PROVIDER),
+    # Pay: the provider's own issued stubs, their county's for staff, any for the desk and
+    # the state (the pay pages' own tests: ihss/payroll/tests/test_pay_pages.py).
+    "payroll:mine": role_page(PROVIDER),
+    "payroll:statement": role_page(PROVIDER),
+    "payroll:stub": Rule(record="stub", others=STATEWIDE),
+    "payroll:stub-pdf": Rule(record="stub", others=STATEWIDE),
+    "payroll:timeline": Rule(record="pay-document", others=STATEWIDE),
+    "payroll:provider-pay": Rule(record="pay-provider", others=STATEWIDE),
+    "payroll:provider-statement": Rule(record="pay-provider", others=STATEWIDE),
+    "api-v1:stubs": Rule(roles=frozenset({PROVIDER}), api=True),
+    "api-v1:statement": Rule(record="year", roles=frozenset({PROVIDER}), api=True),
+    "api-v1:stub": Rule(record="stub", others=STATEWIDE, api=True),
+    "api-v1:timeline": Rule(record="pay-document", others=STATEWIDE, api=True),
     "timesheets:start": Rule(roles=frozenset({PROVIDER}), methods=("post",), ok=404),
     "timesheets:review": role_page(RECIPIENT),
     "timesheets:hours": role_page(RECIPIENT),
@@ -530,6 +545,20 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         else:
             pk = (world.la if whose == "own" else world.fresno).timesheet.pk
         return {"pk": pk, "timesheet_id": pk, "week_start": "2026-11-01", "entry_id": MISSING_PK}
+    if kind in {"stub", "pay-document", "pay-provider"}:
+        if whose == "own" and role not in PAY_HOLDERS:
+            return None
+        side = world.la if whose == "own" else world.fresno
+        if kind == "pay-provider":
+            number = "199999999" if whose == "missing" else side.provider.provider_number
+            return {"provider_number": number}
+        if kind == "pay-document":
+            pk = MISSING_PK if whose == "missing" else side.timesheet.pk
+            return {"source": "timesheet", "document_id": pk}
+        pk = MISSING_PK if whose == "missing" else walker_stub(side.provider)
+        return {"pk": pk, "stub_id": pk}
+    if kind == "year":
+        return {"year": 2026}
     if kind == "violation":
         if whose == "missing":
             pk = MISSING_PK
@@ -573,7 +602,7 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
 
 def cases_of(rule: Rule, role: str) -> list[str | None]:
     """Whose record the cell asks for: None for a route that names no person's record."""
-    if rule.record in (None, "layout", "parameter"):
+    if rule.record in (None, "layout", "parameter", "year"):
         return [None]
     return ["twin", "missing"] if role == ANONYMOUS else ["own", "twin", "missing"]
 

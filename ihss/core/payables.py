@@ -88,7 +88,10 @@ class Source:
       and how many providers are owed (None if nothing is owed), so a run knows how far
       back late hours reach and how much work lies ahead;
     - `label`: what a paystub calls a document of this source ("Timesheet");
-    - `document_url(document_id)`: the page that shows the document's days, or None.
+    - `document_url(document_id)`: the page that shows the document's days, or None;
+    - `timeline(document_id)`: the document's own steps before payroll (sent, approved,
+      released), as a `DocumentTimeline`, or None when there is no such document. Payroll
+      adds its own steps (in a run, issued, deposited) on the pay timeline page.
     """
 
     name: str
@@ -96,6 +99,17 @@ class Source:
     items: ItemReader
     unpaid: Callable[..., Unpaid | None]
     document_url: Callable[[int], str | None]
+    timeline: Callable[[int], DocumentTimeline | None] | None = None
+
+
+class DocumentTimeline(NamedTuple):
+    """A document's steps as its source records them. `steps` are (what, when) in order;
+    `when` is None for a step still to come. `provider_id` says whose pay it is (who may
+    see it); `title` names the document ("Timesheet for Rosa Delgado, Dec. 1 to 15")."""
+
+    provider_id: int
+    title: str
+    steps: list[tuple[Any, dt.datetime | None]]
 
 
 _SOURCES: dict[str, Source] = {}

@@ -30,3 +30,4 @@ def register() -> None:
     )
     registry.add_menu("payroll:deposits", _("Direct deposit"), roles=[Role.PROVIDER], order=30)
     registry.add_menu("payroll:runs", _("Payroll"), roles=[Role.STATE_ADMIN], order=35)
+    registry.add_menu("payroll:mine", _("My pay"), roles=[Role.PROVIDER], order=20)

@@ -23,7 +23,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ihss.cases.models import Provider
+from ihss.core import audit
+from ihss.core.dates import day_month_year, range_ends
 from ihss.core.payables import (
+    DocumentTimeline,
     Kind,
     PayableItem,
     Source,
@@ -210,6 +213,75 @@ def sick_leave_fact(provider_id: int, day: dt.date) -> dict[str, object] | None:
     }
 
 
+def timesheet_timeline(pk: int) -> DocumentTimeline | None:
+    """A timesheet's steps before payroll: sent, approved by the recipient (or returned),
+    released by the county when it reviews it. The county's decision is dated by the audit
+    trail (the timesheet keeps only its outcome)."""
+    sheet = (
+        Timesheet.objects.filter(pk=pk)
+        .select_related("recipient")
+        .defer("recipient__ssn", "recipient__ssn_index")
+        .first()
+    )
+    if sheet is None:
+        return None
+    steps: list[tuple[object, dt.datetime | None]] = [(_("Sent"), sheet.first_submitted_at)]
+    if sheet.submissions > 1 and sheet.submitted_at != sheet.first_submitted_at:
+        steps.append((_("Sent again after a correction"), sheet.submitted_at))
+    if sheet.status == Timesheet.Status.REJECTED:
+        steps.append((_("Returned by the recipient for correction"), sheet.decided_at))
+    elif sheet.status == Timesheet.Status.VOIDED:
+        steps.append((_("Voided by the county: it is not paid"), _county_decided(sheet, "void")))
+    else:
+        approved = sheet.decided_at if sheet.status == Timesheet.Status.APPROVED else None
+        steps.append((_("Approved by the recipient"), approved))
+        if sheet.county_review == Timesheet.Review.RELEASED:
+            steps.append((_("Released for payment by the county"), _county_decided(sheet)))
+        elif sheet.county_review == Timesheet.Review.HELD:
+            steps.append((_("Held by the county for review"), _county_decided(sheet, "hold")))
+        elif sheet.county_review == Timesheet.Review.WAITING:
+            steps.append((_("Waiting for the county's review"), None))
+    start, end = range_ends(sheet.period_start, sheet.period_end)
+    title = _("Timesheet for %(name)s, %(start)s to %(end)s") % {
+        "name": sheet.recipient.full_name,
+        "start": start,
+        "end": end,
+    }
+    return DocumentTimeline(sheet.provider_id, title, steps)
+
+
+def _county_decided(sheet: Timesheet, decision: str = "release") -> dt.datetime | None:
+    return (
+        audit.trail(sheet)
+        .filter(action=f"timesheet.county_{decision}")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+
+
+def claim_timeline(pk: int) -> DocumentTimeline | None:
+    """A sick leave claim's steps before payroll: sent, approved by the recipient."""
+    claim = (
+        SickLeaveClaim.objects.filter(pk=pk)
+        .select_related("recipient")
+        .defer("recipient__ssn", "recipient__ssn_index")
+        .first()
+    )
+    if claim is None:
+        return None
+    steps: list[tuple[object, dt.datetime | None]] = [(_("Sent"), claim.created_at)]
+    if claim.status == SickLeaveClaim.Status.REJECTED:
+        steps.append((_("Not approved by the recipient"), claim.decided_at))
+    else:
+        approved = claim.decided_at if claim.status == SickLeaveClaim.Status.APPROVED else None
+        steps.append((_("Approved by the recipient"), approved))
+    title = _("Paid sick leave for %(name)s, %(day)s") % {
+        "name": claim.recipient.full_name,
+        "day": day_month_year(claim.day),
+    }
+    return DocumentTimeline(claim.provider_id, title, steps)
+
+
 def _timesheet_url(pk: int) -> str:
     return reverse("timesheets:detail", args=[pk])
 
@@ -225,6 +297,7 @@ SOURCES = (
         items=timesheet_items,
         unpaid=timesheet_unpaid,
         document_url=_timesheet_url,
+        timeline=timesheet_timeline,
     ),
     Source(
         name=SICK_LEAVE_CLAIM,
@@ -232,5 +305,6 @@ SOURCES = (
         items=sick_leave_items,
         unpaid=sick_leave_unpaid,
         document_url=_claim_url,
+        timeline=claim_timeline,
     ),
 )

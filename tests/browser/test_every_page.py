@@ -22,6 +22,7 @@ import pytest
 from django.urls import reverse
 
 from ihss.accounts.models import Role
+from ihss.payroll.tests.paid import walker_stub
 from ihss.timesheets.rules import workweek_containing
 from ihss.web.navigation import ROLE_HOME
 from tests.browser.conftest import PASSWORD, Cast, start_session
@@ -150,6 +151,7 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "sick-leave": lambda c: c.sick_leave_claim.pk,  # before "timesheet" (timesheets:sick-...)
     "approve": lambda c: c.sent_timesheet.pk,  # before "timesheet": only a sent one is signed
     "timesheet": lambda c: c.timesheet.pk,
+    "stub": lambda c: walker_stub(c.provider),  # payroll:stub, payroll:stub-pdf
 }
 NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
     "case_number": lambda c: c.recipient.case_number,
@@ -159,6 +161,8 @@ NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
     "token": lambda c: c.unsubscribe_token,  # also an expired registration link
     "uidb64": lambda c: "MQ",
     "week_start": lambda c: workweek_containing(c.timesheet.period_start).start.isoformat(),
+    "source": lambda c: "timesheet",  # payroll:timeline, a source of pay and its document
+    "document_id": lambda c: c.timesheet.pk,
 }
 
 

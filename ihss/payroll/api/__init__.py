@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
+from ihss.payroll.api import paystubs
+
 router = Router(tags=["pay"])
 router.add_router("/deposits", "ihss.payroll.api.deposits.router")
+router.add_router("", paystubs.router)  # paystubs, history, timeline, wage statements
