@@ -139,10 +139,9 @@ SPECS: dict[str, EventSpec] = {
             Category.PAYMENT,
             _("For providers: a payment was issued to you."),
             {**_PERIOD, "amount_cents": 123456, "paid_on": "2026-11-25", "method": "deposit"},
-            # Raised with link=ihss.payroll.pay_views.stub_path(stub id): the paystub.
+            # Raised by ihss/payroll/services/issue.py, linking to the paystub.
             link_label=_("See your paystub"),
             audience=PROVIDERS,
-            sent=False,
         ),
         EventSpec(
             Event.TRAVEL_CLAIM_NOT_PAID,

@@ -29,5 +29,5 @@ def register() -> None:
         order=31,
     )
     registry.add_menu("payroll:deposits", _("Direct deposit"), roles=[Role.PROVIDER], order=30)
-    registry.add_menu("payroll:runs", _("Payroll"), roles=[Role.STATE_ADMIN], order=35)
+    registry.add_menu("payroll:runs", _("Payroll"), roles=[Role.STATE_ADMIN], order=55)
     registry.add_menu("payroll:mine", _("My pay"), roles=[Role.PROVIDER], order=20)

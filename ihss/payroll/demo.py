@@ -36,7 +36,7 @@ def load(context: DemoContext) -> None:
             now=long_ago,
         )
         deposits.mark_prenotes_sent(
-            enrollment_ids=[change.enrollment.pk],
+            enrollment_ids=[change.enrollment.pk] if change.enrollment else [],
             run_id=0,
             on=timezone.localdate(long_ago) + dt.timedelta(days=1),
         )

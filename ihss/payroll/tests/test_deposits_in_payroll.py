@@ -47,7 +47,9 @@ def enroll_active(provider, recipient=None, account="000123456789", *, user=None
         now=dt.datetime(2026, 10, 1, 12, tzinfo=dt.UTC),
     )
     deposits.mark_prenotes_sent(
-        enrollment_ids=[change.enrollment.pk], run_id=0, on=dt.date(2026, 10, 2)
+        enrollment_ids=[change.enrollment.pk] if change.enrollment else [],
+        run_id=0,
+        on=dt.date(2026, 10, 2),
     )
     return change.enrollment
 
@@ -102,7 +104,7 @@ def test_a_new_account_gets_a_prenote_and_is_not_paid_into_until_in_force(state_
 
     assert Payment.objects.get().method == Payment.Method.CHECK
     [prenote] = entries(issue.payment_file(run))
-    assert (prenote.amount_cents, prenote.transaction_code, prenote.prenote) == (0, "33", True)
+    assert (prenote.amount_cents, prenote.transaction_code, prenote.prenote) == (0, 33, True)
     assert DirectDeposit.objects.get().prenote_sent_on == ISSUE_DAY
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from ihss.accounts.models import User
 from ihss.notifications.events import SPECS, Category, Event
 from ihss.notifications.models import Delivery, Notification
+from ihss.payroll.models import PayrollRun, Paystub
 from ihss.timesheets.models import Timesheet
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,8 @@ def test_the_demo_loads_twice_and_shows_messages_in_the_message_center(client, c
     call_command("demo")
     assert "servicedesk sees every one in the Outbox" in capsys.readouterr().out
     # Only what the demo's records did: two timesheets sent to Rosa, one approved for
-    # Ana, and Ana's own settings change.
-    assert Notification.objects.count() == 4
+    # Ana, Ana's own settings change, James's direct deposit and his payment.
+    assert Notification.objects.count() == 6
     ana = User.objects.get(username="provider.one")
     client.force_login(ana)
     page = client.get(reverse("notifications:inbox")).content.decode()
@@ -62,12 +63,23 @@ def test_every_demo_notice_refers_to_a_record_whose_state_matches():
     assert notices
     for notice in notices:
         spec = SPECS[notice.event]
+        if notice.event == Event.DIRECT_DEPOSIT_CHANGED:
+            assert notice.user.memberships.filter(provider__direct_deposits__isnull=False).exists()
+            continue
         if spec.category == Category.SECURITY:
             # About the person's own account: here, the settings the demo saved for them.
             assert notice.event == Event.PREFERENCES_CHANGED
             assert notice.user.notice_preferences.exists()
             continue
-        # Nothing else but timesheets exists yet: no payment, class or travel notice.
+        if notice.event == Event.PAYMENT_ISSUED:
+            match = re.fullmatch(r"/pay/stubs/(\d+)/", notice.link)
+            assert match, notice.link
+            stub = Paystub.objects.select_related("run").get(pk=match[1])
+            assert stub.run.status == PayrollRun.Status.ISSUED
+            assert notice.user.memberships.filter(provider=stub.provider).exists()
+            assert notice.context["amount_cents"] == stub.state_pays_cents
+            continue
+        # Nothing else but timesheets and pay exists yet: no class or travel notice.
         assert notice.event in TIMESHEET_NOTICES, notice.event
         match = re.fullmatch(r"/timesheets/(\d+)/", notice.link)
         assert match, notice.link
@@ -127,3 +139,22 @@ def test_the_demo_prints_every_sign_in_once_and_refuses_production(settings, cap
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="never loaded in production"):
         call_command("demo")
+
+
+def test_the_demo_provider_with_three_recipients_sees_his_overtime_on_an_issued_paystub(client):
+    call_command("demo")
+    james = User.objects.get(username="provider.three")
+    stub = Paystub.objects.get(provider__provider_number="190000002")
+    assert stub.run.status == PayrollRun.Status.ISSUED
+    assert stub.overtime_minutes == 7 * 60 and stub.regular_minutes == 40 * 60
+    assert {line.recipient.case_number for line in stub.lines.all() if line.recipient} == {
+        "1900002",
+        "1900003",
+        "1900004",
+    }
+    assert stub.method == Paystub.Method.DEPOSIT
+    client.force_login(james)
+    page = client.get(reverse("payroll:stub", args=[stub.pk])).content.decode()
+    assert "47 h" in page and "across 3 recipients" in page and "7 h overtime" in page
+    pdf = client.get(reverse("payroll:stub-pdf", args=[stub.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

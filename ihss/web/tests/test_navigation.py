@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 # Every role's menu as people know it: labels and order must not move.
 MENUS = {
-    Role.PROVIDER: ["My work", "My timesheets"],
+    Role.PROVIDER: ["My work", "My timesheets", "My pay", "Direct deposit"],
     Role.RECIPIENT: ["My care", "Timesheets to approve"],
     Role.COUNTY_STAFF: [
         "County home",
@@ -34,6 +34,7 @@ MENUS = {
         "Recipients",
         "Providers",
         "Import",
+        "Payroll",
         "Accounts",
         "Second-factor requests",
         "Outbox",
@@ -62,6 +63,7 @@ def test_someone_with_two_roles_sees_each_link_once(la_provider):
     Membership.objects.create(user=user, role=Role.STATE_ADMIN)
     labels = [str(item.label) for item in navigation_for(user, "/")]
     assert labels == [*MENUS[Role.SERVICE_DESK], "State home", "Timesheet review", "Import"] + [
+        "Payroll",
         "Accounts",
         "Second-factor requests",
         "Program parameters",
@@ -104,7 +106,7 @@ def a_new_app():
         return user.has_role(Role.PROVIDER)
 
     registry.add_menu("accounts:tokens", "Visits", roles=[Role.PROVIDER], order=15)
-    registry.add_scope("visits:read", "Read visits", may_hold=can_read, order=30)
+    registry.add_scope("visits:read", "Read visits", may_hold=can_read, order=35)
     yield
     del registry._MENU["accounts:tokens"]
     del registry._SCOPES["visits:read"]
@@ -115,12 +117,16 @@ def test_a_new_app_adds_its_menu_link_and_token_scope_in_its_own_file(
 ):
     provider = _user_with(Role.PROVIDER, la_provider, la_recipient)
     assert [str(i.label) for i in navigation_for(provider, "/")] == ["My work", "My timesheets"] + [
-        "Visits"
+        "Visits",
+        "My pay",
+        "Direct deposit",
     ]
     offered = [s.value for s in tokens.allowed_scopes(provider)]
     assert offered == [
         "timesheets:read",
         "timesheets:write",
+        "pay:read",
+        "pay:write",
         "visits:read",
         "messages:read",
         "messages:write",
@@ -139,6 +145,8 @@ def test_the_scopes_keep_their_names_and_each_role_is_offered_the_same_ones(
         "cases:read",
         "timesheets:read",
         "timesheets:write",
+        "pay:read",
+        "pay:write",
         "messages:read",
         "messages:write",
     ]
@@ -149,12 +157,15 @@ def test_the_scopes_keep_their_names_and_each_role_is_offered_the_same_ones(
     assert offered[Role.PROVIDER] == [
         "timesheets:read",
         "timesheets:write",
+        "pay:read",
+        "pay:write",
         "messages:read",
         "messages:write",
     ]
     assert offered[Role.SERVICE_DESK] == [
         "cases:read",
         "timesheets:read",
+        "pay:read",
         "messages:read",
         "messages:write",
     ]
