@@ -384,6 +384,16 @@ RULES: dict[str, Rule] = {
     # A recipient's hours against their authorization, through the API.
     "api-v1:recipient_hours": Rule(roles=frozenset({RECIPIENT}), api=True),
     # Direct deposit: the provider's own pages and calls; staff read a provider's, masked.
+    # Payroll runs: state administrators only (ihss/payroll/tests/test_run_pages.py); the
+    # world has no run, so the run's pages answer them 404 and everyone else 403.
+    "payroll:runs": Rule(roles=frozenset({STATE}), methods=("get", "post")),
+    "payroll:run": Rule(record="run", roles=frozenset({STATE}), ok=404),
+    "payroll:run-progress": Rule(record="run", roles=frozenset({STATE}), ok=404),
+    "payroll:run-resume": Rule(record="run", roles=frozenset({STATE}), methods=("post",), ok=404),
+    "payroll:run-approve": Rule(record="run", roles=frozenset({STATE}), methods=("post",), ok=404),
+    "payroll:run-issue": Rule(record="run", roles=frozenset({STATE}), methods=("post",), ok=404),
+    "payroll:run-payment-file": Rule(record="run", roles=frozenset({STATE}), ok=404),
+    "payroll:run-checks": Rule(record="run", roles=frozenset({STATE}), ok=404),
     "payroll:deposits": role_page(PROVIDER),
     "payroll:deposit-change": role_page(PROVIDER),
     "payroll:deposit-cancel": role_page(PROVIDER),
@@ -588,6 +598,8 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return {"key": "multi_recipient_weekly_cap"}
     if kind == "factor":
         return {"kind": "app", "pk": MISSING_PK}
+    if kind == "run":
+        return {"pk": MISSING_PK}
     if kind in {"token", "desk-token"}:
         owner = me if whose == "own" else (twin if whose == "twin" else None)
         if kind == "token" and whose == "own" and me is None:

@@ -13,7 +13,6 @@ gets the issued run.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -29,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from ihss.accounts.models import Membership, Role, User
 from ihss.cases.models import Provider
-from ihss.core import audit, bulk, jobs
+from ihss.core import audit, bulk, csvsafe, jobs
 from ihss.notifications import services as notices
 from ihss.notifications.events import Event
 from ihss.payroll import nacha
@@ -232,7 +231,7 @@ def _trace(sequence: int) -> str:
 
 def _check_register(checks: Sequence[tuple[str, str, str, int]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")  # a payee named "=..." stays text
     writer.writerow(["check_number", "provider_number", "payee", "amount"])
     for number, provider_number, name, cents in checks:
         writer.writerow([number, provider_number, name, f"{cents // 100}.{cents % 100:02d}"])

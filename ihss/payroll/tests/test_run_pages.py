@@ -148,3 +148,25 @@ def test_issuing_twice_gives_the_same_file_byte_for_byte(state_admin, paid_week)
     entries = [e for batch in parsed.batches for e in batch.entries]
     assert [e.amount_cents for e in entries] == [89000]
     assert Payment.objects.get().trace_number == entries[0].trace_number
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_provider_follows_an_approved_timesheet_to_where_its_pay_is(signed_in, state_admin):
+    fixed_rate("19", 2000)
+    provider, (a,) = provider_with(1)
+    sheet = timesheet(provider, a, {dt.date(2026, 12, 2): 5 * H})
+    user = cast.make_user("paid.provider", Role.PROVIDER, provider=provider)
+    run = runs.calculate(
+        run=runs.start_run(period_start=DEC_1, by=None, today=dt.date(2026, 12, 20))
+    )
+    issue.issue_run(
+        run=runs.approve(run=run, by=state_admin), by=state_admin, on=dt.date(2026, 12, 21)
+    )
+    client = signed_in(user)
+    page = client.get(f"/timesheets/{sheet.pk}/").content.decode()
+    link = f"/pay/timeline/timesheet/{sheet.pk}/"
+    assert link in page
+    timeline = client.get(link)
+    stub = Paystub.objects.get(provider=provider)
+    assert timeline.status_code == 200
+    assert f"/pay/stubs/{stub.pk}/" in timeline.content.decode()
