@@ -22,6 +22,7 @@ import pytest
 from django.urls import reverse
 
 from ihss.accounts.models import Role
+from ihss.payroll.models import Paystub
 from ihss.payroll.tests.paid import walker_stub
 from ihss.timesheets.rules import workweek_containing
 from ihss.web.navigation import ROLE_HOME
@@ -74,6 +75,12 @@ SKIP_NAMES = {
     "timesheets:sick-leave-reject": "POST only: the form on a sick leave claim that returns it",
     "notifications:unsubscribe-confirm": "answers only the session its emailed link opened: "
     "seen where notifications:unsubscribe lands",
+    "payroll:run-progress": "htmx fragment the run's page polls; checked inside it",
+    "payroll:run-resume": "POST only: the Resume button on a run that stopped",
+    "payroll:run-approve": "POST only: the Approve button on a calculated run",
+    "payroll:run-issue": "POST only: the Issue button on an approved run",
+    "payroll:run-payment-file": "a download (the NACHA file), fetched in test_run_pages.py",
+    "payroll:run-checks": "a download (the check register CSV), fetched in test_run_pages.py",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -152,6 +159,8 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "approve": lambda c: c.sent_timesheet.pk,  # before "timesheet": only a sent one is signed
     "timesheet": lambda c: c.timesheet.pk,
     "stub": lambda c: walker_stub(c.provider),  # payroll:stub, payroll:stub-pdf
+    # payroll:run: the issued run of the walker's stub (totals, preview, downloads).
+    "runs/": lambda c: Paystub.objects.get(pk=walker_stub(c.provider)).run_id,
 }
 NAMED_ARGUMENTS: dict[str, Callable[[Cast], Any]] = {
     "case_number": lambda c: c.recipient.case_number,
