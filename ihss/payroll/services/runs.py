@@ -43,6 +43,9 @@ from ihss.payroll.rules.pay import (
 from ihss.payroll.services import stubs
 
 Progress = Callable[[int, int], None]
+# The years a run may pay: the portal's first timesheets to far beyond any real one (and
+# short of the calendar's end, which a period's last day must not pass).
+FIRST_YEAR, LAST_YEAR = 2000, 9998
 
 
 class RunRefused(ServiceRefused):
@@ -51,6 +54,13 @@ class RunRefused(ServiceRefused):
 
 def pay_period(start: dt.date) -> tuple[dt.date, dt.date]:
     """The pay period starting on `start` (the 1st or the 16th), as (start, end)."""
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:
+        raise RunRefused(
+            _("There is no pay period to run in %(year)s.") % {"year": start.year},
+            code="not_a_period",
+            field="period_start",
+            conflict=False,
+        )
     if start.day == 1:
         return start, start.replace(day=15)
     if start.day == 16:
