@@ -7,7 +7,11 @@ class PayrollConfig(AppConfig):
     verbose_name = "Payroll"
 
     def ready(self) -> None:
+        # Its scheduled jobs (the direct deposits unused for 60 days).
         # Its API, token scopes and menu links (ihss/core/registry.py).
-        from ihss.payroll import app
+        from ihss.payroll import (
+            app,
+            scheduled,  # noqa: F401
+        )
 
         app.register()

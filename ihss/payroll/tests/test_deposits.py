@@ -10,7 +10,9 @@ import json
 import logging
 
 import pytest
+import time_machine
 from django.db import connection
+from django.utils import timezone
 
 from ihss.core.models import AuditEvent
 from ihss.notifications.events import Event
@@ -267,3 +269,16 @@ def test_the_settings_page_offers_no_choice_for_the_direct_deposit_notice():
 
     assert SPECS[Event.DIRECT_DEPOSIT_CHANGED].sent
     assert Event.DIRECT_DEPOSIT_CHANGED not in offered_to({"provider"})
+
+
+def test_the_scheduler_dis_enrolls_unused_accounts_each_morning(world):
+    from ihss.notifications import scheduler
+
+    rosas = enroll(world, recipient=world.rosa)
+    deposits.mark_prenotes_sent(enrollment_ids=[rosas.pk], run_id=1, on=TODAY)
+    morning = timezone.make_aware(dt.datetime.combine(TODAY + 71 * DAY, dt.time(6, 30)))
+    with time_machine.travel(morning, tick=False):
+        outcomes = scheduler.run_due(only="payroll.dis_enroll_unused_deposits")
+    assert [o.error for o in outcomes] == [""]
+    rosas.refresh_from_db()
+    assert rosas.stop_reason == "unused"
