@@ -394,6 +394,19 @@ RULES: dict[str, Rule] = {
     "payroll:run-issue": Rule(record="run", roles=frozenset({STATE}), methods=("post",), ok=404),
     "payroll:run-payment-file": Rule(record="run", roles=frozenset({STATE}), ok=404),
     "payroll:run-checks": Rule(record="run", roles=frozenset({STATE}), ok=404),
+    "payroll:withholding": role_page(PROVIDER),
+    "api-v1:run_list": Rule(roles=frozenset({STATE}), api=True),
+    "api-v1:run_detail": Rule(record="run", roles=frozenset({STATE}), api=True, ok=404),
+    "api-v1:run_start": Rule(roles=frozenset({STATE}), api=True, methods=("post",), ok=422),
+    "api-v1:run_calculate": Rule(
+        record="run", roles=frozenset({STATE}), api=True, methods=("post",), ok=404
+    ),
+    "api-v1:run_approve": Rule(
+        record="run", roles=frozenset({STATE}), api=True, methods=("post",), ok=404
+    ),
+    "api-v1:run_issue": Rule(
+        record="run", roles=frozenset({STATE}), api=True, methods=("post",), ok=404
+    ),
     "payroll:deposits": role_page(PROVIDER),
     "payroll:deposit-change": role_page(PROVIDER),
     "payroll:deposit-cancel": role_page(PROVIDER),
@@ -599,7 +612,7 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
     if kind == "factor":
         return {"kind": "app", "pk": MISSING_PK}
     if kind == "run":
-        return {"pk": MISSING_PK}
+        return {"pk": MISSING_PK, "run_id": MISSING_PK}
     if kind in {"token", "desk-token"}:
         owner = me if whose == "own" else (twin if whose == "twin" else None)
         if kind == "token" and whose == "own" and me is None:

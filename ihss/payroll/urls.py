@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ihss.payroll import deposit_views, pay_views, run_views
+from ihss.payroll import deposit_views, election_views, pay_views, run_views
 
 app_name = "payroll"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         pay_views.provider_statement,
         name="provider-statement",
     ),
+    path("withholding/", election_views.withholding, name="withholding"),
     # --- Direct deposit (providers) ---
     path("direct-deposit/", deposit_views.deposits_page, name="deposits"),
     path("direct-deposit/change/", deposit_views.deposit_change, name="deposit-change"),

@@ -75,7 +75,10 @@ class RunDetail(RunOut):
 
 
 class StartIn(Schema):
-    period_start: dt.date = Field(description="The period's first day: the 1st or the 16th.")
+    # Optional here so that who may call is checked first (403 before any 422).
+    period_start: dt.date | None = Field(
+        None, description="The period's first day: the 1st or the 16th. Required."
+    )
 
 
 class Refusal(Schema):
@@ -172,6 +175,16 @@ def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
 )
 def run_start(request: HttpRequest, data: StartIn) -> Any:
     user = _admin(request)
+    if data.period_start is None:
+        raise ValidationError(
+            [
+                {
+                    "type": "missing",
+                    "loc": ["body", "data", "period_start"],
+                    "msg": "Give the pay period's first day (YYYY-MM-DD).",
+                }
+            ]
+        )
     try:
         run = runs.start_run(period_start=data.period_start, by=user, today=timezone.localdate())
     except runs.RunRefused as refused:
