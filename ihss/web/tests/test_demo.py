@@ -158,3 +158,18 @@ def test_the_demo_provider_with_three_recipients_sees_his_overtime_on_an_issued_
     assert "47 h" in page and "across 3 recipients" in page and "7 h overtime" in page
     pdf = client.get(reverse("payroll:stub-pdf", args=[stub.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_demo_runs_payment_file_passes_both_parsers():
+    from ihss.payroll import nacha
+    from ihss.payroll.services import issue
+    from ihss.payroll.tests.test_nacha import achlens_errors
+
+    call_command("demo")
+    run = PayrollRun.objects.get(status=PayrollRun.Status.ISSUED)
+    data = issue.payment_file(run)
+    parsed = nacha.parse_file(data)
+    amounts = [e.amount_cents for batch in parsed.batches for e in batch.entries]
+    james = Paystub.objects.get(run=run, provider__provider_number="190000002")
+    assert james.state_pays_cents in amounts
+    assert achlens_errors(data) == []
