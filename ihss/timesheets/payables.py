@@ -13,12 +13,12 @@ Both rates come from the county of the recipient whose care it was.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator
 from functools import partial
 
-from django.db.models import Count, F, Min, Q, Value
+from django.db.models import BooleanField, CharField, Count, F, IntegerField, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,7 @@ from ihss.core.payables import (
     PayableItem,
     Source,
     Unpaid,
-    order_key,
+    merge_by_provider,
     paid_documents,
     provider_filter,
 )
@@ -39,12 +39,12 @@ SICK_LEAVE_CLAIM = "sick_leave_claim"
 CHUNK = 20_000
 START_OF_DAY = dt.time(0, 0)
 END_OF_DAY = dt.time(23, 59, 59)
-# Timesheets read per page: the items of a state are read a page of providers at a time,
-# each page a few queries that PostgreSQL answers from indexes and sorts in memory.
-PAGE_TIMESHEETS = 10_000
 
-# A PayableItem from a tuple of its fields, without a Python call.
+# A PayableItem from a row of its fields, without a Python call: the queries below select
+# every field in PayableItem's order (constants included), so a state's eight million day
+# entries become items in C.
 _item = partial(tuple.__new__, PayableItem)
+ITEM_FIELDS = PayableItem._fields
 
 
 def _payable_timesheet(prefix: str) -> Q:
@@ -56,101 +56,67 @@ def _payable_timesheet(prefix: str) -> Q:
     )
 
 
-def _in_days(prefix: str, since: dt.date, through: dt.date) -> Q:
-    """Timesheets whose period overlaps the days read (a day lies in its timesheet's
-    period, so these hold every day read; the condition lets the index be used)."""
-    return Q(**{f"{prefix}period_start__lte": through, f"{prefix}period_end__gte": since})
-
-
-def _pages(
-    since: dt.date, through: dt.date, after: int, provider_ids: Iterable[int] | None
-) -> Iterator[tuple[int, int | None]]:
-    """(after, upto) provider ranges, each holding about PAGE_TIMESHEETS timesheets of the
-    days read (upto None: to the end). A provider is never split between two pages."""
-    while True:
-        bound = list(
-            Timesheet.objects.filter(
-                provider_filter(after, provider_ids), _in_days("", since, through)
-            )
-            .order_by("provider_id")
-            .values_list("provider_id", flat=True)[PAGE_TIMESHEETS : PAGE_TIMESHEETS + 1]
-        )
-        upto = bound[0] if bound else None
-        yield after, upto
-        if upto is None:
-            return
-        after = upto
-
-
-def _page_filter(after: int, upto: int | None, provider_ids: Iterable[int] | None, field: str) -> Q:
-    wanted = provider_filter(after, provider_ids, field)
-    return wanted if upto is None else wanted & Q(**{f"{field}__lte": upto})
-
-
-def _page_items(
-    since: dt.date,
-    through: dt.date,
-    after: int,
-    upto: int | None,
-    provider_ids: Iterable[int] | None,
-) -> list[PayableItem]:
-    """The items of the providers in (after, upto], in `order_key` order."""
-    # The page's timesheets that are payable now or paid: (recipient, county, program,
-    # paid) of each. Whether a timesheet is paid is asked once per timesheet, not per day.
-    sheets = {
-        pk: rest
-        for pk, *rest in Timesheet.objects.filter(
-            _page_filter(after, upto, provider_ids, "provider_id"), _in_days("", since, through)
-        )
-        .annotate(paid=paid_documents(TIMESHEET))
-        .filter(_payable_timesheet("") | Q(paid=True))
-        .values_list("pk", "recipient_id", "recipient__county_id", "program", "paid")
+def _constants(kind: str, overtime: bool) -> dict[str, Value]:
+    return {
+        "source": Value(TIMESHEET, output_field=CharField()),
+        "kind": Value(kind, output_field=CharField()),
+        "cents": Value(0, output_field=IntegerField()),
+        "overtime": Value(overtime, output_field=BooleanField()),
     }
-    days = (
+
+
+def _day_items(
+    since: dt.date, through: dt.date, after: int, provider_ids: Iterable[int] | None
+) -> Iterator[PayableItem]:
+    rows = (
         DayEntry.objects.filter(
-            _page_filter(after, upto, provider_ids, "timesheet__provider_id"),
-            _in_days("timesheet__", since, through),
+            provider_filter(after, provider_ids, "timesheet__provider_id"),
             day__gte=since,
             day__lte=through,
             minutes__gt=0,
         )
-        .annotate(at=Coalesce("start", Value(START_OF_DAY)))
-        .order_by("timesheet__provider_id", "day", "at", "timesheet_id")
-        .values_list("timesheet__provider_id", "day", "at", "timesheet_id", "minutes")
+        .annotate(paid=paid_documents(TIMESHEET, "timesheet_id"))
+        .filter(_payable_timesheet("timesheet__") | Q(paid=True))
+        .annotate(
+            provider_id=F("timesheet__provider_id"),
+            start_at=Coalesce("start", Value(START_OF_DAY)),
+            document_id=F("timesheet_id"),
+            recipient_id=F("timesheet__recipient_id"),
+            county_id=F("timesheet__recipient__county_id"),
+            program=F("timesheet__program"),
+            **_constants(Kind.HOURS, True),
+        )
+        .order_by("provider_id", "day", "start_at", "document_id")
+        .values_list(*(("start_at" if f == "start" else f) for f in ITEM_FIELDS))
     )
-    items: list[PayableItem] = []
-    append = items.append
-    hours = Kind.HOURS
-    for provider, day, at, sheet, minutes in days:
-        info = sheets.get(sheet)
-        if info is not None:
-            recipient, county, program, paid = info
-            append(_item((provider, day, at, TIMESHEET, sheet, recipient, county, program,
-                          hours, minutes, 0, True, paid)))  # fmt: skip
-    travel = (
+    return map(_item, rows.iterator(chunk_size=CHUNK))
+
+
+def _travel_items(
+    since: dt.date, through: dt.date, after: int, provider_ids: Iterable[int] | None
+) -> Iterator[PayableItem]:
+    rows = (
         TravelEntry.objects.filter(
-            _page_filter(after, upto, provider_ids, "timesheet__provider_id"),
-            _in_days("timesheet__", since, through),
+            provider_filter(after, provider_ids, "timesheet__provider_id"),
             day__gte=since,
             day__lte=through,
             minutes__gt=0,
         )
-        .order_by("timesheet__provider_id", "day", "timesheet_id", "pk")
-        .values_list("timesheet__provider_id", "day", "timesheet_id", "minutes")
+        .annotate(paid=paid_documents(TIMESHEET, "timesheet_id"))
+        .filter(_payable_timesheet("timesheet__") | Q(paid=True))
+        .annotate(
+            provider_id=F("timesheet__provider_id"),
+            start_at=Value(END_OF_DAY),
+            document_id=F("timesheet_id"),
+            recipient_id=F("timesheet__recipient_id"),
+            county_id=F("timesheet__recipient__county_id"),
+            program=F("timesheet__program"),
+            **_constants(Kind.TRAVEL, True),
+        )
+        .order_by("provider_id", "day", "document_id", "pk")
+        .values_list(*(("start_at" if f == "start" else f) for f in ITEM_FIELDS))
     )
-    # Travel is placed at the end of its day, after the day's hours with the same key: the
-    # order heapq.merge(days, travel, key=order_key) gives, for a few items among many.
-    low = 0
-    for provider, day, sheet, minutes in travel:
-        info = sheets.get(sheet)
-        if info is not None:
-            recipient, county, program, paid = info
-            item = _item((provider, day, END_OF_DAY, TIMESHEET, sheet, recipient, county,
-                          program, Kind.TRAVEL, minutes, 0, True, paid))  # fmt: skip
-            low = bisect.bisect_right(items, order_key(item), lo=low, key=order_key)
-            items.insert(low, item)
-            low += 1
-    return items
+    return map(_item, rows.iterator(chunk_size=CHUNK))
 
 
 def timesheet_items(
@@ -160,9 +126,17 @@ def timesheet_items(
     after_provider: int = 0,
     provider_ids: Iterable[int] | None = None,
 ) -> Iterator[PayableItem]:
+    """Day entries and travel, merged a provider at a time (travel after the day's hours
+    with the same key, as heapq.merge(days, travel, key=order_key) orders them)."""
     wanted = None if provider_ids is None else list(provider_ids)
-    for after, upto in _pages(since, through, after_provider, wanted):
-        yield from _page_items(since, through, after, upto, wanted)
+    return itertools.chain.from_iterable(
+        merge_by_provider(
+            [
+                _day_items(since, through, after_provider, wanted),
+                _travel_items(since, through, after_provider, wanted),
+            ]
+        )
+    )
 
 
 def timesheet_unpaid(*, through: dt.date) -> Unpaid | None:

@@ -1,6 +1,6 @@
-"""What timesheets offer payroll is the same however many providers a page reads: every
-approved (or paid) day and travel item in the days asked, in the order the work was done,
-travel after the day's hours (issue 15: the state is read a page of providers at a time)."""
+"""What timesheets offer payroll: every approved (or paid) day and travel item in the days
+asked, in the order the work was done, travel after the day's hours, as a record-by-record
+reading gives them (issue 15: the items are now built and merged in bulk)."""
 
 from __future__ import annotations
 
@@ -65,16 +65,13 @@ def straightforward() -> list[PayableItem]:
     return sorted(items, key=lambda i: (*order_key(i), i.kind != Kind.HOURS))
 
 
-@pytest.mark.parametrize("page", [1, 2, 3, 10_000])
-def test_it_offers_the_same_items_in_the_same_order_whatever_the_page(state, monkeypatch, page):
-    monkeypatch.setattr(payables, "PAGE_TIMESHEETS", page)
+def test_it_offers_every_payable_item_in_the_order_the_work_was_done(state):
     items = list(payables.timesheet_items(since=SINCE, through=THROUGH))
     assert items == straightforward()
     assert len(items) == 2 + 2 + 2 + 2 + 15 + 1  # days and travel of the first, the second...
 
 
-def test_it_offers_the_providers_after_the_one_asked_and_those_named(state, monkeypatch):
-    monkeypatch.setattr(payables, "PAGE_TIMESHEETS", 1)
+def test_it_offers_the_providers_after_the_one_asked_and_those_named(state):
     everything = straightforward()
     providers = sorted({i.provider_id for i in everything})
     after = list(
