@@ -18,7 +18,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from functools import partial
 
-from django.db.models import BooleanField, CharField, Count, F, IntegerField, Min, Q, Value
+from django.db.models import BooleanField, CharField, Count, F, Field, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +60,8 @@ def _constants(kind: str, overtime: bool) -> dict[str, Value]:
     return {
         "source": Value(TIMESHEET, output_field=CharField()),
         "kind": Value(kind, output_field=CharField()),
-        "cents": Value(0, output_field=IntegerField()),
+        # A plain Field: an IntegerField would make Django convert every row in Python.
+        "cents": Value(0, output_field=Field()),
         "overtime": Value(overtime, output_field=BooleanField()),
     }
 

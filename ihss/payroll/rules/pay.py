@@ -245,8 +245,8 @@ def provider_lines(
     county has no rate on its day.
 
     Lines come in the order of their first item (weeks in order, then items, then regular,
-    overtime, adjustment, amount). A week under the threshold with nothing paid before,
-    nearly every week, takes a short path: all its minutes are regular.
+    overtime, adjustment, amount). A week within the threshold, nearly every week, takes a
+    short path: its new minutes are all regular.
     """
     weeks: dict[dt.date, list[Work]] = {}
     for item in work:
@@ -262,20 +262,22 @@ def provider_lines(
     for start, items in weeks.items():
         counted = 0
         recipients = set()
-        paid = unpaid = False
+        unpaid = False
         for item in items:
             if item.overtime:
                 counted += item.minutes
                 recipients.add(item.recipient)
-            if item.paid:
-                paid = True
-            else:
+            if not item.paid:
                 unpaid = True
         if not unpaid:
             continue
         week = (counted, len(recipients))
-        if not paid and counted <= threshold:
+        if counted <= threshold:
+            # No minute of the week is overtime, now or in an earlier run: new items are
+            # regular time, items paid before are owed nothing more.
             for item in items:
+                if item.paid:
+                    continue
                 if item.minutes:
                     _add(lines, item, Part.REGULAR, item.minutes, start, week,
                          rate(item.county, item.day), BASIS_POINTS)  # fmt: skip
