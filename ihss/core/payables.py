@@ -20,13 +20,16 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ihss.core.models import PaidSource
 
@@ -226,3 +229,62 @@ def provider_filter(
     if provider_ids is not None:
         wanted &= Q(**{f"{field}__in": list(provider_ids)})
     return wanted
+
+
+def rows(queryset: QuerySet[Any, Any], *, chunk_size: int) -> Iterator[Any]:
+    """The rows of a (values_list) queryset, for a source's `items`.
+
+    Outside a transaction on PostgreSQL, Django reads `iterator()` through a cursor WITH
+    HOLD: PostgreSQL computes and stores the whole result before the first row (for a
+    state's 8 million sorted day entries, as long as the sort itself). Then a thread with
+    its own connection reads them inside a transaction, with a cursor without hold, a few
+    chunks ahead of the caller. Elsewhere (SQLite, or inside the caller's transaction,
+    whose rows another connection could not see) it is `iterator()`.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return queryset.iterator(chunk_size=chunk_size)
+    return itertools.chain.from_iterable(_read_beside(queryset, chunk_size))
+
+
+_END = object()
+
+
+def _read_beside(queryset: QuerySet[Any, Any], chunk_size: int) -> Iterator[list[Any]]:
+    chunks: queue.Queue[Any] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def put(value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                chunks.put(value, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            with transaction.atomic():
+                found = queryset.iterator(chunk_size=chunk_size)
+                while chunk := list(itertools.islice(found, chunk_size)):
+                    if not put(chunk):
+                        return
+            put(_END)
+        except BaseException as error:  # handed to the caller's thread
+            put(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    reader = threading.Thread(target=read, name="payables-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            chunk = chunks.get()
+            if chunk is _END:
+                return
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield chunk
+    finally:
+        stop.set()
+        reader.join()

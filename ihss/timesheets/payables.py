@@ -32,6 +32,7 @@ from ihss.core.payables import (
     paid_documents,
     provider_filter,
 )
+from ihss.core.payables import rows as payable_rows
 from ihss.timesheets.models import DayEntry, SickLeaveClaim, Timesheet, TravelEntry
 
 TIMESHEET = "timesheet"
@@ -90,7 +91,7 @@ def _day_items(
         .order_by("provider_id", "day", "start_at", "document_id")
         .values_list(*(("start_at" if f == "start" else f) for f in ITEM_FIELDS))
     )
-    return map(_item, rows.iterator(chunk_size=CHUNK))
+    return map(_item, payable_rows(rows, chunk_size=CHUNK))
 
 
 def _travel_items(
@@ -117,7 +118,7 @@ def _travel_items(
         .order_by("provider_id", "day", "document_id", "pk")
         .values_list(*(("start_at" if f == "start" else f) for f in ITEM_FIELDS))
     )
-    return map(_item, rows.iterator(chunk_size=CHUNK))
+    return map(_item, payable_rows(rows, chunk_size=CHUNK))
 
 
 def timesheet_items(
@@ -181,8 +182,8 @@ def sick_leave_items(
             "paid",
         )  # fmt: skip
     )
-    for provider, day, claim, recipient, county, program, minutes, paid in rows.iterator(
-        chunk_size=CHUNK
+    for provider, day, claim, recipient, county, program, minutes, paid in payable_rows(
+        rows, chunk_size=CHUNK
     ):
         yield _item((provider, day, START_OF_DAY, SICK_LEAVE_CLAIM, claim, recipient, county,
                      program, Kind.SICK_LEAVE, minutes, 0, False, paid))  # fmt: skip

@@ -82,3 +82,31 @@ def test_it_offers_the_providers_after_the_one_asked_and_those_named(state):
         payables.timesheet_items(since=SINCE, through=THROUGH, provider_ids=[providers[-1]])
     )
     assert named == [i for i in everything if i.provider_id == providers[-1]]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_outside_a_transaction_the_items_are_read_beside_and_are_the_same(state, monkeypatch):
+    # A run reads outside any transaction: PostgreSQL rows come from reader threads.
+    import threading
+
+    from django.db import connection
+
+    from ihss.core import payables as core
+
+    read_beside = core._read_beside
+    calls = []
+
+    def spy(queryset, chunk_size):
+        calls.append(queryset.model)
+        return read_beside(queryset, chunk_size)
+
+    monkeypatch.setattr(core, "_read_beside", spy)
+    assert not connection.in_atomic_block
+    assert list(payables.timesheet_items(since=SINCE, through=THROUGH)) == straightforward()
+    assert calls == [DayEntry, TravelEntry]
+    # A reading stopped early ends its threads and their connections.
+    items = payables.timesheet_items(since=SINCE, through=THROUGH)
+    assert next(items) == straightforward()[0]
+    del items
+    assert not [t for t in threading.enumerate() if t.name == "payables-reader"]
