@@ -6,6 +6,8 @@ leave; Career Pathways training time and incentives later) declares itself in it
 payable now (approved, and released where the county reviews it) or already paid, as
 `PayableItem` tuples, **ordered by provider, then day, then start time**, so that payroll
 can merge every source and walk one provider at a time, in the order the work was done.
+The merge works a provider at a time, not an item at a time: a whole state's pay period
+is millions of items, nearly all from one source.
 
 What is paid once is a *document*: the record a person sent and someone approved (a
 timesheet, a sick leave claim). `PaidSource` holds (source, document) once; the items of
@@ -17,12 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import itertools
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ihss.core.models import PaidSource
 
@@ -57,6 +64,11 @@ class PayableItem(NamedTuple):
 
 def order_key(item: PayableItem) -> tuple[int, dt.date, dt.time, str, int]:
     return (item.provider_id, item.day, item.start, item.source, item.document_id)
+
+
+# The same as order_key (the item's first five fields), without a Python call per item.
+_ORDER: Callable[[PayableItem], tuple[int, dt.date, dt.time, str, int]] = itemgetter(slice(0, 5))
+_PROVIDER: Callable[[PayableItem], int] = itemgetter(0)
 
 
 class ItemReader(Protocol):
@@ -147,12 +159,74 @@ def all_items(
     provider_ids: Iterable[int] | None = None,
 ) -> Iterator[PayableItem]:
     """Every source's items, merged in `order_key` order (one stream, one provider at a time)."""
+    return itertools.chain.from_iterable(
+        provider_items(
+            since=since, through=through, after_provider=after_provider, provider_ids=provider_ids
+        )
+    )
+
+
+def provider_items(
+    *,
+    since: dt.date,
+    through: dt.date,
+    after_provider: int = 0,
+    provider_ids: Iterable[int] | None = None,
+) -> Iterator[list[PayableItem]]:
+    """`all_items`, a list per provider (in provider order)."""
     wanted = None if provider_ids is None else sorted(set(provider_ids))
     streams = [
         s.items(since=since, through=through, after_provider=after_provider, provider_ids=wanted)
         for s in sources()
     ]
-    return heapq.merge(*streams, key=order_key)
+    return merge_by_provider(streams)
+
+
+def merge_by_provider(streams: Iterable[Iterable[PayableItem]]) -> Iterator[list[PayableItem]]:
+    """Streams in `order_key` order, merged: each provider's items as one list in that order.
+
+    The same order as `heapq.merge(*streams, key=order_key)`: equal keys keep the order of
+    the streams, then their order within a stream. Work is done per provider (a heap of
+    providers, a sort only when several streams have items for the same one), not per item.
+    """
+    heads: list[tuple[int, int, list[PayableItem], Iterator[Any]]] = []
+    for index, stream in enumerate(streams):
+        grouped: Iterator[Any] = itertools.groupby(stream, key=_PROVIDER)
+        for provider, group in grouped:
+            heads.append((provider, index, list(group), grouped))
+            break
+    if len(heads) == 1:
+        _provider, _index, first, groups = heads[0]
+        yield first
+        for _provider, group in groups:
+            yield list(group)
+        return
+    heapq.heapify(heads)
+    while heads:
+        provider, index, items, groups = heads[0]
+        _advance(heads, groups, index)
+        if not heads or heads[0][0] != provider:
+            yield items
+            continue
+        merged = list(items)
+        while heads and heads[0][0] == provider:
+            _same, index, more, groups = heads[0]
+            _advance(heads, groups, index)
+            merged += more
+        merged.sort(key=_ORDER)  # stable: equal keys stay in stream order
+        yield merged
+
+
+def _advance(
+    heads: list[tuple[int, int, list[PayableItem], Iterator[Any]]],
+    groups: Iterator[Any],
+    index: int,
+) -> None:
+    """Replace the head of the heap by the next provider of the same stream, if any."""
+    for provider, group in groups:
+        heapq.heapreplace(heads, (provider, index, list(group), groups))
+        return
+    heapq.heappop(heads)
 
 
 # --- Facts a paystub shows that belong to a source (paid sick leave's balance) -------------
@@ -195,3 +269,62 @@ def provider_filter(
     if provider_ids is not None:
         wanted &= Q(**{f"{field}__in": list(provider_ids)})
     return wanted
+
+
+def rows(queryset: QuerySet[Any, Any], *, chunk_size: int) -> Iterator[Any]:
+    """The rows of a (values_list) queryset, for a source's `items`.
+
+    Outside a transaction on PostgreSQL, Django reads `iterator()` through a cursor WITH
+    HOLD: PostgreSQL computes and stores the whole result before the first row (for a
+    state's 8 million sorted day entries, as long as the sort itself). Then a thread with
+    its own connection reads them inside a transaction, with a cursor without hold, a few
+    chunks ahead of the caller. Elsewhere (SQLite, or inside the caller's transaction,
+    whose rows another connection could not see) it is `iterator()`.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return queryset.iterator(chunk_size=chunk_size)
+    return itertools.chain.from_iterable(_read_beside(queryset, chunk_size))
+
+
+_END = object()
+
+
+def _read_beside(queryset: QuerySet[Any, Any], chunk_size: int) -> Iterator[list[Any]]:
+    chunks: queue.Queue[Any] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def put(value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                chunks.put(value, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            with transaction.atomic():
+                found = queryset.iterator(chunk_size=chunk_size)
+                while chunk := list(itertools.islice(found, chunk_size)):
+                    if not put(chunk):
+                        return
+            put(_END)
+        except BaseException as error:  # handed to the caller's thread
+            put(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    reader = threading.Thread(target=read, name="payables-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            chunk = chunks.get()
+            if chunk is _END:
+                return
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield chunk
+    finally:
+        stop.set()
+        reader.join()

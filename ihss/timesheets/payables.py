@@ -14,10 +14,11 @@ Both rates come from the county of the recipient whose care it was.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
+import itertools
 from collections.abc import Iterable, Iterator
+from functools import partial
 
-from django.db.models import Count, F, Min, Q, Value
+from django.db.models import BooleanField, CharField, Count, F, Field, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +32,11 @@ from ihss.core.payables import (
     PayableItem,
     Source,
     Unpaid,
-    order_key,
+    merge_by_provider,
     paid_documents,
     provider_filter,
 )
+from ihss.core.payables import rows as payable_rows
 from ihss.timesheets.models import DayEntry, SickLeaveClaim, Timesheet, TravelEntry
 from ihss.timesheets.services.sick_leave import balance_for
 
@@ -44,6 +46,12 @@ CHUNK = 20_000
 START_OF_DAY = dt.time(0, 0)
 END_OF_DAY = dt.time(23, 59, 59)
 
+# A PayableItem from a row of its fields, without a Python call: the queries below select
+# every field in PayableItem's order (constants included), so a state's eight million day
+# entries become items in C.
+_item = partial(tuple.__new__, PayableItem)
+ITEM_FIELDS = PayableItem._fields
+
 
 def _payable_timesheet(prefix: str) -> Q:
     return Q(
@@ -52,6 +60,16 @@ def _payable_timesheet(prefix: str) -> Q:
             f"{prefix}county_review__in": [Timesheet.Review.NONE, Timesheet.Review.RELEASED],
         }
     )
+
+
+def _constants(kind: str, overtime: bool) -> dict[str, Value]:
+    return {
+        "source": Value(TIMESHEET, output_field=CharField()),
+        "kind": Value(kind, output_field=CharField()),
+        # A plain Field: an IntegerField would make Django convert every row in Python.
+        "cents": Value(0, output_field=Field()),
+        "overtime": Value(overtime, output_field=BooleanField()),
+    }
 
 
 def _day_items(
@@ -66,27 +84,19 @@ def _day_items(
         )
         .annotate(paid=paid_documents(TIMESHEET, "timesheet_id"))
         .filter(_payable_timesheet("timesheet__") | Q(paid=True))
-        .annotate(at=Coalesce("start", Value(START_OF_DAY)))
-        .order_by("timesheet__provider_id", "day", "at", "timesheet_id")
-        .values_list(
-            "timesheet__provider_id",
-            "day",
-            "at",
-            "timesheet_id",
-            "timesheet__recipient_id",
-            "timesheet__recipient__county_id",
-            "timesheet__program",
-            "minutes",
-            "paid",
+        .annotate(
+            provider_id=F("timesheet__provider_id"),
+            start_at=Coalesce("start", Value(START_OF_DAY)),
+            document_id=F("timesheet_id"),
+            recipient_id=F("timesheet__recipient_id"),
+            county_id=F("timesheet__recipient__county_id"),
+            program=F("timesheet__program"),
+            **_constants(Kind.HOURS, True),
         )
+        .order_by("provider_id", "day", "start_at", "document_id")
+        .values_list(*(("start_at" if f == "start" else f) for f in ITEM_FIELDS))
     )
-    for provider, day, at, sheet, recipient, county, program, minutes, paid in rows.iterator(
-        chunk_size=CHUNK
-    ):
-        yield PayableItem(
-            provider, day, at, TIMESHEET, sheet, recipient, county, program,
-            Kind.HOURS, minutes, 0, True, paid,
-        )  # fmt: skip
+    return map(_item, payable_rows(rows, chunk_size=CHUNK))
 
 
 def _travel_items(
@@ -101,25 +111,19 @@ def _travel_items(
         )
         .annotate(paid=paid_documents(TIMESHEET, "timesheet_id"))
         .filter(_payable_timesheet("timesheet__") | Q(paid=True))
-        .order_by("timesheet__provider_id", "day", "timesheet_id")
-        .values_list(
-            "timesheet__provider_id",
-            "day",
-            "timesheet_id",
-            "timesheet__recipient_id",
-            "timesheet__recipient__county_id",
-            "timesheet__program",
-            "minutes",
-            "paid",
+        .annotate(
+            provider_id=F("timesheet__provider_id"),
+            start_at=Value(END_OF_DAY),
+            document_id=F("timesheet_id"),
+            recipient_id=F("timesheet__recipient_id"),
+            county_id=F("timesheet__recipient__county_id"),
+            program=F("timesheet__program"),
+            **_constants(Kind.TRAVEL, True),
         )
+        .order_by("provider_id", "day", "document_id", "pk")
+        .values_list(*(("start_at" if f == "start" else f) for f in ITEM_FIELDS))
     )
-    for provider, day, sheet, recipient, county, program, minutes, paid in rows.iterator(
-        chunk_size=CHUNK
-    ):
-        yield PayableItem(
-            provider, day, END_OF_DAY, TIMESHEET, sheet, recipient, county, program,
-            Kind.TRAVEL, minutes, 0, True, paid,
-        )  # fmt: skip
+    return map(_item, payable_rows(rows, chunk_size=CHUNK))
 
 
 def timesheet_items(
@@ -129,11 +133,16 @@ def timesheet_items(
     after_provider: int = 0,
     provider_ids: Iterable[int] | None = None,
 ) -> Iterator[PayableItem]:
+    """Day entries and travel, merged a provider at a time (travel after the day's hours
+    with the same key, as heapq.merge(days, travel, key=order_key) orders them)."""
     wanted = None if provider_ids is None else list(provider_ids)
-    return heapq.merge(
-        _day_items(since, through, after_provider, wanted),
-        _travel_items(since, through, after_provider, wanted),
-        key=order_key,
+    return itertools.chain.from_iterable(
+        merge_by_provider(
+            [
+                _day_items(since, through, after_provider, wanted),
+                _travel_items(since, through, after_provider, wanted),
+            ]
+        )
     )
 
 
@@ -178,13 +187,11 @@ def sick_leave_items(
             "paid",
         )  # fmt: skip
     )
-    for provider, day, claim, recipient, county, program, minutes, paid in rows.iterator(
-        chunk_size=CHUNK
+    for provider, day, claim, recipient, county, program, minutes, paid in payable_rows(
+        rows, chunk_size=CHUNK
     ):
-        yield PayableItem(
-            provider, day, START_OF_DAY, SICK_LEAVE_CLAIM, claim, recipient, county, program,
-            Kind.SICK_LEAVE, minutes, 0, False, paid,
-        )  # fmt: skip
+        yield _item((provider, day, START_OF_DAY, SICK_LEAVE_CLAIM, claim, recipient, county,
+                     program, Kind.SICK_LEAVE, minutes, 0, False, paid))  # fmt: skip
 
 
 def sick_leave_unpaid(*, through: dt.date) -> Unpaid | None:

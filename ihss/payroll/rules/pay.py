@@ -115,13 +115,19 @@ class RateBook:
     def __init__(self, schedules: Mapping[Hashable, Sequence[tuple[dt.date, int]]]) -> None:
         self._days = {c: [d for d, _ in s] for c, s in schedules.items()}
         self._cents = {c: [r for _, r in s] for c, s in schedules.items()}
+        # Answers already given: a run asks for the same few (county, day) millions of times.
+        self._known: dict[tuple[Hashable, dt.date], int] = {}
 
     def rate(self, county: Hashable, day: dt.date) -> int:
+        known = self._known.get((county, day))
+        if known is not None:
+            return known
         days = self._days.get(county)
         index = -1 if days is None else bisect.bisect_right(days, day) - 1
         if days is None or index < 0:
             raise NoRate(county, day)
-        return self._cents[county][index]
+        cents = self._known[(county, day)] = self._cents[county][index]
+        return cents
 
 
 # --- Work and lines ---------------------------------------------------------------------
@@ -149,9 +155,9 @@ class Part:
     AMOUNT = "amount"  # cents owed as they are
 
 
-@dataclass(frozen=True)
-class Line:
-    """A paystub line: minutes (or an amount) of one document, kind, week, rate and part."""
+class Line(NamedTuple):
+    """A paystub line: minutes (or an amount) of one document, kind, week, rate and part.
+    (A tuple: a state's run makes millions.)"""
 
     document: Hashable
     recipient: Hashable | None
@@ -175,6 +181,17 @@ class Line:
 def week_start(day: dt.date) -> dt.date:
     """The Sunday that starts the workweek of `day`."""
     return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+
+# week_start of the days seen so far (a run sees a few dozen days, millions of times).
+_WEEK_STARTS: dict[dt.date, dt.date] = {}
+
+
+def _week_of(day: dt.date) -> dt.date:
+    start = _WEEK_STARTS.get(day)
+    if start is None:
+        start = _WEEK_STARTS[day] = week_start(day)
+    return start
 
 
 def overtime_minutes(work: Sequence[tuple[int, bool]], threshold: int) -> list[int]:
@@ -225,60 +242,105 @@ def provider_lines(
 ) -> list[Line]:
     """Every line a run pays one provider, from the provider's items in the order worked
     (whole workweeks for every week with an unpaid item). Raises NoRate when an item's
-    county has no rate on its day."""
+    county has no rate on its day.
+
+    Lines come in the order of their first item (weeks in order, then items, then regular,
+    overtime, adjustment, amount). A week within the threshold, nearly every week, takes a
+    short path: its new minutes are all regular.
+    """
     weeks: dict[dt.date, list[Work]] = {}
     for item in work:
-        weeks.setdefault(week_start(item.day), []).append(item)
+        start = _week_of(item.day)
+        items = weeks.get(start)
+        if items is None:
+            weeks[start] = [item]
+        else:
+            items.append(item)
     lines: dict[tuple[Hashable, str, str, dt.date, int, int], _Sum] = {}
     threshold = policy.overtime_threshold_minutes
     multiplier = policy.overtime_multiplier_bp
     for start, items in weeks.items():
-        if all(item.paid for item in items):
+        counted = 0
+        recipients = set()
+        unpaid = False
+        for item in items:
+            if item.overtime:
+                counted += item.minutes
+                recipients.add(item.recipient)
+            if not item.paid:
+                unpaid = True
+        if not unpaid:
             continue
-        counted = [i for i in items if i.overtime]
-        week = (sum(i.minutes for i in counted), len({i.recipient for i in counted}))
-        for item, split in zip(items, split_week(items, threshold), strict=True):
-            parts = [
-                (Part.REGULAR, split.regular, BASIS_POINTS),
-                (Part.OVERTIME, split.overtime, multiplier),
-                (Part.OVERTIME_ADJUSTMENT, split.adjustment, multiplier - BASIS_POINTS),
-            ]
-            if item.cents and not item.paid:
-                parts.append((Part.AMOUNT, 0, 0))
-            for part, minutes, times in parts:
-                if part != Part.AMOUNT and minutes == 0:
+        week = (counted, len(recipients))
+        if counted <= threshold:
+            # No minute of the week is overtime, now or in an earlier run: new items are
+            # regular time, items paid before are owed nothing more.
+            for item in items:
+                if item.paid:
                     continue
-                rate_cents = 0 if part == Part.AMOUNT else rate(item.county, item.day)
-                key = (item.document, item.kind, part, start, rate_cents, times)
-                total = lines.get(key)
-                if total is None:
-                    lines[key] = _Sum(item, item.day, minutes, item.cents, week)
-                else:
-                    total.last_day = item.day
-                    total.minutes += minutes
-                    total.cents += item.cents
-    return [
-        Line(
-            document=document,
-            recipient=total.first.recipient,
-            county=total.first.county,
-            kind=kind,
-            part=part,
-            week_start=start,
-            first_day=total.first.day,
-            last_day=total.last_day,
-            minutes=0 if part == Part.AMOUNT else total.minutes,
-            rate_cents=rate_cents,
-            multiplier_bp=times,
-            cents=total.cents
-            if part == Part.AMOUNT
-            else cents_for(total.minutes, rate_cents, times),
-            week_minutes=total.week[0],
-            week_recipients=total.week[1],
-            threshold_minutes=threshold,
+                if item.minutes:
+                    _add(lines, item, Part.REGULAR, item.minutes, start, week,
+                         rate(item.county, item.day), BASIS_POINTS)  # fmt: skip
+                if item.cents:
+                    _add(lines, item, Part.AMOUNT, 0, start, week, 0, 0)
+            continue
+        for item, split in zip(items, split_week(items, threshold), strict=True):
+            if split.regular:
+                _add(lines, item, Part.REGULAR, split.regular, start, week,
+                     rate(item.county, item.day), BASIS_POINTS)  # fmt: skip
+            if split.overtime:
+                _add(lines, item, Part.OVERTIME, split.overtime, start, week,
+                     rate(item.county, item.day), multiplier)  # fmt: skip
+            if split.adjustment:
+                _add(lines, item, Part.OVERTIME_ADJUSTMENT, split.adjustment, start, week,
+                     rate(item.county, item.day), multiplier - BASIS_POINTS)  # fmt: skip
+            if item.cents and not item.paid:
+                _add(lines, item, Part.AMOUNT, 0, start, week, 0, 0)
+    result = []
+    for (document, kind, part, start, rate_cents, times), total in lines.items():
+        first, minutes, week = total.first, total.minutes, total.week
+        amount = part == Part.AMOUNT
+        result.append(
+            Line(
+                document,
+                first.recipient,
+                first.county,
+                kind,
+                part,
+                start,
+                first.day,
+                total.last_day,
+                0 if amount else minutes,
+                rate_cents,
+                times,
+                total.cents if amount else cents_for(minutes, rate_cents, times),
+                week[0],
+                week[1],
+                threshold,
+            )  # fmt: skip
         )
-        for (document, kind, part, start, rate_cents, times), total in lines.items()
-    ]
+    return result
+
+
+def _add(
+    lines: dict[tuple[Hashable, str, str, dt.date, int, int], _Sum],
+    item: Work,
+    part: str,
+    minutes: int,
+    start: dt.date,
+    week: tuple[int, int],
+    rate_cents: int,
+    times: int,
+) -> None:
+    """Count `minutes` of `item` (its cents, for an amount) into their line."""
+    key = (item.document, item.kind, part, start, rate_cents, times)
+    total = lines.get(key)
+    if total is None:
+        lines[key] = _Sum(item, item.day, minutes, item.cents, week)
+    else:
+        total.last_day = item.day
+        total.minutes += minutes
+        total.cents += item.cents
 
 
 class _Sum:

@@ -14,10 +14,11 @@ run at the same time fails its batch instead of paying twice.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import transaction
@@ -152,9 +153,9 @@ def rate_book() -> RateBook:
     return RateBook({county: rate_schedule(t, minimum) for county, t in terms.items()})
 
 
-def _providers(stream: Iterator[payables.PayableItem]) -> Iterator[list[payables.PayableItem]]:
-    for _provider, items in itertools.groupby(stream, key=lambda item: item.provider_id):
-        yield list(items)
+# A rules Work from a tuple of its fields, without a Python call.
+_work = partial(tuple.__new__, Work)
+_PAID = itemgetter(12)  # PayableItem.paid
 
 
 def calculate(
@@ -172,7 +173,7 @@ def calculate(
     assert run.since is not None
     policy = PayPolicy.from_parameters(parameters.parameters(PayPolicy.keys(), on=run.period_end))
     book = rate_book()
-    stream = payables.all_items(
+    providers = payables.provider_items(
         since=run.since, through=run.period_end, after_provider=run.last_provider_id
     )
     batch: list[stubs.ProviderPay] = []
@@ -180,23 +181,17 @@ def calculate(
         (h["county_id"], h["day"]): h["providers"] for h in run.held
     }
     size = settings.PAYROLL_BATCH_PROVIDERS
-    for items in _providers(stream):
-        if all(item.paid for item in items):
+    for items in providers:
+        if all(map(_PAID, items)):
             continue
+        # PayableItem fields: provider_id, day, start, source, document_id, recipient_id,
+        # county_id, program, kind, minutes, cents, overtime, paid.
         work = [
-            Work(
-                day=i.day,
-                document=(i.source, i.document_id, i.program),
-                recipient=i.recipient_id,
-                county=i.county_id,
-                kind=i.kind,
-                minutes=i.minutes,
-                cents=i.cents,
-                overtime=i.overtime,
-                paid=i.paid,
-            )
-            for i in items
-        ]
+            _work((day, (source, document, program), recipient, county, kind, minutes, cents,
+                   overtime, paid))
+            for _p, day, _s, source, document, recipient, county, program, kind, minutes,
+                cents, overtime, paid in items
+        ]  # fmt: skip
         try:
             lines = provider_lines(work, policy=policy, rate=book.rate)
         except NoRate as missing:
@@ -224,12 +219,15 @@ def _write(claim: _Claim, batch: list[stubs.ProviderPay], held: dict[tuple[int, 
             )
         if batch:
             stubs.write(run=run, batch=batch)
-            bulk.insert(
+            now = timezone.now()
+            bulk.insert_rows(
+                PaidSource,
+                ("source", "document_id", "run_id", "paid_at"),
                 [
-                    PaidSource(source=source, document_id=document, run_id=run.pk)
+                    (source, document, run.pk, now)
                     for pay in batch
                     for source, document in sorted(pay.documents)
-                ]
+                ],
             )
             run.last_provider_id = batch[-1].provider_id
             run.processed += len(batch)

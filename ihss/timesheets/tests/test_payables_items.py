@@ -1,0 +1,112 @@
+"""What timesheets offer payroll: every approved (or paid) day and travel item in the days
+asked, in the order the work was done, travel after the day's hours, as a record-by-record
+reading gives them (issue 15: the items are now built and merged in bulk)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ihss.core.models import PaidSource
+from ihss.core.payables import Kind, PayableItem, order_key
+from ihss.payroll.tests.factories import H, provider_with, timesheet
+from ihss.timesheets import payables
+from ihss.timesheets.models import DayEntry, Timesheet, TravelEntry
+
+pytestmark = pytest.mark.django_db
+
+SINCE, THROUGH = dt.date(2026, 11, 29), dt.date(2026, 12, 15)
+
+
+def day(n: int, month: int = 12) -> dt.date:
+    return dt.date(2026, month, n)
+
+
+@pytest.fixture
+def state():
+    """Four providers: two recipients with travel between them, a paid timesheet of the
+    week that crosses the period, a held and a waiting timesheet, days outside the days
+    asked, and two days with the same start."""
+    first, (a, b) = provider_with(2)
+    timesheet(first, a, {day(1): 4 * H, day(2): 3 * H}, starts={day(1): dt.time(8)})
+    sheet_b = timesheet(first, b, {day(1): 2 * H, day(2): 5 * H}, starts={day(1): dt.time(8)})
+    TravelEntry.objects.create(timesheet=sheet_b, day=day(1), from_recipient=a, minutes=30)
+    TravelEntry.objects.create(timesheet=sheet_b, day=day(2), from_recipient=a, minutes=15)
+    second, (c,) = provider_with(1)
+    paid = timesheet(second, c, {day(29, 11): 8 * H, day(30, 11): 8 * H, day(20, 11): 6 * H})
+    PaidSource.objects.create(source=payables.TIMESHEET, document_id=paid.pk, run_id=1)
+    timesheet(second, c, {day(n): 7 * H for n in range(1, 16)})
+    third, (d, e) = provider_with(2)
+    timesheet(third, d, {day(3): 1 * H}, review=Timesheet.Review.HELD)
+    timesheet(third, e, {day(4): 2 * H}, status=Timesheet.Status.SUBMITTED)
+    fourth, (f,) = provider_with(1)
+    timesheet(fourth, f, {day(16): 3 * H, day(14): 1 * H}, review=Timesheet.Review.RELEASED)
+
+
+def straightforward() -> list[PayableItem]:
+    """The items as the rule says, read record by record."""
+    items = []
+    for kind, model in ((Kind.HOURS, DayEntry), (Kind.TRAVEL, TravelEntry)):
+        for entry in model.objects.select_related("timesheet__recipient"):
+            sheet = entry.timesheet
+            paid = PaidSource.objects.filter(source="timesheet", document_id=sheet.pk).exists()
+            payable = sheet.status == "approved" and sheet.county_review in ("", "released")
+            if not (SINCE <= entry.day <= THROUGH) or not (payable or paid):
+                continue
+            start = getattr(entry, "start", None) or dt.time(0)
+            if kind == Kind.TRAVEL:
+                start = dt.time(23, 59, 59)
+            items.append(PayableItem(
+                sheet.provider_id, entry.day, start, "timesheet", sheet.pk, sheet.recipient_id,
+                sheet.recipient.county_id, sheet.program, kind, entry.minutes, 0, True, paid,
+            ))  # fmt: skip
+    # Sorted by the key, hours before travel when the key is the same.
+    return sorted(items, key=lambda i: (*order_key(i), i.kind != Kind.HOURS))
+
+
+def test_it_offers_every_payable_item_in_the_order_the_work_was_done(state):
+    items = list(payables.timesheet_items(since=SINCE, through=THROUGH))
+    assert items == straightforward()
+    assert len(items) == 2 + 2 + 2 + 2 + 15 + 1  # days and travel of the first, the second...
+
+
+def test_it_offers_the_providers_after_the_one_asked_and_those_named(state):
+    everything = straightforward()
+    providers = sorted({i.provider_id for i in everything})
+    after = list(
+        payables.timesheet_items(since=SINCE, through=THROUGH, after_provider=providers[0])
+    )
+    assert after == [i for i in everything if i.provider_id > providers[0]]
+    named = list(
+        payables.timesheet_items(since=SINCE, through=THROUGH, provider_ids=[providers[-1]])
+    )
+    assert named == [i for i in everything if i.provider_id == providers[-1]]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_outside_a_transaction_the_items_are_read_beside_and_are_the_same(state, monkeypatch):
+    # A run reads outside any transaction: PostgreSQL rows come from reader threads.
+    import threading
+
+    from django.db import connection
+
+    from ihss.core import payables as core
+
+    read_beside = core._read_beside
+    calls = []
+
+    def spy(queryset, chunk_size):
+        calls.append(queryset.model)
+        return read_beside(queryset, chunk_size)
+
+    monkeypatch.setattr(core, "_read_beside", spy)
+    assert not connection.in_atomic_block
+    assert list(payables.timesheet_items(since=SINCE, through=THROUGH)) == straightforward()
+    assert calls == [DayEntry, TravelEntry]
+    # A reading stopped early ends its threads and their connections.
+    items = payables.timesheet_items(since=SINCE, through=THROUGH)
+    assert next(items) == straightforward()[0]
+    del items
+    assert not [t for t in threading.enumerate() if t.name == "payables-reader"]
