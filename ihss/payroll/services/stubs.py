@@ -284,31 +284,37 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[Paystub]:
             ]
         )
     bulk.insert(stubs)
-    bulk.insert(
+    # Lines and deductions are most of a run's rows (several per stub): written as plain
+    # rows, with no model instance each (docs/benchmarks.md, "Payroll").
+    bulk.insert_rows(
+        PayLine,
+        PAY_LINE_FIELDS,
         [
-            _pay_line(stub, line)
+            _pay_line(stub.pk, line)
             for stub, pay in zip(stubs, batch, strict=True)
             for line in pay.lines
-        ]
+        ],
     )
-    bulk.insert(
+    bulk.insert_rows(
+        Deduction,
+        DEDUCTION_FIELDS,
         [
-            Deduction(
-                stub_id=stub.pk,
-                code=line.code,
-                recipient_id=line.recipient_id,
-                base_cents=line.base_cents,
-                rate_bp=line.rate_bp,
-                counted_cents=line.counted_cents,
-                tax_cents=line.tax_cents,
-                carried_cents=line.carried_cents,
-                due_cents=line.due_cents,
-                amount_cents=line.amount_cents,
-                note=line.note,
-            )
+            (
+                stub.pk,
+                line.code,
+                line.recipient_id,
+                line.base_cents,
+                line.rate_bp,
+                line.counted_cents,
+                line.tax_cents,
+                line.carried_cents,
+                line.due_cents,
+                line.amount_cents,
+                line.note,
+            )  # fmt: skip
             for stub, lines in zip(stubs, withheld, strict=True)
             for line in lines
-        ]
+        ],
     )
     paid: list[ShareOfCostPaid] = []
     for stub, stub_shares in zip(stubs, shares, strict=True):
@@ -319,26 +325,26 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[Paystub]:
     return stubs
 
 
-def _pay_line(stub: Paystub, line: Line) -> PayLine:
+PAY_LINE_FIELDS = (
+    "stub_id", "source", "document_id", "recipient_id", "county_id", "program", "kind", "part",
+    "week_start", "first_day", "last_day", "minutes", "rate_cents", "multiplier_bp", "cents",
+    "week_minutes", "week_recipients", "threshold_minutes",
+)  # fmt: skip
+DEDUCTION_FIELDS = (
+    "stub_id", "code", "recipient_id", "base_cents", "rate_bp", "counted_cents", "tax_cents",
+    "carried_cents", "due_cents", "amount_cents", "note",
+)  # fmt: skip
+
+
+def _pay_line(stub_id: int, line: Line) -> tuple[object, ...]:
+    """A PayLine's values, in PAY_LINE_FIELDS order."""
     source, document_id, program = _document(line)
     recipient = line.recipient
-    return PayLine(
-        stub_id=stub.pk,
-        source=source,
-        document_id=document_id,
-        recipient_id=int(str(recipient)) if recipient is not None else None,
-        county_id=int(str(line.county)),
-        program=program,
-        kind=line.kind,
-        part=line.part,
-        week_start=line.week_start,
-        first_day=line.first_day,
-        last_day=line.last_day,
-        minutes=line.minutes,
-        rate_cents=line.rate_cents,
-        multiplier_bp=line.multiplier_bp,
-        cents=line.cents,
-        week_minutes=line.week_minutes,
-        week_recipients=line.week_recipients,
-        threshold_minutes=line.threshold_minutes,
-    )
+    return (
+        stub_id, source, document_id,
+        int(str(recipient)) if recipient is not None else None,
+        int(str(line.county)), program, line.kind, line.part,
+        line.week_start, line.first_day, line.last_day,
+        line.minutes, line.rate_cents, line.multiplier_bp, line.cents,
+        line.week_minutes, line.week_recipients, line.threshold_minutes,
+    )  # fmt: skip
