@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ihss.core import stepup
 from ihss.core.pagination import html_page
-from ihss.notifications import access, rules, services
+from ihss.notifications import access, mobile, rules, services
 from ihss.notifications.events import EventSpec, spec_for
 from ihss.notifications.forms import (
     CodeForm,
@@ -180,11 +180,11 @@ def mobile_add(request: HttpRequest) -> HttpResponse:
     form = MobileNumberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.start_mobile_verification(
+            mobile.start_mobile_verification(
                 user=request.user,
                 number=form.cleaned_data["number"],
             )
-        except services.VerificationError as error:
+        except mobile.VerificationError as error:
             form.add_error("number", str(error))
         else:
             return redirect("notifications:mobile-confirm")
@@ -193,15 +193,15 @@ def mobile_add(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def mobile_confirm(request: HttpRequest) -> HttpResponse:
-    pending = services.pending_verification(request.user)
+    pending = mobile.pending_verification(request.user)
     if pending is None:
         messages.warning(request, _("Ask for a code first; codes expire after 10 minutes."))
         return redirect("notifications:mobile-add")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.confirm_mobile(user=request.user, code=form.cleaned_data["code"])
-        except services.VerificationError as error:
+            mobile.confirm_mobile(user=request.user, code=form.cleaned_data["code"])
+        except mobile.VerificationError as error:
             form.add_error("code", str(error))
         else:
             messages.success(
@@ -219,7 +219,7 @@ def mobile_confirm(request: HttpRequest) -> HttpResponse:
 @stepup.recent_confirmation_then("notifications:settings")
 @require_POST
 def mobile_remove(request: HttpRequest) -> HttpResponse:
-    services.remove_mobile(user=request.user)
+    mobile.remove_mobile(user=request.user)
     messages.success(request, _("Your mobile number is removed. Notices come by email again."))
     return redirect("notifications:settings")
 

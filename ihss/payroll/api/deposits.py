@@ -40,14 +40,14 @@ from ihss.payroll.services import deposits
 router = Router()
 
 
-class RecipientName(Schema):
+class DepositRecipient(Schema):
     case_number: str
     name: str
 
 
 class DepositOut(Schema):
     id: int
-    recipient: RecipientName | None = Field(description="None: for all recipients")
+    recipient: DepositRecipient | None = Field(description="None: for all recipients")
     account: str = Field(description="Masked: ••••1234")
     account_type: str
     state: str = Field(description="pending, active, replaced or cancelled, today")
@@ -60,7 +60,7 @@ class DepositOut(Schema):
 
 
 class ScopeOut(Schema):
-    recipient: RecipientName | None = Field(description="None: for all recipients")
+    recipient: DepositRecipient | None = Field(description="None: for all recipients")
     paid_by: str = Field(description="own, all (the all-recipients account) or check")
     in_use: DepositOut | None
     waiting: DepositOut | None
@@ -95,10 +95,10 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
-def _name(recipient: Recipient | None) -> RecipientName | None:
+def _name(recipient: Recipient | None) -> DepositRecipient | None:
     if recipient is None:
         return None
-    return RecipientName(case_number=recipient.case_number, name=recipient.full_name)
+    return DepositRecipient(case_number=recipient.case_number, name=recipient.full_name)
 
 
 def _out(row: DirectDeposit, state: str, recipient: Recipient | None) -> DepositOut:

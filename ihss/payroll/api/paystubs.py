@@ -116,7 +116,7 @@ class YearToDateOut(Schema):
     deductions: dict[str, int] = Field(description="Each deduction code's total.")
 
 
-class SickLeaveOut(Schema):
+class StubSickLeave(Schema):
     earned_minutes: int | None
     used_minutes: int | None
     available_minutes: int | None
@@ -127,7 +127,7 @@ class StubDetail(StubSummary):
     deductions: list[DeductionOut]
     payments: list[PaymentOut]
     year_to_date: YearToDateOut
-    sick_leave: SickLeaveOut | None = Field(description="null when not available.")
+    sick_leave: StubSickLeave | None = Field(description="null when not available.")
 
 
 class StepOut(Schema):
@@ -304,7 +304,7 @@ def stub(request: HttpRequest, stub_id: RecordId) -> StubDetail:
             net_cents=ytd["net_cents"],
             deductions={code: cents for code, _label, cents in ytd["deductions"]},
         ),
-        sick_leave=SickLeaveOut(**view.sick_leave) if view.sick_leave else None,
+        sick_leave=StubSickLeave(**view.sick_leave) if view.sick_leave else None,
     )
 
 

@@ -81,7 +81,7 @@ class StartIn(Schema):
     )
 
 
-class Refusal(Schema):
+class RunRefusal(Schema):
     detail: str
     code: str
 
@@ -142,7 +142,7 @@ def _detail(run: PayrollRun) -> dict[str, Any]:
     return out
 
 
-def _refused(refused: runs.RunRefused) -> Status[Refusal]:
+def _refused(refused: runs.RunRefused) -> Status[RunRefusal]:
     if not refused.conflict:
         raise ValidationError(
             [
@@ -153,7 +153,7 @@ def _refused(refused: runs.RunRefused) -> Status[Refusal]:
                 }
             ]
         )
-    return Status(409, Refusal(detail=refused.message, code=refused.code))
+    return Status(409, RunRefusal(detail=refused.message, code=refused.code))
 
 
 @router.get("/runs", response=list[RunOut], summary="Payroll runs, newest period first")
@@ -170,7 +170,7 @@ def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
 
 @router.post(
     "/runs",
-    response={200: RunOut, 409: Refusal},
+    response={200: RunOut, 409: RunRefusal},
     summary="Start (or open) the run of an ended pay period and queue its calculation",
 )
 def run_start(request: HttpRequest, data: StartIn) -> Any:
@@ -197,7 +197,7 @@ def run_start(request: HttpRequest, data: StartIn) -> Any:
 
 @router.post(
     "/runs/{run_id}/calculate",
-    response={200: RunOut, 409: Refusal},
+    response={200: RunOut, 409: RunRefusal},
     summary="Calculate a run, or resume a stopped calculation",
 )
 def run_calculate(request: HttpRequest, run_id: int) -> Any:
@@ -210,7 +210,7 @@ def run_calculate(request: HttpRequest, run_id: int) -> Any:
 
 
 @router.post(
-    "/runs/{run_id}/approve", response={200: RunOut, 409: Refusal}, summary="Approve a run"
+    "/runs/{run_id}/approve", response={200: RunOut, 409: RunRefusal}, summary="Approve a run"
 )
 def run_approve(request: HttpRequest, run_id: int) -> Any:
     user = _admin(request)
@@ -222,7 +222,7 @@ def run_approve(request: HttpRequest, run_id: int) -> Any:
 
 @router.post(
     "/runs/{run_id}/issue",
-    response={200: RunOut, 409: Refusal},
+    response={200: RunOut, 409: RunRefusal},
     summary="Issue an approved run: payments, the NACHA file, the check register, notices",
 )
 def run_issue(request: HttpRequest, run_id: int) -> Any:
