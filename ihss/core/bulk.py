@@ -134,14 +134,31 @@ def insert_rows(
     per row costs more than sending it: on PostgreSQL one COPY, elsewhere multi-row
     INSERTs. Values are converted as `insert` converts them (dates, JSON, datetimes...).
     """
+    _insert_rows(model, fields, rows, keys=False)
+
+
+def insert_rows_with_keys(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """As `insert_rows`, and return the primary key of each row, in order: on PostgreSQL
+    drawn from the table's sequence before the COPY, elsewhere from INSERT ... RETURNING.
+    For rows that others point at (a payroll run's stubs, which its lines reference)."""
+    return _insert_rows(model, fields, rows, keys=True)
+
+
+def _insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], *, keys: bool
+) -> list[int]:
     if not rows:
-        return
+        return []
+    meta = model._meta
+    assert meta.pk is not None and meta.pk.column is not None
     plan = {name: (column, prep) for name, column, prep in column_plan(model)}
     if connection.vendor == "postgresql":
         # psycopg sends dates as they are: no conversion per value (millions of them).
         dates = {
             f.attname
-            for f in model._meta.concrete_fields
+            for f in meta.concrete_fields
             if type(f) is models.DateField  # not a DateTimeField: time zones need it
         }
         plan = {
@@ -149,7 +166,7 @@ def insert_rows(
         }
     chosen = [plan[name] for name in fields]
     qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
+    table, pk_column = qn(meta.db_table), qn(meta.pk.column)
     columns = ", ".join(qn(column) for column, _prep in chosen)
     preps = [prep for _column, prep in chosen]
     if any(preps):
@@ -164,18 +181,34 @@ def insert_rows(
         def convert(row: Sequence[Any]) -> Sequence[Any]:
             return row
 
+    made: list[int] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if keys:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, len(rows)],
+                )
+                made = [pk for (pk,) in cursor.fetchall()]
+                columns = f"{pk_column}, {columns}"
             with (
                 connection.wrap_database_errors,
                 cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
             ):
-                for row in rows:
-                    copy.write_row(convert(row))
-            return
+                if keys:
+                    for pk, row in zip(made, rows, strict=True):
+                        copy.write_row([pk, *convert(row)])
+                else:
+                    for row in rows:
+                        copy.write_row(convert(row))
+            return made
         row_sql = "(" + ", ".join(["%s"] * len(chosen)) + ")"
         per_statement = max(1, min(MAX_ROWS_PER_STATEMENT, max_params() // len(chosen)))
+        returning = f" RETURNING {pk_column}" if keys else ""
         for chunk in chunks(rows, per_statement):
             values_sql = ", ".join([row_sql] * len(chunk))
-            sql = f"INSERT INTO {table} ({columns}) VALUES {values_sql}"  # noqa: S608
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values_sql}{returning}"  # noqa: S608
             cursor.execute(sql, [value for row in chunk for value in convert(row)])
+            if keys:
+                made.extend(pk for (pk,) in cursor.fetchall())
+    return made

@@ -39,3 +39,16 @@ def test_it_does_nothing_for_no_rows():
     with CaptureQueriesContext(connection) as queries:
         bulk.insert_rows(PaidSource, ("source",), [])
     assert len(queries) == 0
+
+
+def test_it_returns_each_rows_key_in_order_so_others_can_point_at_it():
+    at = timezone.now().replace(microsecond=0)
+    rows = [("timesheet", n, 9, at) for n in range(1_500)]
+    keys = bulk.insert_rows_with_keys(
+        PaidSource, ("source", "document_id", "run_id", "paid_at"), rows
+    )
+
+    assert len(keys) == len(set(keys)) == 1_500
+    saved = dict(PaidSource.objects.filter(run_id=9).values_list("pk", "document_id"))
+    assert [saved[key] for key in keys] == list(range(1_500))
+    assert bulk.insert_rows_with_keys(PaidSource, ("source",), []) == []

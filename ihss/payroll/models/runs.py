@@ -94,8 +94,14 @@ class Paystub(models.Model):
         CHECK = "check", _("Check (warrant)")
         MIXED = "mixed", _("Direct deposit and check")
 
-    run = models.ForeignKey(PayrollRun, on_delete=models.PROTECT, related_name="stubs")
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="paystubs")
+    # No index of their own: "stub_once_per_run" (run, provider) and "stub_provider_idx"
+    # (provider, run) serve both, and a state's run writes 700,000 stubs.
+    run = models.ForeignKey(
+        PayrollRun, on_delete=models.PROTECT, related_name="stubs", db_index=False
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="paystubs", db_index=False
+    )
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     gross_cents = models.BigIntegerField(_("gross pay"))
     deductions_cents = models.BigIntegerField(_("deductions"))
@@ -134,10 +140,17 @@ class PayLine(models.Model):
     stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="lines")
     source = models.CharField(max_length=40)
     document_id = models.BigIntegerField()
+    # Lines are read by stub or by document, never by recipient or county: no index for
+    # them (millions of lines a run; docs/benchmarks.md, "Payroll").
     recipient = models.ForeignKey(
-        Recipient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Recipient,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     program = models.CharField(max_length=4, choices=Program.choices)
     kind = models.CharField(max_length=12)
     part = models.CharField(max_length=20, choices=Part.choices)
@@ -168,8 +181,13 @@ class Deduction(models.Model):
 
     stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="deductions")
     code = models.CharField(max_length=30)
-    recipient = models.ForeignKey(
-        Recipient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    recipient = models.ForeignKey(  # read by stub, never by recipient: no index
+        Recipient,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     base_cents = models.BigIntegerField()
     rate_bp = models.PositiveIntegerField(null=True, blank=True)

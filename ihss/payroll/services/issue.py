@@ -18,10 +18,11 @@ import hashlib
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Case, Exists, OuterRef, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,14 +88,32 @@ def _recipient_gross(stub_ids: Sequence[int]) -> dict[int, list[tuple[int | None
     return shares
 
 
-def _stubs(run: PayrollRun) -> Iterator[list[Paystub]]:
+class _Stub(NamedTuple):
+    pk: int
+    provider_id: int
+    state_pays_cents: int
+    provider_number: str
+    first_name: str
+    last_name: str
+
+
+def _stubs(run: PayrollRun) -> Iterator[list[_Stub]]:
+    """The run's stubs with their payees, a chunk at a time, as plain rows."""
     last = 0
     while True:
-        chunk = list(
-            Paystub.objects.filter(run=run, provider_id__gt=last)
-            .select_related("provider")
-            .order_by("provider_id")[:CHUNK]
-        )
+        chunk = [
+            _Stub(*row)
+            for row in Paystub.objects.filter(run=run, provider_id__gt=last)
+            .order_by("provider_id")
+            .values_list(
+                "pk",
+                "provider_id",
+                "state_pays_cents",
+                "provider__provider_number",
+                "provider__first_name",
+                "provider__last_name",
+            )[:CHUNK]
+        ]
         if not chunk:
             return
         yield chunk
@@ -102,7 +121,7 @@ def _stubs(run: PayrollRun) -> Iterator[list[Paystub]]:
 
 
 def _destinations(
-    stub: Paystub,
+    stub: _Stub,
     shares: list[tuple[int | None, int]],
     accounts: dict[tuple[int, int | None], deposits.DepositAccount],
 ) -> list[tuple[deposits.DepositAccount | None, int]]:
@@ -120,52 +139,49 @@ def _destinations(
     return [(account, cents) for _key, (account, cents) in ordered if cents > 0]
 
 
+PAYMENT_FIELDS = (
+    "stub_id", "method", "amount_cents", "enrollment_id", "account_last4", "trace_number",
+    "check_number",
+)  # fmt: skip
+
+
 def _plan(run: PayrollRun, pay_date: dt.date) -> _Plan:
-    """Save every payment of the run (chunk by chunk) and return the file's entries."""
+    """Save every payment of the run (chunk by chunk, as plain rows) and return the file's
+    entries."""
     plan = _Plan(0, [], [], set())
+    deposit, check = Payment.Method.DEPOSIT.value, Payment.Method.CHECK.value
+    trace_prefix = originator().odfi_identification
     for chunk in _stubs(run):
         accounts = deposits.accounts_for_payment(
             on=pay_date, provider_ids=[s.provider_id for s in chunk]
         )
         gross = _recipient_gross([s.pk for s in chunk])
-        payments = []
+        payments: list[tuple[object, ...]] = []
         for stub in chunk:
             shares = gross.get(stub.pk) or [(None, stub.state_pays_cents)]
             for account, amount in _destinations(stub, shares, accounts):
                 if account is None:
                     number = f"{run.pk:04d}{len(plan.checks) + 1:08d}"
-                    name = f"{stub.provider.first_name} {stub.provider.last_name}"
-                    plan.checks.append((number, stub.provider.provider_number, name, amount))
-                    payments.append(
-                        Payment(
-                            stub_id=stub.pk,
-                            method=Payment.Method.CHECK,
-                            amount_cents=amount,
-                            check_number=number,
-                        )
-                    )
+                    name = f"{stub.first_name} {stub.last_name}"
+                    plan.checks.append((number, stub.provider_number, name, amount))
+                    payments.append((stub.pk, check, amount, None, "", "", number))
                     continue
                 plan.entries.append(
-                    _entry(
-                        account,
-                        stub.provider.provider_number,
-                        stub.provider.last_name,
-                        stub.provider.first_name,
-                        amount,
-                    )
+                    _entry(account, stub.provider_number, stub.last_name, stub.first_name, amount)
                 )
                 plan.enrollments.add(account.enrollment_id)
                 payments.append(
-                    Payment(
-                        stub_id=stub.pk,
-                        method=Payment.Method.DEPOSIT,
-                        amount_cents=amount,
-                        enrollment_id=account.enrollment_id,
-                        account_last4=account.account_number[-4:],
-                        trace_number=_trace(len(plan.entries)),
-                    )
+                    (
+                        stub.pk,
+                        deposit,
+                        amount,
+                        account.enrollment_id,
+                        account.account_number[-4:],
+                        f"{trace_prefix}{len(plan.entries):07d}",
+                        "",
+                    )  # fmt: skip
                 )
-        bulk.insert(payments)
+        bulk.insert_rows(Payment, PAYMENT_FIELDS, payments)
         plan.payments += len(payments)
     return plan
 
@@ -215,18 +231,18 @@ def _prenote_entries(accounts: Sequence[deposits.DepositAccount]) -> list[nacha.
 
 
 def _set_methods(run: PayrollRun) -> None:
-    """Each stub's method from its payments, in three statements for the whole run."""
+    """Each stub's method from its payments, in one statement for the whole run."""
     paid = Payment.objects.filter(stub=OuterRef("pk"))
     deposit = Exists(paid.filter(method=Payment.Method.DEPOSIT))
     check = Exists(paid.filter(method=Payment.Method.CHECK))
-    stubs = Paystub.objects.filter(run=run)
-    stubs.filter(deposit, check).update(method=Paystub.Method.MIXED)
-    stubs.filter(deposit, ~check).update(method=Paystub.Method.DEPOSIT)
-    stubs.filter(~deposit, check).update(method=Paystub.Method.CHECK)
-
-
-def _trace(sequence: int) -> str:
-    return originator().odfi_identification + f"{sequence:07d}"
+    Paystub.objects.filter(run=run).update(
+        method=Case(
+            When(deposit & check, then=Value(Paystub.Method.MIXED)),
+            When(deposit, then=Value(Paystub.Method.DEPOSIT)),
+            When(check, then=Value(Paystub.Method.CHECK)),
+            default=Value(""),
+        )
+    )
 
 
 def _check_register(checks: Sequence[tuple[str, str, str, int]]) -> bytes:

@@ -202,14 +202,19 @@ def _gross_by_recipient(lines: Iterable[Line]) -> dict[int, int]:
     return gross
 
 
-def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[Paystub]:
+def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
     """Insert the stubs, lines, deductions and shares of cost of `batch` (inside the
-    caller's transaction)."""
+    caller's transaction) and return the stubs' keys, in the batch's order.
+
+    Everything is written as plain rows, with no model instance each: a state's run writes
+    millions of them (docs/benchmarks.md, "Payroll")."""
     context = _Batch.read(run, batch)
     month = run.period_start.replace(day=1)
-    stubs: list[Paystub] = []
+    stubs: list[tuple[object, ...]] = []
     withheld: list[list[tax.Withholding]] = []
-    shares: list[list[ShareOfCostPaid]] = []
+    shares: list[list[tuple[int, int]]] = []  # (recipient, amount) applied by each stub
+    notes: dict[tuple[int, int], str] = {}
+    regular, overtime = Part.REGULAR, Part.OVERTIME
     for pay in batch:
         county, born = context.providers[pay.provider_id]
         gross = sum(line.cents for line in pay.lines)
@@ -232,75 +237,69 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[Paystub]:
         )
         deductions = sum(line.amount_cents for line in lines)
         net = gross - deductions
-        applied = shares_of_cost(
-            recipients=[
-                ShareOfCostDue(
-                    recipient_id=recipient,
-                    monthly_cents=context.shares[recipient],
-                    applied_this_month_cents=context.applied.get(recipient, 0),
-                    gross_cents=cents,
-                )
-                for recipient, cents in sorted(by_recipient.items())
-                if recipient in context.shares
-            ],
-            net_cents=net,
+        applied = (
+            shares_of_cost(
+                recipients=[
+                    ShareOfCostDue(
+                        recipient_id=recipient,
+                        monthly_cents=context.shares[recipient],
+                        applied_this_month_cents=context.applied.get(recipient, 0),
+                        gross_cents=cents,
+                    )
+                    for recipient, cents in sorted(by_recipient.items())
+                    if recipient in context.shares
+                ],
+                net_cents=net,
+            )
+            if context.shares
+            else []
         )
         for share in applied:
             context.applied[share.recipient_id] = (
                 context.applied.get(share.recipient_id, 0) + share.amount_cents
             )
+            notes[(len(stubs), share.recipient_id)] = share.note
         share_of_cost = sum(share.amount_cents for share in applied)
-        worked = [line for line in pay.lines if line.kind in WORKED]
+        regular_minutes = overtime_minutes = sick_minutes = 0
+        for line in pay.lines:
+            if line.kind in WORKED:
+                if line.part == regular:
+                    regular_minutes += line.minutes
+                elif line.part == overtime:
+                    overtime_minutes += line.minutes
+            elif line.kind == "sick_leave":
+                sick_minutes += line.minutes
         stubs.append(
-            Paystub(
-                run_id=run.pk,
-                provider_id=pay.provider_id,
-                county_id=county,
-                gross_cents=gross,
-                deductions_cents=deductions,
-                net_cents=net,
-                share_of_cost_cents=share_of_cost,
-                state_pays_cents=net - share_of_cost,
-                regular_minutes=sum(line.minutes for line in worked if line.part == Part.REGULAR),
-                overtime_minutes=sum(line.minutes for line in worked if line.part == Part.OVERTIME),
-                sick_leave_minutes=sum(
-                    line.minutes for line in pay.lines if line.kind == "sick_leave"
-                ),
-                method="",
-                sick_leave={},
-            )
+            (
+                run.pk,
+                pay.provider_id,
+                county,
+                gross,
+                deductions,
+                net,
+                share_of_cost,
+                net - share_of_cost,
+                regular_minutes,
+                overtime_minutes,
+                sick_minutes,
+                "",
+                {},
+            )  # fmt: skip
         )
         withheld.append(lines)
-        shares.append(
-            [
-                ShareOfCostPaid(
-                    recipient_id=share.recipient_id,
-                    month=month,
-                    monthly_cents=context.shares[share.recipient_id],
-                    amount_cents=share.amount_cents,
-                    note=share.note,
-                )
-                for share in applied
-            ]
-        )
-    bulk.insert(stubs)
-    # Lines and deductions are most of a run's rows (several per stub): written as plain
-    # rows, with no model instance each (docs/benchmarks.md, "Payroll").
+        shares.append([(share.recipient_id, share.amount_cents) for share in applied])
+    keys = bulk.insert_rows_with_keys(Paystub, STUB_FIELDS, stubs)
     bulk.insert_rows(
         PayLine,
         PAY_LINE_FIELDS,
-        [
-            _pay_line(stub.pk, line)
-            for stub, pay in zip(stubs, batch, strict=True)
-            for line in pay.lines
-        ],
+        [_pay_line(key, line) for key, pay in zip(keys, batch, strict=True) for line in pay.lines],
     )
     bulk.insert_rows(
         Deduction,
         DEDUCTION_FIELDS,
         [
             (
-                stub.pk,
+                key,
                 line.code,
                 line.recipient_id,
                 line.base_cents,
@@ -312,19 +311,27 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[Paystub]:
                 line.amount_cents,
                 line.note,
             )  # fmt: skip
-            for stub, lines in zip(stubs, withheld, strict=True)
+            for key, lines in zip(keys, withheld, strict=True)
             for line in lines
         ],
     )
-    paid: list[ShareOfCostPaid] = []
-    for stub, stub_shares in zip(stubs, shares, strict=True):
-        for row in stub_shares:
-            row.stub_id = stub.pk
-            paid.append(row)
-    bulk.insert(paid)
-    return stubs
+    bulk.insert_rows(
+        ShareOfCostPaid,
+        ("stub_id", "recipient_id", "month", "monthly_cents", "amount_cents", "note"),
+        [
+            (key, recipient, month, context.shares[recipient], amount, notes[(n, recipient)])
+            for n, (key, applied_shares) in enumerate(zip(keys, shares, strict=True))
+            for recipient, amount in applied_shares
+        ],
+    )
+    return keys
 
 
+STUB_FIELDS = (
+    "run_id", "provider_id", "county_id", "gross_cents", "deductions_cents", "net_cents",
+    "share_of_cost_cents", "state_pays_cents", "regular_minutes", "overtime_minutes",
+    "sick_leave_minutes", "method", "sick_leave",
+)  # fmt: skip
 PAY_LINE_FIELDS = (
     "stub_id", "source", "document_id", "recipient_id", "county_id", "program", "kind", "part",
     "week_start", "first_day", "last_day", "minutes", "rate_cents", "multiplier_bp", "cents",
