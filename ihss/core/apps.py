@@ -32,6 +32,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_register_sqlite_functions, dispatch_uid="ihss-sqlite-fns")
+        from django.db.models import Field, ForeignObject
+
+        from ihss.core.lookups import AnyOf
+
+        Field.register_lookup(AnyOf)
+        ForeignObject.register_lookup(AnyOf)
         from django.utils.translation import gettext_lazy as _
 
         from ihss.core import audit_display

@@ -141,7 +141,9 @@ class PayLine(models.Model):
     source = models.CharField(max_length=40)
     document_id = models.BigIntegerField()
     # Lines are read by stub or by document, never by recipient or county: no index for
-    # them (millions of lines a run; docs/benchmarks.md, "Payroll").
+    # them, and no constraint checked per row at commit (millions of lines a run;
+    # docs/benchmarks.md, "Payroll"). Both are copied from the timesheet's own recipient
+    # and county, which the database does check, and neither is ever deleted (PROTECT).
     recipient = models.ForeignKey(
         Recipient,
         on_delete=models.PROTECT,
@@ -149,8 +151,11 @@ class PayLine(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     program = models.CharField(max_length=4, choices=Program.choices)
     kind = models.CharField(max_length=12)
     part = models.CharField(max_length=20, choices=Part.choices)
@@ -181,13 +186,14 @@ class Deduction(models.Model):
 
     stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="deductions")
     code = models.CharField(max_length=30)
-    recipient = models.ForeignKey(  # read by stub, never by recipient: no index
+    recipient = models.ForeignKey(  # read by stub, never by recipient: as PayLine's
         Recipient,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     base_cents = models.BigIntegerField()
     rate_bp = models.PositiveIntegerField(null=True, blank=True)

@@ -78,7 +78,7 @@ def _recipient_gross(stub_ids: Sequence[int]) -> dict[int, list[tuple[int | None
     """Each stub's gross per recipient, in recipient order (one query per chunk)."""
     shares: dict[int, list[tuple[int | None, int]]] = {}
     rows = (
-        PayLine.objects.filter(stub_id__in=stub_ids)
+        PayLine.objects.filter(stub_id__any_of=stub_ids)
         .values_list("stub_id", "recipient_id")
         .annotate(cents=Sum("cents"))
         .order_by("stub_id", "recipient_id")
@@ -338,10 +338,11 @@ def _tell_providers(run: PayrollRun) -> None:
             "provider_id", "user_id"
         )
     )
-    people = {u.pk: u for u in User.objects.filter(pk__in=users.values())}
+    people = {u.pk: u for u in User.objects.filter(pk__any_of=list(users.values()))}
 
     def each() -> Iterator[notices.Notice]:
-        for stub in Paystub.objects.filter(run=run, provider_id__in=users).order_by("provider_id"):
+        paid = Paystub.objects.filter(run=run, provider_id__any_of=list(users))
+        for stub in paid.order_by("provider_id"):
             user = people.get(users[stub.provider_id])
             if user is None or stub.state_pays_cents <= 0:
                 continue

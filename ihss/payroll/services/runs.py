@@ -21,7 +21,7 @@ from functools import partial
 from operator import itemgetter
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,6 +212,13 @@ def calculate(
 def _write(claim: _Claim, batch: list[stubs.ProviderPay], held: dict[tuple[int, str], int]) -> None:
     """Write one batch of providers' stubs and mark their documents paid, atomically."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A batch is committed without waiting for the disk: if the machine stops just
+            # after, the batch is lost together with the progress recorded in the same
+            # transaction, and the run simply calculates it again. Nothing is paid before
+            # the issue step, which waits for the disk as every other transaction does.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         run = PayrollRun.objects.select_for_update().get(pk=claim.run.pk)
         if run.worker != claim.worker or run.status != PayrollRun.Status.CALCULATING:
             raise RunRefused(

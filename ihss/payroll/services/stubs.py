@@ -91,18 +91,18 @@ class _Batch:
         month = run.period_start.replace(day=1)
         family: dict[tuple[int, int], str] = {}
         for provider, recipient, relation in (
-            Assignment.objects.filter(provider_id__in=ids)
+            Assignment.objects.filter(provider_id__any_of=ids)
             .order_by("start_date", "pk")
             .values_list("provider_id", "recipient_id", "family_relationship")
         ):
             family[(provider, recipient)] = relation
         elections = {
             e.provider_id: e.elections()
-            for e in WithholdingElection.objects.in_force_on(day).filter(provider_id__in=ids)
+            for e in WithholdingElection.objects.in_force_on(day).filter(provider_id__any_of=ids)
         }
         ytd: dict[int, dict[int, tax.YearToDate]] = defaultdict(dict)
         earlier = Deduction.objects.filter(
-            stub__provider_id__in=ids,
+            stub__provider_id__any_of=ids,
             stub__run__period_end__gte=year - dt.timedelta(days=1),
             stub__run__period_end__lt=run.period_start,
             recipient__isnull=False,
@@ -149,18 +149,18 @@ class _Batch:
             )
         paid_this_month = set(
             Paystub.objects.filter(
-                provider_id__in=ids,
+                provider_id__any_of=ids,
                 run__period_start__gte=month,
                 run__period_start__lt=run.period_start,
             ).values_list("provider_id", flat=True)
         )
         shares = dict(
             ShareOfCost.objects.in_force_on(day)
-            .filter(recipient_id__in=recipients)
+            .filter(recipient_id__any_of=recipients)
             .values_list("recipient_id", "monthly_cents")
         )
         applied = dict(
-            ShareOfCostPaid.objects.filter(recipient_id__in=list(shares), month=month)
+            ShareOfCostPaid.objects.filter(recipient_id__any_of=list(shares), month=month)
             .values_list("recipient_id")
             .annotate(total=Sum("amount_cents"))
             .values_list("recipient_id", "total")
@@ -169,7 +169,7 @@ class _Batch:
             run=run,
             providers={
                 pk: (county, born)
-                for pk, county, born in Provider.objects.filter(pk__in=ids).values_list(
+                for pk, county, born in Provider.objects.filter(pk__any_of=ids).values_list(
                     "pk", "county_id", "date_of_birth"
                 )
             },

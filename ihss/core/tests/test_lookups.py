@@ -1,0 +1,29 @@
+"""`__any_of`: long lists of keys sent as one parameter, with the rows `__in` finds."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ihss.cases.models import County, Provider
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_finds_the_same_rows_as_in_for_a_long_list_of_keys():
+    counties = list(County.objects.values_list("pk", flat=True))
+    wanted = [*counties[:3], 10**9, None]
+
+    found = set(County.objects.filter(pk__any_of=wanted).values_list("pk", flat=True))
+
+    assert found == set(counties[:3])
+    assert not County.objects.filter(pk__any_of=[]).exists()
+    assert not Provider.objects.filter(county_id__any_of=[10**9]).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's array parameter")
+def test_it_sends_thousands_of_keys_as_one_parameter_on_postgresql():
+    keys = list(range(1, 5_001))
+    with CaptureQueriesContext(connection) as queries:
+        list(County.objects.filter(pk__any_of=keys).values_list("pk", flat=True))
+    sql = queries[0]["sql"]
+    assert "= ANY(" in sql and " IN (" not in sql
