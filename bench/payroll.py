@@ -369,8 +369,8 @@ def reset() -> None:
         if runs:
             cursor.execute("DELETE FROM core_paidsource WHERE run_id = ANY(%s)", [runs])
             cursor.execute(
-                "TRUNCATE payroll_payline, payroll_deduction, payroll_payment, payroll_shareofcostpaid,"
-                " payroll_paystub"
+                "TRUNCATE payroll_payline, payroll_deduction, payroll_payment,"
+                " payroll_shareofcostpaid, payroll_paystub"
             )
             cursor.execute("SET LOCAL session_replication_role = replica")  # append-only audit
             cursor.execute("DELETE FROM payroll_payrollrun WHERE id = ANY(%s)", [runs])

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "ihss.accounts",
     "ihss.timesheets",
     "ihss.payroll",
+    "ihss.training",
     "ihss.web",
     "django.contrib.admin",
     "django.contrib.auth",

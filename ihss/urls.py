@@ -33,6 +33,7 @@ urlpatterns = [
     path("messages/", include("ihss.notifications.urls")),
     path("timesheets/", include("ihss.timesheets.urls")),
     path("pay/", include("ihss.payroll.urls")),
+    path("training/", include("ihss.training.urls")),
     path("parameters/", include("ihss.web.parameter_urls")),
     path("accounts/", include("ihss.accounts.urls")),
     path("passkeys/", include("ihss.accounts.passkeys")),

@@ -230,6 +230,11 @@ RULES: dict[str, Rule] = {
     "api-v1:openapi-json": public(),
     "api-v1:openapi-view": public(),
     "api-v1:api-root": public(ok=404),  # the API has no home page of its own
+    # The Career Pathways catalog is public (its own tests: ihss/training/tests); this
+    # world has no course, so a course's page answers 404 to everyone.
+    "training:catalog": public(),
+    "training:course": public(record="course", ok=404),
+    "api-v1:training-catalog": public(),
     "api-v1:counties": case(api=True),
     "api-v1:recipients": case(api=True),
     "api-v1:recipient": case("recipient", api=True),
@@ -582,6 +587,8 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return {"pk": pk, "stub_id": pk}
     if kind == "year":
         return {"year": 2026}
+    if kind == "course":  # the world has no course: a course's page is 404 for everyone
+        return {"pk": MISSING_PK}
     if kind == "violation":
         if whose == "missing":
             pk = MISSING_PK

@@ -25,6 +25,7 @@ from ihss.accounts.models import Role
 from ihss.payroll.models import Paystub
 from ihss.payroll.tests.paid import walker_stub
 from ihss.timesheets.rules import workweek_containing
+from ihss.training.tests.walker import walker_course
 from ihss.web.navigation import ROLE_HOME
 from tests.browser.conftest import PASSWORD, Cast, start_session
 from tests.browser.support import (
@@ -130,6 +131,8 @@ def viewer_for(name: str, route: str) -> str:
             return str(role)
     if route.startswith("cases/"):
         return str(Role.COUNTY_STAFF)
+    if route.startswith("training/"):
+        return ANONYMOUS  # the Career Pathways catalog is public
     if name == "notifications:unsubscribe" or name.startswith(("register", "recover")):
         return ANONYMOUS  # the link in an email, and registration, work without signing in
     if route.startswith(("messages/outbox/", "accounts/service-desk/")):
@@ -159,6 +162,7 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "approve": lambda c: c.sent_timesheet.pk,  # before "timesheet": only a sent one is signed
     "timesheet": lambda c: c.timesheet.pk,
     "stub": lambda c: walker_stub(c.provider),  # payroll:stub, payroll:stub-pdf
+    "course": lambda c: walker_course(),  # training:course
     # payroll:run: the issued run of the walker's stub (totals, preview, downloads).
     "runs/": lambda c: Paystub.objects.get(pk=walker_stub(c.provider)).run_id,
 }
@@ -362,6 +366,15 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     ),
     "timesheets:sick-leave+errors": lambda c: Visit(
         EVERYONE, reverse("timesheets:sick-leave"), then=_submit_the_form_as_it_is
+    ),
+    # The catalog with a course found, and with filters it cannot take.
+    "training:catalog+found": lambda c: (
+        walker_course(),
+        Visit(ANONYMOUS, reverse("training:catalog") + "?category=2&language=es"),
+    )[1],
+    "training:catalog+errors": lambda c: Visit(
+        ANONYMOUS,
+        reverse("training:catalog") + "?starts_from=2027-05-10&starts_until=2027-05-01",
     ),
     # The phone menu: the navigation and the language selector, hidden until opened.
     "county-home+menu": lambda c: Visit(

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_finds_the_same_rows_as_in_for_a_long_list_of_keys():
     counties = list(County.objects.values_list("pk", flat=True))
-    wanted = [*counties[:3], 10**9, None]
+    wanted = [*counties[:3], 10**9]
 
     found = set(County.objects.filter(pk__any_of=wanted).values_list("pk", flat=True))
 

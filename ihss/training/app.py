@@ -1,0 +1,19 @@
+"""What Career Pathways adds to the portal: its API and its menu links.
+
+Read by ihss/core/registry.py; see docs/adr/0015-app-registry-and-layers.md. The catalog
+is public (no sign-in, no token); the signed-in parts come with registration.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from ihss.core import registry
+
+
+def register() -> None:
+    from ihss.accounts.models import Role
+    from ihss.training.api import router
+
+    registry.add_api("/training/", router)
+    registry.add_menu("training:catalog", _("Training"), roles=[Role.PROVIDER], order=40)

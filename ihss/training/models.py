@@ -1,0 +1,130 @@
+"""Career Pathways: the pathways, the training providers, their courses and class sessions.
+
+The five pathways are fixed by statute (WIC 12316.1; ../shared/domain/ihss-facts.md 7) and
+kept as data, seeded by a migration: each Category 2 (specialized) pathway names the
+recipient care needs it serves (fields of cases.Recipient). Training providers are
+organizations; their staff are the portal's training provider accounts whose membership
+names the organization. Course length is integer minutes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ihss.cases.models import County
+
+
+class Pathway(models.Model):
+    class Category(models.IntegerChoices):
+        GENERAL = 1, _("Category 1: General pathways")
+        SPECIALIZED = 2, _("Category 2: Specialized pathways")
+
+    code = models.SlugField(max_length=40, unique=True)
+    category = models.PositiveSmallIntegerField(choices=Category.choices)
+    # The English name; pages show it in the reader's language (msgids in names.py).
+    name = models.CharField(max_length=120)
+    # Recipient care needs it serves (cases.Recipient boolean fields), Category 2 only.
+    serves_needs = models.JSONField(default=list, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingProvider(models.Model):
+    """An organization that teaches catalog courses. Its staff accounts hold the training
+    provider role with `organization` set to its name."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Modality(models.TextChoices):
+    ONLINE_LIVE = "online_live", _("Online with an instructor")
+    SELF_PACED = "self_paced", _("Self-paced online")
+    IN_PERSON = "in_person", _("In person")
+
+
+class Course(models.Model):
+    provider = models.ForeignKey(TrainingProvider, on_delete=models.PROTECT, related_name="courses")
+    code = models.CharField(_("course code"), max_length=30)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="courses")
+    modality = models.CharField(_("how it is taught"), max_length=12, choices=Modality.choices)
+    minutes = models.PositiveIntegerField(_("length"))
+    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    # Whom to ask about registering (the letter asks each course to say so); the
+    # training provider's own contact details when blank.
+    registration_contact = models.CharField(_("registration contact"), max_length=200, blank=True)
+    published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "code"], name="course_code_per_provider"),
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="course_has_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class CourseLanguage(models.Model):
+    """A language a course is taught in (a course may be given in several)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "language"], name="course_language_once")
+        ]
+        indexes = [models.Index(fields=["language", "course"], name="course_language_idx")]
+
+    def __str__(self) -> str:
+        return self.language
+
+
+class ClassSession(models.Model):
+    """A dated class of a course taught live (online or in person). Self-paced courses
+    have none: providers enroll and work through them at their own pace."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # where an in-person class is held
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(_("seats"))
+    instructor = models.CharField(_("instructor"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after"
+            )
+        ]
+        indexes = [models.Index(fields=["course", "starts_at"], name="session_course_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,56 @@
+"""The public course catalog: search, filter, a course's page. No sign-in needed."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from ihss.core.pagination import html_page
+from ihss.training import catalog
+from ihss.training.forms import CatalogForm
+from ihss.training.models import ClassSession, Course
+
+PAGE_SIZE = 20
+NARROWING = ("category", "pathway", "modality", "language", "county", "starts_from", "starts_until")
+
+
+@login_not_required
+def catalog_page(request: HttpRequest) -> HttpResponse:
+    form = CatalogForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    page = html_page(request, catalog.courses(form.filters()), size=PAGE_SIZE)
+    return render(
+        request,
+        "training/catalog.html",
+        {
+            "form": form,
+            "page": page,
+            "listings": catalog.listings(list(page.object_list)),
+            "searched": form.is_bound,
+            # The filters stay open when one is in use or wrong: the person sees what
+            # narrows the list (a search by words alone keeps them folded).
+            "narrowed": any(request.GET.get(name) for name in NARROWING),
+        },
+    )
+
+
+@login_not_required
+def course_page(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(
+        Course.objects.select_related("provider", "pathway"), pk=pk, published=True
+    )
+    sessions = ClassSession.objects.filter(
+        course=course, starts_at__gte=timezone.now()
+    ).select_related("county")
+    return render(
+        request,
+        "training/course.html",
+        {
+            "course": course,
+            "languages": list(course.languages.values_list("language", flat=True)),
+            "sessions": sessions,
+        },
+    )
