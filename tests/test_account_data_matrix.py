@@ -235,6 +235,22 @@ RULES: dict[str, Rule] = {
     "training:catalog": public(),
     "training:course": public(record="course", ok=404),
     "api-v1:training-catalog": public(),
+    # A provider's classes (the registration tests: ihss/training/tests). This world has
+    # no course, class or registration: a provider's steps on one answer 404.
+    "training:mine": role_page(PROVIDER),
+    "training:register": Rule(
+        record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
+    ),
+    "training:enroll": Rule(
+        record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
+    ),
+    "training:cancel": Rule(
+        record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
+    ),
+    "training:switch": Rule(
+        record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
+    ),
+    "training:calendar": Rule(record="course", roles=frozenset({PROVIDER}), ok=404),
     "api-v1:counties": case(api=True),
     "api-v1:recipients": case(api=True),
     "api-v1:recipient": case("recipient", api=True),
@@ -587,8 +603,8 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return {"pk": pk, "stub_id": pk}
     if kind == "year":
         return {"year": 2026}
-    if kind == "course":  # the world has no course: a course's page is 404 for everyone
-        return {"pk": MISSING_PK}
+    if kind == "course":  # the world has no course, class or registration: all 404
+        return {"pk": MISSING_PK, "course_pk": MISSING_PK, "session_pk": MISSING_PK}
     if kind == "violation":
         if whose == "missing":
             pk = MISSING_PK

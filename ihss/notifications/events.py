@@ -216,7 +216,6 @@ SPECS: dict[str, EventSpec] = {
             _("You are registered for a Career Pathways class."),
             {"course": "CPR and First Aid", "starts_on": "2026-12-03", "place": "Online"},
             audience=PROVIDERS,
-            sent=False,
         ),
         EventSpec(
             Event.WAITLIST_PROMOTION,
@@ -224,7 +223,6 @@ SPECS: dict[str, EventSpec] = {
             _("A seat opened in a class you were waiting for."),
             {"course": "Dementia Care Basics", "starts_on": "2026-12-10", "place": "Fresno"},
             audience=PROVIDERS,
-            sent=False,
         ),
         EventSpec(
             Event.CLASS_REMINDER,
@@ -232,7 +230,6 @@ SPECS: dict[str, EventSpec] = {
             _("A class you registered for starts soon."),
             {"course": "CPR and First Aid", "starts_on": "2026-12-03", "place": "Online"},
             audience=PROVIDERS,
-            sent=False,
         ),
         EventSpec(
             Event.INCENTIVE_EARNED,

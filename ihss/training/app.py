@@ -16,4 +16,4 @@ def register() -> None:
     from ihss.training.api import router
 
     registry.add_api("/training/", router)
-    registry.add_menu("training:catalog", _("Training"), roles=[Role.PROVIDER], order=40)
+    registry.add_menu("training:mine", _("Training"), roles=[Role.PROVIDER], order=40)

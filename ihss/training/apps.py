@@ -7,7 +7,11 @@ class TrainingConfig(AppConfig):
     verbose_name = "Career Pathways training"
 
     def ready(self) -> None:
+        # Its scheduled jobs (class reminders).
         # Its API, token scopes and menu links (ihss/core/registry.py).
-        from ihss.training import app
+        from ihss.training import (
+            app,
+            scheduled,  # noqa: F401
+        )
 
         app.register()

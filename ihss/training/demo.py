@@ -11,6 +11,7 @@ from django.utils import timezone
 from ihss.cases.models import County
 from ihss.core.demo import DemoContext
 from ihss.training.models import ClassSession, Course, CourseLanguage, Pathway, TrainingProvider
+from ihss.training.services import registrations
 
 AFTER = ("cases", "accounts")
 ORGANIZATION = "Golden Valley Caregiver Academy"  # the "training" demo account's organization
@@ -84,8 +85,24 @@ def load(context: DemoContext) -> None:
                 capacity=12 if in_person else 25,
                 instructor="Ana Flores" if week % 2 else "Sam Lee",
             )
+    _full_spanish_class(context)
     context.say("Career Pathways", heading=True)
     context.say(
         f"  {len(COURSES)} courses of {ORGANIZATION} in the public catalog at /training/catalog/"
-        " (no sign-in needed), in English and Spanish."
+        " (no sign-in needed), in English and Spanish. The first class of GV-202 (dementia "
+        "care, in Spanish) has one seat, held by provider.three: provider.one registers and "
+        "joins the waitlist; provider.three cancels under Training and provider.one is moved "
+        "into the class and told."
     )
+
+
+def _full_spanish_class(context: DemoContext) -> None:
+    """One seat in the first class of the Spanish dementia course, taken by James."""
+    course = Course.objects.get(provider__name=ORGANIZATION, code="GV-202")
+    first = course.sessions.order_by("starts_at").first()
+    if first is None or first.registrations.exists():
+        return
+    first.capacity = 1
+    first.save(update_fields=["capacity"])
+    james = context.record("provider", "190000002")
+    registrations.register(provider=james, session=first, by=None)

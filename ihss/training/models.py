@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ihss.cases.models import County
 
@@ -128,3 +129,59 @@ class ClassSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course.code} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Registration(models.Model):
+    """A provider's seat in a class session, or place on its waitlist; for a self-paced
+    course (no session), their enrollment in it. One active registration a provider per
+    session (per course when self-paced): registering twice answers with the first."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", pgettext_lazy("class registration", "Registered")
+        WAITLISTED = "waitlisted", pgettext_lazy("class registration", "On the waitlist")
+        CANCELLED = "cancelled", pgettext_lazy("class registration", "Cancelled")
+
+    ACTIVE = (Status.REGISTERED, Status.WAITLISTED)
+
+    provider = models.ForeignKey(
+        "cases.Provider", on_delete=models.PROTECT, related_name="training_registrations"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="registrations")
+    session = models.ForeignKey(
+        ClassSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    # The waitlist is first come, first served: by when the person asked, then by key.
+    requested_at = models.DateTimeField()
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "session"],
+                condition=Q(status__in=["registered", "waitlisted"], session__isnull=False),
+                name="one_active_registration_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "course"],
+                condition=Q(status__in=["registered", "waitlisted"], session__isnull=True),
+                name="one_active_self_paced_enrollment",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["session", "status", "requested_at"], name="registration_queue_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.course_id} {self.status}"

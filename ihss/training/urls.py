@@ -1,10 +1,16 @@
 from django.urls import path
 
-from ihss.training import views
+from ihss.training import registration_views, views
 
 app_name = "training"
 
 urlpatterns = [
     path("catalog/", views.catalog_page, name="catalog"),
     path("courses/<int:pk>/", views.course_page, name="course"),
+    path("courses/<int:course_pk>/enroll/", registration_views.enroll, name="enroll"),
+    path("classes/<int:session_pk>/register/", registration_views.register, name="register"),
+    path("mine/", registration_views.mine, name="mine"),
+    path("mine/<int:pk>/cancel/", registration_views.cancel, name="cancel"),
+    path("mine/<int:pk>/switch/", registration_views.switch, name="switch"),
+    path("mine/<int:pk>/class.ics", registration_views.calendar_file, name="calendar"),
 ]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from ihss.core.pagination import html_page
-from ihss.training import catalog
+from ihss.training import access, catalog
 from ihss.training.forms import CatalogForm
-from ihss.training.models import ClassSession, Course
+from ihss.training.models import ClassSession, Course, Registration
+from ihss.training.services import registrations
 
 PAGE_SIZE = 20
 NARROWING = ("category", "pathway", "modality", "language", "county", "starts_from", "starts_until")
@@ -42,9 +44,25 @@ def course_page(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_object_or_404(
         Course.objects.select_related("provider", "pathway"), pk=pk, published=True
     )
-    sessions = ClassSession.objects.filter(
-        course=course, starts_at__gte=timezone.now()
-    ).select_related("county")
+    sessions = list(
+        ClassSession.objects.filter(course=course, starts_at__gte=timezone.now())
+        .select_related("county")
+        .annotate(taken=Count("registrations", filter=Q(registrations__status="registered")))
+    )
+    provider = access.provider_of(request.user)
+    mine = (
+        {
+            (r.session_id or 0): r
+            for r in Registration.objects.filter(
+                provider=provider, course=course, status__in=Registration.ACTIVE
+            )
+        }
+        if provider
+        else {}
+    )
+    for session in sessions:
+        session.free = max(0, session.capacity - session.taken)  # type: ignore[attr-defined]
+        session.mine = mine.get(session.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "training/course.html",
@@ -52,5 +70,8 @@ def course_page(request: HttpRequest, pk: int) -> HttpResponse:
             "course": course,
             "languages": list(course.languages.values_list("language", flat=True)),
             "sessions": sessions,
+            "provider": provider,
+            "refusal": registrations.refusal_for(provider) if provider else None,
+            "enrolled": mine.get(0),
         },
     )

@@ -25,7 +25,7 @@ from ihss.accounts.models import Role
 from ihss.payroll.models import Paystub
 from ihss.payroll.tests.paid import walker_stub
 from ihss.timesheets.rules import workweek_containing
-from ihss.training.tests.walker import walker_course
+from ihss.training.tests.walker import walker_course, walker_registration
 from ihss.web.navigation import ROLE_HOME
 from tests.browser.conftest import PASSWORD, Cast, start_session
 from tests.browser.support import (
@@ -82,6 +82,10 @@ SKIP_NAMES = {
     "payroll:run-issue": "POST only: the Issue button on an approved run",
     "payroll:run-payment-file": "a download (the NACHA file), fetched in test_run_pages.py",
     "payroll:run-checks": "a download (the check register CSV), fetched in test_run_pages.py",
+    "training:register": "POST only: the Register button beside a class on a course's page",
+    "training:enroll": "POST only: the Enroll button of a self-paced course",
+    "training:cancel": "POST only: the Cancel button on My training",
+    "training:switch": "POST only: the Move form on My training",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -131,6 +135,8 @@ def viewer_for(name: str, route: str) -> str:
             return str(role)
     if route.startswith("cases/"):
         return str(Role.COUNTY_STAFF)
+    if route.startswith("training/mine/"):
+        return str(Role.PROVIDER)  # a provider's own classes
     if route.startswith("training/"):
         return ANONYMOUS  # the Career Pathways catalog is public
     if name == "notifications:unsubscribe" or name.startswith(("register", "recover")):
@@ -162,6 +168,7 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "approve": lambda c: c.sent_timesheet.pk,  # before "timesheet": only a sent one is signed
     "timesheet": lambda c: c.timesheet.pk,
     "stub": lambda c: walker_stub(c.provider),  # payroll:stub, payroll:stub-pdf
+    "calendar": lambda c: walker_registration(c.provider),  # training:calendar (.ics)
     "course": lambda c: walker_course(),  # training:course
     # payroll:run: the issued run of the walker's stub (totals, preview, downloads).
     "runs/": lambda c: Paystub.objects.get(pk=walker_stub(c.provider)).run_id,
@@ -371,6 +378,14 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
     "training:catalog+found": lambda c: (
         walker_course(),
         Visit(ANONYMOUS, reverse("training:catalog") + "?category=2&language=es"),
+    )[1],
+    "training:mine+class": lambda c: (
+        walker_registration(c.provider),
+        Visit(str(Role.PROVIDER), reverse("training:mine")),
+    )[1],
+    "training:course+signed-in": lambda c: (
+        walker_course(),
+        Visit(str(Role.PROVIDER), reverse("training:course", args=[walker_course()])),
     )[1],
     "training:catalog+errors": lambda c: Visit(
         ANONYMOUS,

@@ -176,14 +176,14 @@ def test_saving_settings_keeps_them_audits_and_tells_the_person(client, ana, mai
 def test_the_settings_offer_only_the_notices_of_the_persons_roles_that_something_sends(client, ana):
     client.force_login(ana)
     page = client.get(reverse("notifications:settings")).content.decode()
-    # A provider: their timesheet and pay notices, not the recipient's, and no travel
-    # claim or training notice, which nothing in the portal sends yet. Direct deposit
-    # changes always go by email and text: not a choice.
+    # A provider: their timesheet, pay and class notices, not the recipient's, and no
+    # travel claim or incentive notice, which nothing in the portal sends yet. Direct
+    # deposit changes always go by email and text: not a choice.
     assert 'name="timesheet_approved"' in page and 'name="payment_issued"' in page
     assert 'name="timesheet_ready_for_review"' not in page
-    for unsent in ["travel_claim_not_paid", "direct_deposit_changed", "class_reminder"]:
+    for unsent in ["travel_claim_not_paid", "direct_deposit_changed", "incentive_earned"]:
         assert f'name="{unsent}"' not in page
-    assert "Career Pathways training" not in page
+    assert 'name="class_reminder"' in page and "Career Pathways training" in page
     rosa = cast.make_user("rosa", Role.RECIPIENT, recipient=cast.make_recipient())
     client.force_login(rosa)
     page = client.get(reverse("notifications:settings")).content.decode()

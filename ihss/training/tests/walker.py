@@ -7,8 +7,15 @@ import datetime as dt
 
 from django.utils import timezone
 
-from ihss.cases.models import County
-from ihss.training.models import ClassSession, Course, CourseLanguage, Pathway, TrainingProvider
+from ihss.cases.models import County, Provider
+from ihss.training.models import (
+    ClassSession,
+    Course,
+    CourseLanguage,
+    Pathway,
+    Registration,
+    TrainingProvider,
+)
 
 
 def walker_course() -> int:
@@ -43,3 +50,17 @@ def walker_course() -> int:
             instructor="Ana Flores",
         )
     return course.pk
+
+
+def walker_registration(provider: Provider) -> int:
+    """`provider`'s seat in the walker course's class (made once), for My training and the
+    calendar file."""
+    course = Course.objects.get(pk=walker_course())
+    registration, _made = Registration.objects.get_or_create(
+        provider=provider,
+        course=course,
+        session=course.sessions.first(),
+        status=Registration.Status.REGISTERED,
+        defaults={"requested_at": timezone.now()},
+    )
+    return registration.pk

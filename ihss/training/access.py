@@ -1,0 +1,57 @@
+"""Who may do what in Career Pathways.
+
+- The catalog is public.
+- A provider registers, cancels and switches their own classes (the provider record of
+  their account; the rare person with two provider records acts as the first).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from ihss.accounts.models import Role
+from ihss.cases.models import Provider
+from ihss.core.scope import scope_of
+from ihss.training.models import Registration
+
+
+def provider_of(user: Any) -> Provider | None:
+    """The person's own provider record, or None when they are not a provider."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    scope = scope_of(user)
+    if Role.PROVIDER not in scope.roles or not scope.provider_ids:
+        return None
+    return Provider.objects.filter(pk=min(scope.provider_ids)).defer("ssn", "ssn_index").first()
+
+
+def own_provider(user: Any) -> Provider:
+    """As provider_of, or 403 for anyone who is not a provider."""
+    provider = provider_of(user)
+    if provider is None:
+        raise PermissionDenied
+    return provider
+
+
+def own_registrations(user: Any) -> QuerySet[Registration]:
+    scope = scope_of(user)
+    if Role.PROVIDER not in scope.roles or not scope.provider_ids:
+        return Registration.objects.none()
+    return Registration.objects.filter(provider_id__in=scope.provider_ids)
+
+
+def own_registration(user: Any, pk: int) -> Registration:
+    """One of the person's registrations; 404 for anyone else's."""
+    registration = (
+        own_registrations(user)
+        .select_related("course", "course__provider", "session", "session__county")
+        .filter(pk=pk)
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration

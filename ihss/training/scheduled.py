@@ -1,0 +1,21 @@
+"""Career Pathways' scheduled jobs, run by the notification scheduler."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from ihss.core.parameters import parameter
+from ihss.notifications.scheduler import job
+from ihss.training.services import registrations
+
+REMINDER_DAYS = "class_reminder_days"
+
+
+@job("training.class_reminders", daily_at=dt.time(8, 0))
+def class_reminders(slot: dt.datetime) -> int:
+    """Each morning, remind the providers registered for a class that starts in
+    `class_reminder_days` days, by the channels each chose. A rerun sends nothing more."""
+    today = timezone.localtime(slot).date()
+    return registrations.remind_due(on=today, days_before=parameter(REMINDER_DAYS, on=today))

@@ -1,0 +1,1 @@
+"""Career Pathways services: registering for classes (registrations.py)."""
