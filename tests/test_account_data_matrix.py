@@ -251,6 +251,17 @@ RULES: dict[str, Rule] = {
         record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
     ),
     "training:calendar": Rule(record="course", roles=frozenset({PROVIDER}), ok=404),
+    "training:claim-confirm": Rule(
+        record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
+    ),
+    # The training provider's classes (ihss/training/tests/test_attendance_and_pay.py).
+    "training:classes": role_page(Role.TRAINING_PROVIDER.value),
+    "training:roster": Rule(
+        record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
+    ),
+    "training:roster-csv": Rule(
+        record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
+    ),
     "api-v1:counties": case(api=True),
     "api-v1:recipients": case(api=True),
     "api-v1:recipient": case("recipient", api=True),

@@ -16,7 +16,7 @@ from django.http import Http404
 from ihss.accounts.models import Role
 from ihss.cases.models import Provider
 from ihss.core.scope import scope_of
-from ihss.training.models import Registration
+from ihss.training.models import ClassSession, Registration, TrainingClaim, TrainingProvider
 
 
 def provider_of(user: Any) -> Provider | None:
@@ -55,3 +55,38 @@ def own_registration(user: Any, pk: int) -> Registration:
     if registration is None:
         raise Http404
     return registration
+
+
+def organizations_of(user: Any) -> QuerySet[TrainingProvider]:
+    """The training providers the person works for (their training provider memberships
+    name them)."""
+    if not getattr(user, "is_authenticated", False):
+        return TrainingProvider.objects.none()
+    names = user.memberships.filter(role=Role.TRAINING_PROVIDER).values_list(
+        "organization", flat=True
+    )
+    return TrainingProvider.objects.filter(name__in=list(names))
+
+
+def staff_sessions(user: Any) -> QuerySet[ClassSession]:
+    """The classes of the courses of the person's training providers."""
+    return ClassSession.objects.filter(course__provider__in=organizations_of(user))
+
+
+def staff_session(user: Any, pk: int) -> ClassSession:
+    """One of the person's organization's classes; 404 for any other."""
+    session = staff_sessions(user).select_related("course", "county").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def own_claim(user: Any, pk: int) -> TrainingClaim:
+    """One of the person's training-time claims; 404 for anyone else's."""
+    scope = scope_of(user)
+    if Role.PROVIDER not in scope.roles or not scope.provider_ids:
+        raise Http404
+    claim = TrainingClaim.objects.filter(pk=pk, provider_id__in=scope.provider_ids).first()
+    if claim is None:
+        raise Http404
+    return claim

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from ihss.core import registry
+from ihss.core import payables, registry
 
 
 def register() -> None:
     from ihss.accounts.models import Role
     from ihss.training.api import router
+    from ihss.training.payables import SOURCES
 
     registry.add_api("/training/", router)
+    # Confirmed training time, paid by payroll (ihss/core/payables.py).
+    for source in SOURCES:
+        payables.add_source(source)
     registry.add_menu("training:mine", _("Training"), roles=[Role.PROVIDER], order=40)
+    registry.add_menu(
+        "training:classes", _("Classes and rosters"), roles=[Role.TRAINING_PROVIDER], order=10
+    )

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from ihss.cases.models import County
 from ihss.core.demo import DemoContext
-from ihss.training.models import ClassSession, Course, CourseLanguage, Pathway, TrainingProvider
+from ihss.training.models import (
+    ClassSession,
+    Course,
+    CourseLanguage,
+    Pathway,
+    Registration,
+    TrainingProvider,
+)
 from ihss.training.services import registrations
 
 AFTER = ("cases", "accounts")
@@ -86,13 +93,16 @@ def load(context: DemoContext) -> None:
                 instructor="Ana Flores" if week % 2 else "Sam Lee",
             )
     _full_spanish_class(context)
+    _yesterdays_class(context)
     context.say("Career Pathways", heading=True)
     context.say(
         f"  {len(COURSES)} courses of {ORGANIZATION} in the public catalog at /training/catalog/"
         " (no sign-in needed), in English and Spanish. The first class of GV-202 (dementia "
         "care, in Spanish) has one seat, held by provider.three: provider.one registers and "
         "joins the waitlist; provider.three cancels under Training and provider.one is moved "
-        "into the class and told."
+        "into the class and told. The training account (Classes and rosters) records "
+        "yesterday's GV-110 class, which provider.one attended: her training time then waits "
+        "for her to confirm under Training, and the next payroll run pays it."
     )
 
 
@@ -106,3 +116,31 @@ def _full_spanish_class(context: DemoContext) -> None:
     first.save(update_fields=["capacity"])
     james = context.record("provider", "190000002")
     registrations.register(provider=james, session=first, by=None)
+
+
+def _yesterdays_class(context: DemoContext) -> None:
+    """A GV-110 class that took place yesterday, provider.one (Ana) registered for it, its
+    attendance not yet recorded."""
+    course = Course.objects.get(provider__name=ORGANIZATION, code="GV-110")
+    zone = timezone.get_current_timezone()
+    day = timezone.localdate() - dt.timedelta(days=1)
+    starts = dt.datetime.combine(day, dt.time(10, 0), tzinfo=zone)
+    if course.sessions.filter(starts_at__lt=timezone.now()).exists():
+        return
+    session = ClassSession.objects.create(
+        course=course,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=course.minutes),
+        language="es",
+        online_link="https://example.org/golden-valley/class",
+        capacity=25,
+        instructor="Ana Flores",
+    )
+    ana = context.record("provider", "190000001")
+    Registration.objects.create(
+        provider=ana,
+        course=course,
+        session=session,
+        status=Registration.Status.REGISTERED,
+        requested_at=starts - dt.timedelta(days=5),
+    )

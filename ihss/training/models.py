@@ -9,6 +9,8 @@ names the organization. Course length is integer minutes.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -185,3 +187,70 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_id} {self.course_id} {self.status}"
+
+
+class Attendance(models.Model):
+    """What the training provider recorded for a registration: minutes attended (0 when
+    the person did not come) on the class's day, or the day a self-paced course was
+    completed. Recorded again, it is corrected (one row a registration)."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.PROTECT, related_name="attendance"
+    )
+    day = models.DateField()
+    minutes = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["day", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}: {self.minutes} min on {self.day}"
+
+
+class TrainingClaim(models.Model):
+    """Paid training time: made from verified attendance, ready for the provider to
+    confirm (choosing whose county wage applies when they serve several recipients), then
+    a payable item that payroll pays once (source "training_claim")."""
+
+    class Status(models.TextChoices):
+        READY = "ready", _("Ready to confirm")
+        CONFIRMED = "confirmed", _("Confirmed: to be paid")
+        EXPIRED = "expired", _("Not confirmed in time")
+
+    attendance = models.OneToOneField(Attendance, on_delete=models.PROTECT, related_name="claim")
+    provider = models.ForeignKey(
+        "cases.Provider", on_delete=models.PROTECT, related_name="training_claims"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    start = models.TimeField(default=dt.time(0, 0))  # the class's local start: overtime order
+    minutes = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    # Whose county wage applies (and the program): chosen by the provider on confirming.
+    recipient = models.ForeignKey(
+        "cases.Recipient", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    program = models.CharField(max_length=4, blank=True)
+    confirm_by = models.DateField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        indexes = [
+            models.Index(fields=["provider", "day"], name="training_claim_provider_idx"),
+            models.Index(fields=["status", "day"], name="training_claim_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="claim_has_minutes"),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(recipient__isnull=False),
+                name="confirmed_claim_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.day} {self.minutes} min"

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
+from ihss.core.models import PaidSource
 from ihss.core.refusals import ServiceRefused
 from ihss.training import access
 from ihss.training.calendar import registration_ics
-from ihss.training.models import ClassSession, Course, Registration
-from ihss.training.services import registrations
+from ihss.training.models import ClassSession, Course, Registration, TrainingClaim
+from ihss.training.payables import TRAINING_CLAIM
+from ihss.training.services import claims, registrations
 
 Status = Registration.Status
 
@@ -96,6 +98,7 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for r in active
             ],
             "cancelled": [r for r in rows if r.status == Status.CANCELLED][:20],
+            "claims": _claims(request),
             "refusal": registrations.refusal_for(access.own_provider(request.user)),
         },
     )
@@ -146,3 +149,45 @@ def calendar_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="class-{registration.pk}.ics"'
     return response
+
+
+def _claims(request: AuthenticatedHttpRequest) -> list[dict[str, object]]:
+    """The person's training-time claims: those to confirm (with whose wage may apply),
+    then the confirmed ones, newest first."""
+    provider = access.provider_of(request.user)
+    if provider is None:
+        return []
+    shown = []
+    for claim in TrainingClaim.objects.filter(provider=provider).select_related(
+        "course", "recipient"
+    )[:50]:
+        ready = claim.status == TrainingClaim.Status.READY
+        shown.append(
+            {
+                "claim": claim,
+                "choices": list(claims.assignments_on(claim)) if ready else [],
+                "paid": PaidSource.objects.filter(
+                    source=TRAINING_CLAIM, document_id=claim.pk
+                ).exists()
+                if not ready
+                else False,
+            }
+        )
+    return shown
+
+
+@require_POST
+@role_required(Role.PROVIDER)
+def confirm_claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = access.own_claim(request.user, pk)
+    raw = request.POST.get("assignment", "")
+    chosen = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+    try:
+        claims.confirm(claim=claim, assignment_id=chosen, by=request.user)
+    except ServiceRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request, _("Your training time is confirmed: it is paid with your next paycheck.")
+        )
+    return HttpResponseRedirect(reverse("training:mine") + f"#claim-{claim.pk}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ihss.training import registration_views, views
+from ihss.training import registration_views, staff_views, views
 
 app_name = "training"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("mine/<int:pk>/cancel/", registration_views.cancel, name="cancel"),
     path("mine/<int:pk>/switch/", registration_views.switch, name="switch"),
     path("mine/<int:pk>/class.ics", registration_views.calendar_file, name="calendar"),
+    path("mine/claims/<int:pk>/confirm/", registration_views.confirm_claim, name="claim-confirm"),
+    path("provider/", staff_views.classes, name="classes"),
+    path("provider/classes/<int:pk>/", staff_views.roster, name="roster"),
+    path("provider/classes/<int:pk>/roster.csv", staff_views.roster_csv, name="roster-csv"),
 ]

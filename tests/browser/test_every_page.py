@@ -25,7 +25,7 @@ from ihss.accounts.models import Role
 from ihss.payroll.models import Paystub
 from ihss.payroll.tests.paid import walker_stub
 from ihss.timesheets.rules import workweek_containing
-from ihss.training.tests.walker import walker_course, walker_registration
+from ihss.training.tests.walker import walker_course, walker_registration, walker_roster
 from ihss.web.navigation import ROLE_HOME
 from tests.browser.conftest import PASSWORD, Cast, start_session
 from tests.browser.support import (
@@ -86,6 +86,7 @@ SKIP_NAMES = {
     "training:enroll": "POST only: the Enroll button of a self-paced course",
     "training:cancel": "POST only: the Cancel button on My training",
     "training:switch": "POST only: the Move form on My training",
+    "training:claim-confirm": "POST only: the Confirm button of a claim on My training",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -137,6 +138,8 @@ def viewer_for(name: str, route: str) -> str:
         return str(Role.COUNTY_STAFF)
     if route.startswith("training/mine/"):
         return str(Role.PROVIDER)  # a provider's own classes
+    if route.startswith("training/provider/"):
+        return str(Role.TRAINING_PROVIDER)  # a training provider's classes and rosters
     if route.startswith("training/"):
         return ANONYMOUS  # the Career Pathways catalog is public
     if name == "notifications:unsubscribe" or name.startswith(("register", "recover")):
@@ -169,6 +172,7 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "timesheet": lambda c: c.timesheet.pk,
     "stub": lambda c: walker_stub(c.provider),  # payroll:stub, payroll:stub-pdf
     "calendar": lambda c: walker_registration(c.provider),  # training:calendar (.ics)
+    "roster": lambda c: walker_roster(c.provider),  # training:roster, training:roster-csv
     "course": lambda c: walker_course(),  # training:course
     # payroll:run: the issued run of the walker's stub (totals, preview, downloads).
     "runs/": lambda c: Paystub.objects.get(pk=walker_stub(c.provider)).run_id,
@@ -387,6 +391,11 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
         walker_course(),
         Visit(str(Role.PROVIDER), reverse("training:course", args=[walker_course()])),
     )[1],
+    "training:roster+errors": lambda c: Visit(
+        str(Role.TRAINING_PROVIDER),
+        reverse("training:roster", args=[walker_roster(c.provider)]),
+        then=_submit_the_form_as_it_is,
+    ),
     "training:catalog+errors": lambda c: Visit(
         ANONYMOUS,
         reverse("training:catalog") + "?starts_from=2027-05-10&starts_until=2027-05-01",

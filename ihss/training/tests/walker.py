@@ -64,3 +64,46 @@ def walker_registration(provider: Provider) -> int:
         defaults={"requested_at": timezone.now()},
     )
     return registration.pk
+
+
+WALKER_ORGANIZATION = "Golden State Care Academy"  # the walker's training provider staff
+
+
+def walker_roster(provider: Provider | None = None) -> int:
+    """A class of the walker's training provider that took place yesterday, with one
+    person registered (made once), for the roster pages."""
+    organization, _made = TrainingProvider.objects.get_or_create(
+        name=WALKER_ORGANIZATION, defaults={"email": "classes@example.org"}
+    )
+    course, made = Course.objects.get_or_create(
+        provider=organization,
+        code="GS-101",
+        defaults={
+            "title": "Safe transfers",
+            "description": "Moving a person safely.",
+            "pathway": Pathway.objects.get(code="general-health-safety"),
+            "modality": "online_live",
+            "minutes": 120,
+        },
+    )
+    if made:
+        CourseLanguage.objects.create(course=course, language="en")
+        starts = timezone.now() - dt.timedelta(days=1)
+        ClassSession.objects.create(
+            course=course,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            language="en",
+            capacity=10,
+        )
+    session = course.sessions.get()
+    someone = provider or Provider.objects.order_by("pk").first()
+    if someone is not None and not session.registrations.exists():
+        Registration.objects.create(
+            provider=someone,
+            course=course,
+            session=session,
+            status=Registration.Status.REGISTERED,
+            requested_at=session.starts_at - dt.timedelta(days=3),
+        )
+    return session.pk

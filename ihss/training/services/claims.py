@@ -1,0 +1,78 @@
+"""Confirming training-time claims: the provider chooses whose county wage applies (a
+recipient they serve on the class's day), within the claim's deadline. A confirmed claim
+is a payable item (ihss/training/payables.py), paid once by the next payroll run."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ihss.accounts.models import User
+from ihss.cases.models import Assignment
+from ihss.core import audit
+from ihss.core.refusals import ServiceRefused
+from ihss.training.models import TrainingClaim
+
+
+class ClaimRefused(ServiceRefused):
+    pass
+
+
+def assignments_on(claim: TrainingClaim) -> QuerySet[Assignment]:
+    """The provider's assignments in force on the class's day: whose wage may apply."""
+    return (
+        Assignment.objects.filter(provider_id=claim.provider_id, start_date__lte=claim.day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=claim.day))
+        .select_related("recipient", "recipient__county")
+        .order_by("recipient__last_name", "recipient__first_name", "pk")
+    )
+
+
+def confirm(*, claim: TrainingClaim, assignment_id: int | None, by: User | None) -> TrainingClaim:
+    """Confirm a ready claim at the wage of one of the provider's recipients. Confirming
+    twice answers with the confirmed claim."""
+    with transaction.atomic():
+        claim = TrainingClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status == TrainingClaim.Status.CONFIRMED:
+            return claim
+        if claim.status != TrainingClaim.Status.READY or timezone.localdate() > claim.confirm_by:
+            raise ClaimRefused(
+                _("This claim could not be confirmed after %(day)s.")
+                % {"day": claim.confirm_by.isoformat()},
+                code="claim_expired",
+            )
+        choices = list(assignments_on(claim))
+        if not choices:
+            raise ClaimRefused(
+                _(
+                    "Training time is paid at the wage of a recipient you serve, and you "
+                    "served no recipient on the day of the class. Call your county IHSS office."
+                ),
+                code="no_recipient",
+            )
+        chosen: Assignment | None = (
+            choices[0]
+            if assignment_id is None and len(choices) == 1
+            else next((a for a in choices if a.pk == assignment_id), None)
+        )
+        if chosen is None:
+            raise ClaimRefused(
+                _("Choose the recipient whose county wage applies."),
+                code="choose_recipient",
+                field="assignment",
+                conflict=False,
+            )
+        claim.recipient = chosen.recipient
+        claim.program = chosen.program
+        claim.status = TrainingClaim.Status.CONFIRMED
+        claim.confirmed_at = timezone.now()
+        claim.save(update_fields=["recipient", "program", "status", "confirmed_at"])
+        audit.record(
+            actor=by,
+            action="training.claim_confirmed",
+            subject=claim,
+            after={"minutes": claim.minutes, "recipient": chosen.recipient_id},
+        )
+        return claim

@@ -1,0 +1,201 @@
+"""The training provider's pages: its classes, each class's roster, attendance recorded
+on the roster screen or from a CSV file (all or nothing), and the roster as CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from ihss.accounts.decorators import role_required
+from ihss.accounts.http import AuthenticatedHttpRequest
+from ihss.accounts.models import Role
+from ihss.core import csvsafe
+from ihss.training import access
+from ihss.training.models import Attendance, ClassSession, Registration
+from ihss.training.services import attendance as attendance_service
+from ihss.training.services.attendance import AttendanceRejected, RowProblem
+
+PAST_DAYS = 60
+MAX_UPLOAD_BYTES = 1_000_000
+
+
+@role_required(Role.TRAINING_PROVIDER)
+def classes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    since = timezone.now() - dt.timedelta(days=PAST_DAYS)
+    sessions = (
+        access.staff_sessions(request.user)
+        .filter(starts_at__gte=since)
+        .select_related("course", "county")
+        .annotate(
+            registered=Count("registrations", filter=Q(registrations__status="registered")),
+            waiting=Count("registrations", filter=Q(registrations__status="waitlisted")),
+        )
+        .order_by("starts_at", "pk")
+    )
+    return render(
+        request,
+        "training/staff_classes.html",
+        {"sessions": sessions, "organizations": access.organizations_of(request.user)},
+    )
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Attendance file (CSV)"),
+        help_text=gettext_lazy(
+            "Columns provider_number and hours (H:MM, 0:00 for someone who did not come)."
+        ),
+    )
+
+
+def _roster(session: ClassSession) -> list[Registration]:
+    return list(
+        Registration.objects.filter(session=session, status=Registration.Status.REGISTERED)
+        .select_related("provider")
+        .defer("provider__ssn", "provider__ssn_index")
+        .order_by("provider__last_name", "provider__first_name", "pk")
+    )
+
+
+def _attended(session: ClassSession) -> dict[int, Attendance]:
+    return {
+        a.registration_id: a
+        for a in Attendance.objects.filter(registration__session=session).select_related("claim")
+    }
+
+
+@role_required(Role.TRAINING_PROVIDER)
+def roster(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = access.staff_session(request.user, pk)
+    people = _roster(session)
+    problems: list[RowProblem] = []
+    typed: dict[int, str] = {}
+    upload = RosterUploadForm()
+    if request.method == "POST":
+        row_of: dict[str, int] | None = None
+        if "file" in request.FILES:
+            upload = RosterUploadForm(request.POST, request.FILES)
+            minutes, row_of, problems = _from_file(upload)
+            if minutes:  # the rows that could be read are checked too: every problem at once
+                problems += attendance_service.check(session, minutes, row_of=row_of)
+                problems.sort(key=lambda p: p.row)
+        else:
+            minutes, problems, typed = _from_screen(request, people)
+        if not problems:
+            try:
+                count = attendance_service.record(
+                    session=session, minutes_by_provider=minutes, by=request.user, row_of=row_of
+                )
+            except AttendanceRejected as rejected:
+                problems = rejected.problems
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Attendance recorded for %(count)s person.",
+                        "Attendance recorded for %(count)s people.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return HttpResponseRedirect(reverse("training:roster", args=[session.pk]))
+    attended = _attended(session)
+    rows = [
+        {
+            "registration": r,
+            "attendance": attended.get(r.pk),
+            "value": typed.get(r.pk) or (_hm(attended[r.pk].minutes) if r.pk in attended else ""),
+        }
+        for r in people
+    ]
+    return render(
+        request,
+        "training/staff_roster.html",
+        {
+            "session": session,
+            "rows": rows,
+            "problems": problems,
+            "upload": upload,
+            "length": _hm(attendance_service.class_length(session)),
+            "started": session.starts_at <= timezone.now(),
+        },
+        status=400 if problems else 200,
+    )
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _from_file(
+    form: RosterUploadForm,
+) -> tuple[dict[str, int], dict[str, int], list[RowProblem]]:
+    if not form.is_valid():
+        return {}, {}, [RowProblem(0, _("Choose the CSV file to upload."))]
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_UPLOAD_BYTES:
+        return {}, {}, [RowProblem(0, _("The file is larger than 1 MB: a roster is much smaller."))]
+    try:
+        read = attendance_service.parse_roster_csv(upload.read())
+    except AttendanceRejected as rejected:
+        return {}, {}, rejected.problems
+    return read.minutes, read.row_of, list(read.problems)
+
+
+def _from_screen(
+    request: AuthenticatedHttpRequest, people: list[Registration]
+) -> tuple[dict[str, int], list[RowProblem], dict[int, str]]:
+    minutes: dict[str, int] = {}
+    problems: list[RowProblem] = []
+    typed: dict[int, str] = {}
+    for row, registration in enumerate(people, start=1):
+        value = request.POST.get(f"hours-{registration.pk}", "").strip()
+        typed[registration.pk] = value
+        if not value:
+            continue
+        try:
+            minutes[registration.provider.provider_number] = attendance_service.parse_hours(value)
+        except ValueError:
+            problems.append(
+                RowProblem(
+                    row,
+                    _("%(name)s: write the hours attended as H:MM, for example 2:30.")
+                    % {"name": registration.provider.full_name},
+                )
+            )
+    if not minutes and not problems:
+        problems.append(RowProblem(0, _("Type the hours attended of at least one person.")))
+    return minutes, problems, typed
+
+
+@role_required(Role.TRAINING_PROVIDER)
+def roster_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = access.staff_session(request.user, pk)
+    attended = _attended(session)
+    out = io.StringIO()
+    writer = csvsafe.writer(out, lineterminator="\n")
+    writer.writerow(["provider_number", "last_name", "first_name", "hours"])
+    for registration in _roster(session):
+        provider = registration.provider
+        recorded = attended.get(registration.pk)
+        writer.writerow(
+            [
+                provider.provider_number,
+                provider.last_name,
+                provider.first_name,
+                _hm(recorded.minutes) if recorded else "",
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="class-{session.pk}-roster.csv"'
+    return response
