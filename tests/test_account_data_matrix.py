@@ -238,6 +238,7 @@ RULES: dict[str, Rule] = {
     # A provider's classes (the registration tests: ihss/training/tests). This world has
     # no course, class or registration: a provider's steps on one answer 404.
     "training:mine": role_page(PROVIDER),
+    "training:progress": role_page(PROVIDER),
     "training:register": Rule(
         record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
     ),

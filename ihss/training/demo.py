@@ -18,7 +18,7 @@ from ihss.training.models import (
     Registration,
     TrainingProvider,
 )
-from ihss.training.services import registrations
+from ihss.training.services import attendance, registrations
 
 AFTER = ("cases", "accounts")
 ORGANIZATION = "Golden Valley Caregiver Academy"  # the "training" demo account's organization
@@ -94,6 +94,7 @@ def load(context: DemoContext) -> None:
             )
     _full_spanish_class(context)
     _yesterdays_class(context)
+    _james_attended(context)
     context.say("Career Pathways", heading=True)
     context.say(
         f"  {len(COURSES)} courses of {ORGANIZATION} in the public catalog at /training/catalog/"
@@ -102,7 +103,9 @@ def load(context: DemoContext) -> None:
         "joins the waitlist; provider.three cancels under Training and provider.one is moved "
         "into the class and told. The training account (Classes and rosters) records "
         "yesterday's GV-110 class, which provider.one attended: her training time then waits "
-        "for her to confirm under Training, and the next payroll run pays it."
+        "for her to confirm under Training, and the next payroll run pays it. provider.three "
+        "attended GV-201 three weeks ago: Training > Incentives and progress shows his 4 of "
+        "15 hours."
     )
 
 
@@ -143,4 +146,34 @@ def _yesterdays_class(context: DemoContext) -> None:
         session=session,
         status=Registration.Status.REGISTERED,
         requested_at=starts - dt.timedelta(days=5),
+    )
+
+
+def _james_attended(context: DemoContext) -> None:
+    """A GV-201 class three weeks ago that James attended (4 hours, recorded)."""
+    course = Course.objects.get(provider__name=ORGANIZATION, code="GV-201")
+    zone = timezone.get_current_timezone()
+    day = timezone.localdate() - dt.timedelta(days=21)
+    starts = dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone)
+    if course.sessions.filter(starts_at__lt=timezone.now()).exists():
+        return
+    session = ClassSession.objects.create(
+        course=course,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=course.minutes),
+        language="en",
+        online_link="https://example.org/golden-valley/class",
+        capacity=25,
+        instructor="Sam Lee",
+    )
+    james = context.record("provider", "190000002")
+    Registration.objects.create(
+        provider=james,
+        course=course,
+        session=session,
+        status=Registration.Status.REGISTERED,
+        requested_at=starts - dt.timedelta(days=5),
+    )
+    attendance.record(
+        session=session, minutes_by_provider={james.provider_number: course.minutes}, by=None
     )

@@ -254,3 +254,35 @@ class TrainingClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_id} {self.day} {self.minutes} min"
+
+
+class Incentive(models.Model):
+    """An incentive payment earned (ihss/training/rules.py): computed from verified hours
+    and case data, never typed in. Paid once by payroll (source "training_incentive")."""
+
+    class Kind(models.TextChoices):
+        HOURS = "hours", _("15 hours in one pathway")
+        ONE_MONTH = "one_month", _("Specialized pathway and a month of matching care")
+        SIX_MONTHS = "six_months", _("Specialized pathway and six months of matching care")
+
+    provider = models.ForeignKey(
+        "cases.Provider", on_delete=models.PROTECT, related_name="training_incentives"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField()  # 1, 2... of this kind for the provider
+    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="+")
+    cents = models.PositiveIntegerField()
+    earned_on = models.DateField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["earned_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "kind", "number"], name="incentive_once_per_number"
+            ),
+            models.CheckConstraint(condition=Q(cents__gt=0), name="incentive_has_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.kind} {self.number}"

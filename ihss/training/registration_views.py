@@ -18,9 +18,16 @@ from ihss.core.models import PaidSource
 from ihss.core.refusals import ServiceRefused
 from ihss.training import access
 from ihss.training.calendar import registration_ics
-from ihss.training.models import ClassSession, Course, Registration, TrainingClaim
-from ihss.training.payables import TRAINING_CLAIM
-from ihss.training.services import claims, registrations
+from ihss.training.models import (
+    ClassSession,
+    Course,
+    Incentive,
+    Pathway,
+    Registration,
+    TrainingClaim,
+)
+from ihss.training.payables import TRAINING_CLAIM, TRAINING_INCENTIVE
+from ihss.training.services import claims, incentives, registrations
 
 Status = Registration.Status
 
@@ -191,3 +198,38 @@ def confirm_claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request, _("Your training time is confirmed: it is paid with your next paycheck.")
         )
     return HttpResponseRedirect(reverse("training:mine") + f"#claim-{claim.pk}")
+
+
+@role_required(Role.PROVIDER)
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Each pathway's verified hours toward the next incentive, what is earned, what next."""
+    provider = access.own_provider(request.user)
+    today = timezone.localdate()
+    found = incentives.compute(provider, today=today)
+    pathways = {p.code: p for p in Pathway.objects.all()}
+    kept = list(Incentive.objects.filter(provider=provider).select_related("pathway"))
+    paid = set(
+        PaidSource.objects.filter(
+            source=TRAINING_INCENTIVE, document_id__in=[i.pk for i in kept]
+        ).values_list("document_id", flat=True)
+    )
+    policy = incentives.policy(today)
+    return render(
+        request,
+        "training/progress.html",
+        {
+            "rows": [
+                {
+                    "pathway": pathways[p.pathway],
+                    "progress": p,
+                    "toward": p.minutes % policy.block_minutes,
+                    "percent": 100 * (p.minutes % policy.block_minutes) // policy.block_minutes,
+                }
+                for p in found.progress
+            ],
+            "earned": [{"incentive": i, "paid": i.pk in paid} for i in kept],
+            "policy": policy,
+            "total_cents": sum(i.cents for i in kept),
+            "left_cents": max(0, policy.total_cap_cents - sum(i.cents for i in kept)),
+        },
+    )

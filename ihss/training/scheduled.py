@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from ihss.core.parameters import parameter
 from ihss.notifications.scheduler import job
-from ihss.training.services import registrations
+from ihss.training.services import incentives, registrations
 
 REMINDER_DAYS = "class_reminder_days"
 
@@ -19,3 +19,10 @@ def class_reminders(slot: dt.datetime) -> int:
     `class_reminder_days` days, by the channels each chose. A rerun sends nothing more."""
     today = timezone.localtime(slot).date()
     return registrations.remind_due(on=today, days_before=parameter(REMINDER_DAYS, on=today))
+
+
+@job("training.incentives", daily_at=dt.time(5, 30))
+def incentive_refresh(slot: dt.datetime) -> int:
+    """Each morning, the incentives of providers with a completed specialized pathway,
+    whose months of matching care keep adding up. A rerun earns nothing twice."""
+    return incentives.refresh_specialized(today=timezone.localtime(slot).date())

@@ -10,6 +10,7 @@ urlpatterns = [
     path("courses/<int:course_pk>/enroll/", registration_views.enroll, name="enroll"),
     path("classes/<int:session_pk>/register/", registration_views.register, name="register"),
     path("mine/", registration_views.mine, name="mine"),
+    path("mine/incentives/", registration_views.progress, name="progress"),
     path("mine/<int:pk>/cancel/", registration_views.cancel, name="cancel"),
     path("mine/<int:pk>/switch/", registration_views.switch, name="switch"),
     path("mine/<int:pk>/class.ics", registration_views.calendar_file, name="calendar"),

@@ -23,6 +23,7 @@ from ihss.core import audit
 from ihss.core.parameters import parameter
 from ihss.core.refusals import ServiceRefused
 from ihss.training.models import Attendance, ClassSession, Registration, TrainingClaim
+from ihss.training.services import incentives
 
 CLAIM_DAYS = "training_claim_days"
 MAX_ROWS = 2_000  # a roster is a class: far fewer; a larger file is refused whole
@@ -98,6 +99,9 @@ def record(
             subject=session,
             after={"people": len(minutes_by_provider)},
         )
+        attended = [registered[n].provider for n, m in minutes_by_provider.items() if m > 0]
+        for provider in attended:  # their verified hours moved: their incentives too
+            incentives.refresh(provider)
     return len(minutes_by_provider)
 
 
