@@ -238,6 +238,34 @@ RULES: dict[str, Rule] = {
     # A provider's classes (the registration tests: ihss/training/tests). This world has
     # no course, class or registration: a provider's steps on one answer 404.
     "training:mine": role_page(PROVIDER),
+    # The same through the API (ihss/training/tests/test_api.py): a provider's own records,
+    # the training provider's rosters; this world has no class or claim (404).
+    "api-v1:training-registrations": Rule(roles=frozenset({PROVIDER}), api=True),
+    "api-v1:training-claims": Rule(roles=frozenset({PROVIDER}), api=True),
+    "api-v1:training-incentives": Rule(roles=frozenset({PROVIDER}), api=True),
+    "api-v1:training-register": Rule(
+        record="course", roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=404
+    ),
+    "api-v1:training-enroll": Rule(
+        record="course", roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=404
+    ),
+    "api-v1:training-cancel": Rule(
+        record="course", roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=404
+    ),
+    "api-v1:training-claim-confirm": Rule(
+        record="course", roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=404
+    ),
+    "api-v1:training-classes": Rule(roles=frozenset({Role.TRAINING_PROVIDER.value}), api=True),
+    "api-v1:training-roster": Rule(
+        record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), api=True, ok=404
+    ),
+    "api-v1:training-attendance": Rule(
+        record="course",
+        roles=frozenset({Role.TRAINING_PROVIDER.value}),
+        api=True,
+        methods=("put",),
+        ok=404,
+    ),
     "training:progress": role_page(PROVIDER),
     "training:register": Rule(
         record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
@@ -615,8 +643,16 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return {"pk": pk, "stub_id": pk}
     if kind == "year":
         return {"year": 2026}
-    if kind == "course":  # the world has no course, class or registration: all 404
-        return {"pk": MISSING_PK, "course_pk": MISSING_PK, "session_pk": MISSING_PK}
+    if kind == "course":  # the world has no course, class, registration or claim: all 404
+        return {
+            "pk": MISSING_PK,
+            "course_pk": MISSING_PK,
+            "session_pk": MISSING_PK,
+            "course_id": MISSING_PK,
+            "session_id": MISSING_PK,
+            "registration_id": MISSING_PK,
+            "claim_id": MISSING_PK,
+        }
     if kind == "violation":
         if whose == "missing":
             pk = MISSING_PK

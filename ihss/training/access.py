@@ -90,3 +90,8 @@ def own_claim(user: Any, pk: int) -> TrainingClaim:
     if claim is None:
         raise Http404
     return claim
+
+
+def can_use_training(user: Any) -> bool:
+    """Who may hold a training token scope: providers and training provider staff."""
+    return bool(scope_of(user).roles & {Role.PROVIDER, Role.TRAINING_PROVIDER})

@@ -13,10 +13,25 @@ from ihss.core import payables, registry
 
 def register() -> None:
     from ihss.accounts.models import Role
+    from ihss.training import access
     from ihss.training.api import router
     from ihss.training.payables import SOURCES
 
-    registry.add_api("/training/", router)
+    # training:read for GET, training:write for POST and PUT, then the session; the
+    # catalog is public (its operation needs no authentication at all).
+    registry.add_api("/training/", router, scope_resource="training")
+    registry.add_scope(
+        "training:read",
+        _("Read Career Pathways: your registrations, claims and incentives, or your rosters"),
+        may_hold=access.can_use_training,
+        order=40,
+    )
+    registry.add_scope(
+        "training:write",
+        _("Register for classes and confirm training time, or record attendance"),
+        may_hold=access.can_use_training,
+        order=41,
+    )
     # Confirmed training time, paid by payroll (ihss/core/payables.py).
     for source in SOURCES:
         payables.add_source(source)

@@ -14,7 +14,7 @@ from ihss.core.pagination import ApiPage, api_page
 from ihss.training import catalog
 from ihss.training.models import Modality
 
-router = Router(tags=["Career Pathways"])
+router = Router()
 
 
 class CatalogSession(Schema):
