@@ -237,7 +237,6 @@ SPECS: dict[str, EventSpec] = {
             _("You earned a Career Pathways incentive payment."),
             {"pathway": "Adult Education", "amount_cents": 50000},
             audience=PROVIDERS,
-            sent=False,
         ),
         EventSpec(
             Event.PAY_PERIOD_ENDING,

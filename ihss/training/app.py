@@ -24,13 +24,13 @@ def register() -> None:
         "training:read",
         _("Read Career Pathways: your registrations, claims and incentives, or your rosters"),
         may_hold=access.can_use_training,
-        order=40,
+        order=45,
     )
     registry.add_scope(
         "training:write",
         _("Register for classes and confirm training time, or record attendance"),
         may_hold=access.can_use_training,
-        order=41,
+        order=46,
     )
     # Confirmed training time, paid by payroll (ihss/core/payables.py).
     for source in SOURCES:

@@ -365,8 +365,9 @@ def test_the_settings_list_only_the_notices_of_the_persons_roles_that_are_sent(
 ):
     listed = [p["event"] for p in _get(signed_in(provider_person), f"{API}/preferences/")]
     assert "timesheet_approved" in listed and "payment_issued" in listed
-    # Travel claim and training notices: nothing sends them yet. A recipient's: not hers.
-    for event in ["travel_claim_not_paid", "incentive_earned", "timesheet_ready_for_review"]:
+    assert "class_reminder" in listed and "incentive_earned" in listed
+    # Travel claim notices: nothing sends them yet. A recipient's: not hers.
+    for event in ["travel_claim_not_paid", "timesheet_ready_for_review"]:
         assert event not in listed
     # Someone with no provider or recipient role is offered only their account's notices.
     listed = _get(signed_in(person), f"{API}/preferences/")

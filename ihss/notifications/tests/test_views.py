@@ -177,11 +177,11 @@ def test_the_settings_offer_only_the_notices_of_the_persons_roles_that_something
     client.force_login(ana)
     page = client.get(reverse("notifications:settings")).content.decode()
     # A provider: their timesheet, pay and class notices, not the recipient's, and no
-    # travel claim or incentive notice, which nothing in the portal sends yet. Direct
-    # deposit changes always go by email and text: not a choice.
+    # travel claim notice, which nothing in the portal sends yet. Direct deposit changes
+    # always go by email and text: not a choice.
     assert 'name="timesheet_approved"' in page and 'name="payment_issued"' in page
     assert 'name="timesheet_ready_for_review"' not in page
-    for unsent in ["travel_claim_not_paid", "direct_deposit_changed", "incentive_earned"]:
+    for unsent in ["travel_claim_not_paid", "direct_deposit_changed"]:
         assert f'name="{unsent}"' not in page
     assert 'name="class_reminder"' in page and "Career Pathways training" in page
     rosa = cast.make_user("rosa", Role.RECIPIENT, recipient=cast.make_recipient())

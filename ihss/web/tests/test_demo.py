@@ -14,6 +14,7 @@ from ihss.notifications.events import SPECS, Category, Event
 from ihss.notifications.models import Delivery, Notification
 from ihss.payroll.models import PayrollRun, Paystub
 from ihss.timesheets.models import Timesheet
+from ihss.training.models import Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,9 @@ def test_the_demo_loads_twice_and_shows_messages_in_the_message_center(client, c
     call_command("demo")
     assert "servicedesk sees every one in the Outbox" in capsys.readouterr().out
     # Only what the demo's records did: two timesheets sent to Rosa, one approved for
-    # Ana, Ana's own settings change, James's direct deposit and his payment.
-    assert Notification.objects.count() == 6
+    # Ana, Ana's own settings change, James's direct deposit and his payment, and James's
+    # seat in a Career Pathways class.
+    assert Notification.objects.count() == 7
     ana = User.objects.get(username="provider.one")
     client.force_login(ana)
     page = client.get(reverse("notifications:inbox")).content.decode()
@@ -79,7 +81,16 @@ def test_every_demo_notice_refers_to_a_record_whose_state_matches():
             assert notice.user.memberships.filter(provider=stub.provider).exists()
             assert notice.context["amount_cents"] == stub.state_pays_cents
             continue
-        # Nothing else but timesheets and pay exists yet: no class or travel notice.
+        if notice.event == Event.CLASS_CONFIRMATION:
+            assert notice.link == "/training/mine/"
+            assert Registration.objects.filter(
+                provider__in=notice.user.memberships.values("provider"),
+                status="registered",
+                session__isnull=False,
+                course__title=notice.context["course"],
+            ).exists()
+            continue
+        # Nothing else but timesheets, pay and classes exists yet: no travel notice.
         assert notice.event in TIMESHEET_NOTICES, notice.event
         match = re.fullmatch(r"/timesheets/(\d+)/", notice.link)
         assert match, notice.link

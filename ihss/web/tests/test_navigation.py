@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 # Every role's menu as people know it: labels and order must not move.
 MENUS = {
-    Role.PROVIDER: ["My work", "My timesheets", "My pay", "Direct deposit"],
+    Role.PROVIDER: ["My work", "My timesheets", "My pay", "Direct deposit", "Training"],
     Role.RECIPIENT: ["My care", "Timesheets to approve"],
     Role.COUNTY_STAFF: [
         "County home",
@@ -25,7 +25,7 @@ MENUS = {
         "Providers",
         "Import",
     ],
-    Role.TRAINING_PROVIDER: ["Training home"],
+    Role.TRAINING_PROVIDER: ["Training home", "Classes and rosters"],
     Role.COACH: ["Coaching home"],
     Role.SERVICE_DESK: ["Service desk", "Recipients", "Providers", "Outbox"],
     Role.STATE_ADMIN: [
@@ -120,6 +120,7 @@ def test_a_new_app_adds_its_menu_link_and_token_scope_in_its_own_file(
         "Visits",
         "My pay",
         "Direct deposit",
+        "Training",
     ]
     offered = [s.value for s in tokens.allowed_scopes(provider)]
     assert offered == [
@@ -130,6 +131,8 @@ def test_a_new_app_adds_its_menu_link_and_token_scope_in_its_own_file(
         "visits:read",
         "messages:read",
         "messages:write",
+        "training:read",
+        "training:write",
     ]
     field = TokenForm(scopes=tokens.allowed_scopes(provider)).fields["scopes"]
     assert ("visits:read", "Read visits (visits:read)") in getattr(field, "choices", [])
@@ -149,6 +152,8 @@ def test_the_scopes_keep_their_names_and_each_role_is_offered_the_same_ones(
         "pay:write",
         "messages:read",
         "messages:write",
+        "training:read",
+        "training:write",
     ]
     offered = {
         role: [s.value for s in tokens.allowed_scopes(_user_with(role, la_provider, la_recipient))]
@@ -161,6 +166,8 @@ def test_the_scopes_keep_their_names_and_each_role_is_offered_the_same_ones(
         "pay:write",
         "messages:read",
         "messages:write",
+        "training:read",
+        "training:write",
     ]
     assert offered[Role.SERVICE_DESK] == [
         "cases:read",
