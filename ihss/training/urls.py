@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ihss.training import registration_views, staff_views, views
+from ihss.training import coaching_views, registration_views, staff_views, views
 
 app_name = "training"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("mine/<int:pk>/switch/", registration_views.switch, name="switch"),
     path("mine/<int:pk>/class.ics", registration_views.calendar_file, name="calendar"),
     path("mine/claims/<int:pk>/confirm/", registration_views.confirm_claim, name="claim-confirm"),
+    path("coaching/", coaching_views.ask, name="coaching"),
+    path("coaching/<int:pk>/book/", coaching_views.book, name="coaching-book"),
+    path("coaching/<int:pk>/cancel/", coaching_views.cancel, name="coaching-cancel"),
+    path("coach/", coaching_views.queue, name="coach"),
+    path("coach/requests/<int:pk>/", coaching_views.coach_request, name="coach-request"),
     path("provider/", staff_views.classes, name="classes"),
     path("provider/classes/<int:pk>/", staff_views.roster, name="roster"),
     path("provider/classes/<int:pk>/roster.csv", staff_views.roster_csv, name="roster-csv"),

@@ -107,3 +107,24 @@ def walker_roster(provider: Provider | None = None) -> int:
             requested_at=session.starts_at - dt.timedelta(days=3),
         )
     return session.pk
+
+
+def walker_coaching(provider: Provider, *, offered: bool = False) -> int:
+    """`provider`'s coaching request about online classes (made once), with times offered
+    by a coach when `offered`."""
+    from ihss.training.models import CoachingRequest, CoachingTime
+
+    request, _made = CoachingRequest.objects.get_or_create(
+        provider=provider,
+        topic=CoachingRequest.Topic.TECHNOLOGY,
+        defaults={"message": "How do I turn on my camera?", "created_at": timezone.now()},
+    )
+    if offered and not request.times.exists():
+        starts = timezone.now() + dt.timedelta(days=2)
+        for hours in (0, 24):
+            CoachingTime.objects.create(
+                request=request, starts_at=starts + dt.timedelta(hours=hours), how="Phone call"
+            )
+        request.status = CoachingRequest.Status.OFFERED
+        request.save(update_fields=["status"])
+    return request.pk
