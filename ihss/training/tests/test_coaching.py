@@ -37,7 +37,7 @@ def test_a_provider_and_a_coach_complete_a_coaching_session(client):
     client.post(page, {"action": "offer", "offer-time_1": local(2), "offer-time_2": local(3),
                        "offer-minutes": "30", "offer-how": "Phone call"})  # fmt: skip
     client.post(page, {"action": "note", "note-text": "Needs help with the camera."})
-    offered = asked.times.order_by("starts_at").first()
+    offered = asked.times.order_by("starts_at")[0]
 
     client.force_login(account_of(ana))
     mine = client.get(reverse("training:coaching")).content.decode()
