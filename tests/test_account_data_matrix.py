@@ -280,6 +280,9 @@ RULES: dict[str, Rule] = {
         ok=404,
     ),
     "training:progress": role_page(PROVIDER),
+    "training:certificate": Rule(record="course", roles=frozenset({PROVIDER}), ok=404),
+    "training:certificate-pdf": Rule(record="course", roles=frozenset({PROVIDER}), ok=404),
+    "training:verify": public(),
     "training:register": Rule(
         record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
     ),

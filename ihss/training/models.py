@@ -370,3 +370,20 @@ class CoachingNote(models.Model):
 
     def __str__(self) -> str:
         return f"note on {self.request_id}"
+
+
+class Certificate(models.Model):
+    """A completion certificate for verified attendance, with a code anyone can check on
+    the public verification page. Made when attendance is recorded."""
+
+    attendance = models.OneToOneField(
+        Attendance, on_delete=models.PROTECT, related_name="certificate"
+    )
+    code = models.CharField(max_length=16, unique=True)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.code

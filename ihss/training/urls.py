@@ -1,6 +1,12 @@
 from django.urls import path
 
-from ihss.training import coaching_views, registration_views, staff_views, views
+from ihss.training import (
+    certificate_views,
+    coaching_views,
+    registration_views,
+    staff_views,
+    views,
+)
 
 app_name = "training"
 
@@ -11,6 +17,11 @@ urlpatterns = [
     path("classes/<int:session_pk>/register/", registration_views.register, name="register"),
     path("mine/", registration_views.mine, name="mine"),
     path("mine/incentives/", registration_views.progress, name="progress"),
+    path("mine/<int:pk>/certificate/", certificate_views.certificate_page, name="certificate"),
+    path(
+        "mine/<int:pk>/certificate.pdf", certificate_views.certificate_file, name="certificate-pdf"
+    ),
+    path("verify/", certificate_views.verify_page, name="verify"),
     path("mine/<int:pk>/cancel/", registration_views.cancel, name="cancel"),
     path("mine/<int:pk>/switch/", registration_views.switch, name="switch"),
     path("mine/<int:pk>/class.ics", registration_views.calendar_file, name="calendar"),

@@ -25,7 +25,9 @@ from ihss.accounts.models import Role
 from ihss.payroll.models import Paystub
 from ihss.payroll.tests.paid import walker_stub
 from ihss.timesheets.rules import workweek_containing
+from ihss.training.models import Certificate
 from ihss.training.tests.walker import (
+    walker_certificate,
     walker_coaching,
     walker_course,
     walker_registration,
@@ -181,6 +183,7 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "timesheet": lambda c: c.timesheet.pk,
     "stub": lambda c: walker_stub(c.provider),  # payroll:stub, payroll:stub-pdf
     "calendar": lambda c: walker_registration(c.provider),  # training:calendar (.ics)
+    "certificate": lambda c: walker_certificate(c.provider),  # training:certificate(-pdf)
     "roster": lambda c: walker_roster(c.provider),  # training:roster, training:roster-csv
     "coach/requests": lambda c: walker_coaching(c.provider),  # training:coach-request
     "course": lambda c: walker_course(),  # training:course
@@ -413,6 +416,13 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
         walker_coaching(c.provider, offered=True),
         Visit(str(Role.PROVIDER), reverse("training:coaching")),
     )[1],
+    "training:verify+found": lambda c: Visit(
+        ANONYMOUS,
+        reverse("training:verify")
+        + "?code="
+        + Certificate.objects.get(attendance__registration_id=walker_certificate(c.provider)).code,
+    ),
+    "training:verify+unknown": lambda c: Visit(ANONYMOUS, reverse("training:verify") + "?code=x"),
     "training:catalog+errors": lambda c: Visit(
         ANONYMOUS,
         reverse("training:catalog") + "?starts_from=2027-05-10&starts_until=2027-05-01",

@@ -23,7 +23,7 @@ from ihss.core import audit
 from ihss.core.parameters import parameter
 from ihss.core.refusals import ServiceRefused
 from ihss.training.models import Attendance, ClassSession, Registration, TrainingClaim
-from ihss.training.services import incentives
+from ihss.training.services import certificates, incentives
 
 CLAIM_DAYS = "training_claim_days"
 MAX_ROWS = 2_000  # a roster is a class: far fewer; a larger file is refused whole
@@ -93,6 +93,7 @@ def record(
                 defaults={"day": day, "minutes": minutes, "recorded_at": now, "recorded_by": by},
             )
             _claim_for(attendance, registration)
+            certificates.certificate_for(attendance)
         audit.record(
             actor=by,
             action="training.attendance_recorded",

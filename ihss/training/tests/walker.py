@@ -128,3 +128,18 @@ def walker_coaching(provider: Provider, *, offered: bool = False) -> int:
         request.status = CoachingRequest.Status.OFFERED
         request.save(update_fields=["status"])
     return request.pk
+
+
+def walker_certificate(provider: Provider) -> int:
+    """`provider`'s attended class of the walker roster (made once), with its certificate."""
+    from ihss.training.models import Attendance
+    from ihss.training.services import certificates
+
+    session = ClassSession.objects.get(pk=walker_roster(provider))
+    registration = session.registrations.get()
+    recorded, _made = Attendance.objects.get_or_create(
+        registration=registration,
+        defaults={"day": session.starts_at.date(), "minutes": 90, "recorded_at": timezone.now()},
+    )
+    certificates.certificate_for(recorded)
+    return registration.pk
