@@ -304,6 +304,19 @@ RULES: dict[str, Rule] = {
     "training:roster": Rule(
         record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
     ),
+    "training:completions": Rule(
+        record="course",
+        roles=frozenset({Role.TRAINING_PROVIDER.value}),
+        methods=("get", "post"),
+        ok=404,
+    ),
+    "api-v1:training-completions": Rule(
+        record="course",
+        roles=frozenset({Role.TRAINING_PROVIDER.value}),
+        api=True,
+        methods=("put",),
+        ok=404,
+    ),
     "training:roster-csv": Rule(
         record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
     ),

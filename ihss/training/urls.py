@@ -32,6 +32,7 @@ urlpatterns = [
     path("coach/", coaching_views.queue, name="coach"),
     path("coach/requests/<int:pk>/", coaching_views.coach_request, name="coach-request"),
     path("provider/", staff_views.classes, name="classes"),
+    path("provider/courses/<int:pk>/completions/", staff_views.completions, name="completions"),
     path("provider/classes/<int:pk>/", staff_views.roster, name="roster"),
     path("provider/classes/<int:pk>/roster.csv", staff_views.roster_csv, name="roster-csv"),
 ]

@@ -32,6 +32,7 @@ from ihss.training.tests.walker import (
     walker_course,
     walker_registration,
     walker_roster,
+    walker_self_paced,
 )
 from ihss.web.navigation import ROLE_HOME
 from tests.browser.conftest import PASSWORD, Cast, start_session
@@ -184,6 +185,7 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "stub": lambda c: walker_stub(c.provider),  # payroll:stub, payroll:stub-pdf
     "calendar": lambda c: walker_registration(c.provider),  # training:calendar (.ics)
     "certificate": lambda c: walker_certificate(c.provider),  # training:certificate(-pdf)
+    "completions": lambda c: walker_self_paced(c.provider),  # training:completions
     "roster": lambda c: walker_roster(c.provider),  # training:roster, training:roster-csv
     "coach/requests": lambda c: walker_coaching(c.provider),  # training:coach-request
     "course": lambda c: walker_course(),  # training:course

@@ -92,7 +92,7 @@ def record(
                 registration=registration,
                 defaults={"day": day, "minutes": minutes, "recorded_at": now, "recorded_by": by},
             )
-            _claim_for(attendance, registration)
+            claim_for(attendance, registration)
             certificates.certificate_for(attendance)
         audit.record(
             actor=by,
@@ -163,7 +163,7 @@ def _hm(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _claim_for(attendance: Attendance, registration: Registration) -> None:
+def claim_for(attendance: Attendance, registration: Registration) -> None:
     claim = TrainingClaim.objects.filter(attendance=attendance).first()
     if attendance.minutes == 0:
         if claim is not None and claim.status == TrainingClaim.Status.READY:

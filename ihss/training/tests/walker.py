@@ -143,3 +143,29 @@ def walker_certificate(provider: Provider) -> int:
     )
     certificates.certificate_for(recorded)
     return registration.pk
+
+
+def walker_self_paced(provider: Provider) -> int:
+    """A self-paced course of the walker's training provider, `provider` enrolled (once)."""
+    walker_roster(provider)  # makes the organization
+    organization = TrainingProvider.objects.get(name=WALKER_ORGANIZATION)
+    course, made = Course.objects.get_or_create(
+        provider=organization,
+        code="GS-102",
+        defaults={
+            "title": "Infection control at home",
+            "description": "Hand washing, gloves, cleaning.",
+            "pathway": Pathway.objects.get(code="general-health-safety"),
+            "modality": "self_paced",
+            "minutes": 60,
+        },
+    )
+    if made:
+        CourseLanguage.objects.create(course=course, language="en")
+        Registration.objects.create(
+            provider=provider,
+            course=course,
+            status=Registration.Status.REGISTERED,
+            requested_at=timezone.now(),
+        )
+    return course.pk
