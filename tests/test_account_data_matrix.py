@@ -238,6 +238,19 @@ RULES: dict[str, Rule] = {
     # A provider's classes (the registration tests: ihss/training/tests). This world has
     # no course, class or registration: a provider's steps on one answer 404.
     "training:mine": role_page(PROVIDER),
+    # Coaching (ihss/training/tests/test_coaching.py): a provider's own requests; the
+    # coaches' queue. This world has no request: a step on one answers 404.
+    "training:coaching": Rule(roles=frozenset({PROVIDER}), methods=("get", "post")),
+    "training:coaching-book": Rule(
+        record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
+    ),
+    "training:coaching-cancel": Rule(
+        record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
+    ),
+    "training:coach": role_page(Role.COACH.value),
+    "training:coach-request": Rule(
+        record="course", roles=frozenset({Role.COACH.value}), methods=("get", "post"), ok=404
+    ),
     # The same through the API (ihss/training/tests/test_api.py): a provider's own records,
     # the training provider's rosters; this world has no class or claim (404).
     "api-v1:training-registrations": Rule(roles=frozenset({PROVIDER}), api=True),
@@ -267,6 +280,9 @@ RULES: dict[str, Rule] = {
         ok=404,
     ),
     "training:progress": role_page(PROVIDER),
+    "training:certificate": Rule(record="course", roles=frozenset({PROVIDER}), ok=404),
+    "training:certificate-pdf": Rule(record="course", roles=frozenset({PROVIDER}), ok=404),
+    "training:verify": public(),
     "training:register": Rule(
         record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
     ),
@@ -287,6 +303,19 @@ RULES: dict[str, Rule] = {
     "training:classes": role_page(Role.TRAINING_PROVIDER.value),
     "training:roster": Rule(
         record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
+    ),
+    "training:completions": Rule(
+        record="course",
+        roles=frozenset({Role.TRAINING_PROVIDER.value}),
+        methods=("get", "post"),
+        ok=404,
+    ),
+    "api-v1:training-completions": Rule(
+        record="course",
+        roles=frozenset({Role.TRAINING_PROVIDER.value}),
+        api=True,
+        methods=("put",),
+        ok=404,
     ),
     "training:roster-csv": Rule(
         record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404

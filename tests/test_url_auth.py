@@ -12,10 +12,12 @@ from tests.routes import all_routes
 # "unsubscribe" is the link in an email: its signed token stands in for signing in.
 # Registration is how a stranger becomes a user. The password strength check serves the
 # registration and reset pages: it answers only a session that one of them opened.
-# The Career Pathways course catalog and its course pages are for anyone to find courses.
+# The Career Pathways course catalog and its course pages are for anyone to find courses,
+# and anyone checks a training certificate's code.
 PUBLIC = {
     "catalog",
     "course",
+    "verify",
     "login",
     "set_language",
     "unsubscribe",

@@ -53,6 +53,9 @@ class Event(models.TextChoices):
     CLASS_REMINDER = "class_reminder", _("Class reminder")
     INCENTIVE_EARNED = "incentive_earned", _("Training incentive earned")
     PAY_PERIOD_ENDING = "pay_period_ending", _("Pay period ends tomorrow")
+    COACHING_OFFERED = "coaching_offered", _("Coaching times offered")
+    COACHING_BOOKED = "coaching_booked", _("Coaching session booked")
+    COACHING_REMINDER = "coaching_reminder", _("Coaching session reminder")
     # Answers to a request made on a sign-in page: by email only (see EventSpec.email_only).
     EMAIL_CONFIRMATION = "email_confirmation", _("Confirm your email")
     PASSWORD_RESET_LINK = "password_reset_link", _("Password reset link")
@@ -98,6 +101,7 @@ class EventSpec:
 
 
 PROVIDERS = frozenset({"provider"})
+COACHING = frozenset({"provider", "coach"})
 RECIPIENTS = frozenset({"recipient"})
 
 
@@ -237,6 +241,27 @@ SPECS: dict[str, EventSpec] = {
             _("You earned a Career Pathways incentive payment."),
             {"pathway": "Adult Education", "amount_cents": 50000},
             audience=PROVIDERS,
+        ),
+        EventSpec(
+            Event.COACHING_OFFERED,
+            Category.TRAINING,
+            _("A coach offered times for the help you asked for."),
+            {"topic": "The course catalog", "count": 3},
+            audience=PROVIDERS,
+        ),
+        EventSpec(
+            Event.COACHING_BOOKED,
+            Category.TRAINING,
+            _("A coaching session is booked."),
+            {"day": "2026-12-10", "time": "10:00", "how": "Phone"},
+            audience=COACHING,
+        ),
+        EventSpec(
+            Event.COACHING_REMINDER,
+            Category.TRAINING,
+            _("A coaching session is tomorrow."),
+            {"day": "2026-12-10", "time": "10:00", "how": "Phone"},
+            audience=COACHING,
         ),
         EventSpec(
             Event.PAY_PERIOD_ENDING,

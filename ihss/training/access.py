@@ -16,7 +16,14 @@ from django.http import Http404
 from ihss.accounts.models import Role
 from ihss.cases.models import Provider
 from ihss.core.scope import scope_of
-from ihss.training.models import ClassSession, Registration, TrainingClaim, TrainingProvider
+from ihss.training.models import (
+    ClassSession,
+    Course,
+    Modality,
+    Registration,
+    TrainingClaim,
+    TrainingProvider,
+)
 
 
 def provider_of(user: Any) -> Provider | None:
@@ -95,3 +102,15 @@ def own_claim(user: Any, pk: int) -> TrainingClaim:
 def can_use_training(user: Any) -> bool:
     """Who may hold a training token scope: providers and training provider staff."""
     return bool(scope_of(user).roles & {Role.PROVIDER, Role.TRAINING_PROVIDER})
+
+
+def staff_course(user: Any, pk: int) -> Course:
+    """One of the person's organization's self-paced courses; 404 for any other."""
+    course = (
+        Course.objects.filter(provider__in=organizations_of(user), modality=Modality.SELF_PACED)
+        .filter(pk=pk)
+        .first()
+    )
+    if course is None:
+        raise Http404
+    return course

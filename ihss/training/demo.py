@@ -12,13 +12,14 @@ from ihss.cases.models import County
 from ihss.core.demo import DemoContext
 from ihss.training.models import (
     ClassSession,
+    CoachingRequest,
     Course,
     CourseLanguage,
     Pathway,
     Registration,
     TrainingProvider,
 )
-from ihss.training.services import attendance, registrations
+from ihss.training.services import attendance, coaching, registrations
 
 AFTER = ("cases", "accounts")
 ORGANIZATION = "Golden Valley Caregiver Academy"  # the "training" demo account's organization
@@ -95,6 +96,7 @@ def load(context: DemoContext) -> None:
     _full_spanish_class(context)
     _yesterdays_class(context)
     _james_attended(context)
+    _james_asks_a_coach(context)
     context.say("Career Pathways", heading=True)
     context.say(
         f"  {len(COURSES)} courses of {ORGANIZATION} in the public catalog at /training/catalog/"
@@ -105,7 +107,9 @@ def load(context: DemoContext) -> None:
         "yesterday's GV-110 class, which provider.one attended: her training time then waits "
         "for her to confirm under Training, and the next payroll run pays it. provider.three "
         "attended GV-201 three weeks ago: Training > Incentives and progress shows his 4 of "
-        "15 hours."
+        "15 hours. He also asked for coaching about online classes: sign in as coach, open "
+        "Coaching queue, offer him times; as provider.three, book one under Training > "
+        "Coaching; as coach, mark it completed."
     )
 
 
@@ -176,4 +180,14 @@ def _james_attended(context: DemoContext) -> None:
     )
     attendance.record(
         session=session, minutes_by_provider={james.provider_number: course.minutes}, by=None
+    )
+
+
+def _james_asks_a_coach(context: DemoContext) -> None:
+    james = context.record("provider", "190000002")
+    coaching.ask(
+        provider=james,
+        topic=CoachingRequest.Topic.TECHNOLOGY,
+        message="My class is on video and I have never used it on my phone.",
+        by=None,
     )

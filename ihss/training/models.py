@@ -286,3 +286,104 @@ class Incentive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_id} {self.kind} {self.number}"
+
+
+class CoachingRequest(models.Model):
+    """A provider asking a Career Pathways coach for help, tracked to completion."""
+
+    class Topic(models.TextChoices):
+        CATALOG = "catalog", _("The course catalog: choosing and registering for courses")
+        PAYMENT = "payment", _("Getting paid for training time and incentives")
+        TECHNOLOGY = "technology", _("Online classes: video, audio and chat")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a coach")
+        OFFERED = "offered", _("Times offered: choose one")
+        BOOKED = "booked", _("Session booked")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE = (Status.OPEN, Status.OFFERED, Status.BOOKED)
+
+    provider = models.ForeignKey(
+        "cases.Provider", on_delete=models.PROTECT, related_name="coaching_requests"
+    )
+    topic = models.CharField(_("what you need help with"), max_length=12, choices=Topic.choices)
+    message = models.TextField(_("your question"), max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coaching_requests",
+    )
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="coaching_queue_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "topic"],
+                condition=Q(status__in=["open", "offered", "booked"]),
+                name="one_active_request_per_topic",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.topic} {self.status}"
+
+
+class CoachingTime(models.Model):
+    """A time a coach offered for a request; the provider books one of them."""
+
+    request = models.ForeignKey(CoachingRequest, on_delete=models.CASCADE, related_name="times")
+    starts_at = models.DateTimeField(_("starts"))
+    minutes = models.PositiveIntegerField(default=30)
+    how = models.CharField(_("how"), max_length=200)  # "Phone call", a video link
+    booked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(booked=True), name="one_booked_time_per_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class CoachingNote(models.Model):
+    """A coach's note on a request: seen by coaches only, never by the provider."""
+
+    request = models.ForeignKey(CoachingRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"note on {self.request_id}"
+
+
+class Certificate(models.Model):
+    """A completion certificate for verified attendance, with a code anyone can check on
+    the public verification page. Made when attendance is recorded."""
+
+    attendance = models.OneToOneField(
+        Attendance, on_delete=models.PROTECT, related_name="certificate"
+    )
+    code = models.CharField(max_length=16, unique=True)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.code

@@ -19,6 +19,7 @@ from ihss.core.refusals import ServiceRefused
 from ihss.training import access
 from ihss.training.calendar import registration_ics
 from ihss.training.models import (
+    Certificate,
     ClassSession,
     Course,
     Incentive,
@@ -92,6 +93,11 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         course_id__in=course_ids, starts_at__gt=timezone.now()
     ).select_related("county"):
         others.setdefault(session.course_id, []).append(session)
+    certified = set(
+        Certificate.objects.filter(
+            attendance__registration_id__in=[r.pk for r in active]
+        ).values_list("attendance__registration_id", flat=True)
+    )
     return render(
         request,
         "training/mine.html",
@@ -101,6 +107,7 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "registration": r,
                     "position": registrations.waitlist_position(r),
                     "switch_to": [s for s in others.get(r.course_id, []) if s.pk != r.session_id],
+                    "certificate": r.pk in certified,
                 }
                 for r in active
             ],

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from ihss.core.parameters import parameter
 from ihss.notifications.scheduler import job
-from ihss.training.services import incentives, registrations
+from ihss.training.services import coaching, incentives, registrations
 
 REMINDER_DAYS = "class_reminder_days"
 
@@ -26,3 +26,9 @@ def incentive_refresh(slot: dt.datetime) -> int:
     """Each morning, the incentives of providers with a completed specialized pathway,
     whose months of matching care keep adding up. A rerun earns nothing twice."""
     return incentives.refresh_specialized(today=timezone.localtime(slot).date())
+
+
+@job("training.coaching_reminders", daily_at=dt.time(8, 15))
+def coaching_reminders(slot: dt.datetime) -> int:
+    """Each morning, remind the provider and the coach of each session booked for tomorrow."""
+    return coaching.remind_due(on=timezone.localtime(slot).date())

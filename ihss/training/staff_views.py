@@ -21,8 +21,9 @@ from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.core import csvsafe
 from ihss.training import access
-from ihss.training.models import Attendance, ClassSession, Registration
+from ihss.training.models import Attendance, ClassSession, Course, Modality, Registration
 from ihss.training.services import attendance as attendance_service
+from ihss.training.services import completions as completion_service
 from ihss.training.services.attendance import AttendanceRejected, RowProblem
 
 PAST_DAYS = 60
@@ -42,10 +43,26 @@ def classes(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         .order_by("starts_at", "pk")
     )
+    self_paced = (
+        Course.objects.filter(
+            provider__in=access.organizations_of(request.user), modality=Modality.SELF_PACED
+        )
+        .annotate(
+            enrolled=Count(
+                "registrations",
+                filter=Q(registrations__status="registered", registrations__session__isnull=True),
+            )
+        )
+        .order_by("title", "pk")
+    )
     return render(
         request,
         "training/staff_classes.html",
-        {"sessions": sessions, "organizations": access.organizations_of(request.user)},
+        {
+            "sessions": sessions,
+            "self_paced": self_paced,
+            "organizations": access.organizations_of(request.user),
+        },
     )
 
 
@@ -199,3 +216,48 @@ def roster_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="class-{session.pk}-roster.csv"'
     return response
+
+
+@role_required(Role.TRAINING_PROVIDER)
+def completions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A self-paced course: who is enrolled, who completed it, and a CSV of completions."""
+    course = access.staff_course(request.user, pk)
+    problems: list[RowProblem] = []
+    upload = RosterUploadForm()
+    if request.method == "POST":
+        upload = RosterUploadForm(request.POST, request.FILES)
+        if not upload.is_valid():
+            problems = [RowProblem(0, _("Choose the CSV file to upload."))]
+        elif upload.cleaned_data["file"].size > MAX_UPLOAD_BYTES:
+            problems = [RowProblem(0, _("The file is larger than 1 MB: a roster is much smaller."))]
+        else:
+            rows, problems = completion_service.parse_csv(upload.cleaned_data["file"].read())
+            if rows:
+                problems = sorted(
+                    problems + completion_service.check(course, rows), key=lambda p: p.row
+                )
+            if not problems:
+                count = completion_service.record(course=course, rows=rows, by=request.user)
+                messages.success(
+                    request,
+                    ngettext(
+                        "Completion recorded for %(count)s person.",
+                        "Completions recorded for %(count)s people.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return HttpResponseRedirect(reverse("training:completions", args=[course.pk]))
+    enrolled = (
+        Registration.objects.filter(
+            course=course, session__isnull=True, status=Registration.Status.REGISTERED
+        )
+        .select_related("provider", "attendance")
+        .order_by("provider__last_name", "provider__first_name", "pk")
+    )
+    return render(
+        request,
+        "training/staff_completions.html",
+        {"course": course, "enrolled": enrolled, "problems": problems, "upload": upload},
+        status=400 if problems else 200,
+    )

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from ihss.training import registration_views, staff_views, views
+from ihss.training import (
+    certificate_views,
+    coaching_views,
+    registration_views,
+    staff_views,
+    views,
+)
 
 app_name = "training"
 
@@ -11,11 +17,22 @@ urlpatterns = [
     path("classes/<int:session_pk>/register/", registration_views.register, name="register"),
     path("mine/", registration_views.mine, name="mine"),
     path("mine/incentives/", registration_views.progress, name="progress"),
+    path("mine/<int:pk>/certificate/", certificate_views.certificate_page, name="certificate"),
+    path(
+        "mine/<int:pk>/certificate.pdf", certificate_views.certificate_file, name="certificate-pdf"
+    ),
+    path("verify/", certificate_views.verify_page, name="verify"),
     path("mine/<int:pk>/cancel/", registration_views.cancel, name="cancel"),
     path("mine/<int:pk>/switch/", registration_views.switch, name="switch"),
     path("mine/<int:pk>/class.ics", registration_views.calendar_file, name="calendar"),
     path("mine/claims/<int:pk>/confirm/", registration_views.confirm_claim, name="claim-confirm"),
+    path("coaching/", coaching_views.ask, name="coaching"),
+    path("coaching/<int:pk>/book/", coaching_views.book, name="coaching-book"),
+    path("coaching/<int:pk>/cancel/", coaching_views.cancel, name="coaching-cancel"),
+    path("coach/", coaching_views.queue, name="coach"),
+    path("coach/requests/<int:pk>/", coaching_views.coach_request, name="coach-request"),
     path("provider/", staff_views.classes, name="classes"),
+    path("provider/courses/<int:pk>/completions/", staff_views.completions, name="completions"),
     path("provider/classes/<int:pk>/", staff_views.roster, name="roster"),
     path("provider/classes/<int:pk>/roster.csv", staff_views.roster_csv, name="roster-csv"),
 ]

@@ -25,7 +25,15 @@ from ihss.accounts.models import Role
 from ihss.payroll.models import Paystub
 from ihss.payroll.tests.paid import walker_stub
 from ihss.timesheets.rules import workweek_containing
-from ihss.training.tests.walker import walker_course, walker_registration, walker_roster
+from ihss.training.models import Certificate
+from ihss.training.tests.walker import (
+    walker_certificate,
+    walker_coaching,
+    walker_course,
+    walker_registration,
+    walker_roster,
+    walker_self_paced,
+)
 from ihss.web.navigation import ROLE_HOME
 from tests.browser.conftest import PASSWORD, Cast, start_session
 from tests.browser.support import (
@@ -87,6 +95,8 @@ SKIP_NAMES = {
     "training:cancel": "POST only: the Cancel button on My training",
     "training:switch": "POST only: the Move form on My training",
     "training:claim-confirm": "POST only: the Confirm button of a claim on My training",
+    "training:coaching-book": "POST only: the Book button of an offered coaching time",
+    "training:coaching-cancel": "POST only: the Cancel button of a coaching request",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -136,8 +146,10 @@ def viewer_for(name: str, route: str) -> str:
             return str(role)
     if route.startswith("cases/"):
         return str(Role.COUNTY_STAFF)
-    if route.startswith("training/mine/"):
-        return str(Role.PROVIDER)  # a provider's own classes
+    if route.startswith(("training/mine/", "training/coaching/")):
+        return str(Role.PROVIDER)  # a provider's own classes and coaching
+    if route.startswith("training/coach/"):
+        return str(Role.COACH)  # the coaches' queue
     if route.startswith("training/provider/"):
         return str(Role.TRAINING_PROVIDER)  # a training provider's classes and rosters
     if route.startswith("training/"):
@@ -172,7 +184,10 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "timesheet": lambda c: c.timesheet.pk,
     "stub": lambda c: walker_stub(c.provider),  # payroll:stub, payroll:stub-pdf
     "calendar": lambda c: walker_registration(c.provider),  # training:calendar (.ics)
+    "certificate": lambda c: walker_certificate(c.provider),  # training:certificate(-pdf)
+    "completions": lambda c: walker_self_paced(c.provider),  # training:completions
     "roster": lambda c: walker_roster(c.provider),  # training:roster, training:roster-csv
+    "coach/requests": lambda c: walker_coaching(c.provider),  # training:coach-request
     "course": lambda c: walker_course(),  # training:course
     # payroll:run: the issued run of the walker's stub (totals, preview, downloads).
     "runs/": lambda c: Paystub.objects.get(pk=walker_stub(c.provider)).run_id,
@@ -396,6 +411,20 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
         reverse("training:roster", args=[walker_roster(c.provider)]),
         then=_submit_the_form_as_it_is,
     ),
+    "training:coaching+errors": lambda c: Visit(
+        str(Role.PROVIDER), reverse("training:coaching"), then=_submit_the_form_as_it_is
+    ),
+    "training:coaching+offered": lambda c: (
+        walker_coaching(c.provider, offered=True),
+        Visit(str(Role.PROVIDER), reverse("training:coaching")),
+    )[1],
+    "training:verify+found": lambda c: Visit(
+        ANONYMOUS,
+        reverse("training:verify")
+        + "?code="
+        + Certificate.objects.get(attendance__registration_id=walker_certificate(c.provider)).code,
+    ),
+    "training:verify+unknown": lambda c: Visit(ANONYMOUS, reverse("training:verify") + "?code=x"),
     "training:catalog+errors": lambda c: Visit(
         ANONYMOUS,
         reverse("training:catalog") + "?starts_from=2027-05-10&starts_until=2027-05-01",

@@ -15,7 +15,7 @@ from ihss.core.scope import scope_of
 from ihss.training import access
 from ihss.training.api.common import caller, forbidden, key
 from ihss.training.models import Attendance, Registration
-from ihss.training.services import attendance
+from ihss.training.services import attendance, completions
 from ihss.training.services.attendance import AttendanceRejected
 
 router = Router()
@@ -169,6 +169,54 @@ def record_attendance(request: HttpRequest, session_id: int, data: AttendanceIn)
                 {
                     "type": "value_error",
                     "loc": ["body", "data", "rows", max(p.row - 1, 0)]
+                    if p.row
+                    else ["body", "data", "rows"],
+                    "msg": p.message,
+                }
+                for p in rejected.problems
+            ]
+        ) from None
+    return AttendanceOut(recorded=count)
+
+
+class CompletionRow(Schema):
+    provider_number: str = Field(max_length=9, min_length=1)
+    completed_on: dt.date
+    minutes: int = Field(ge=1, le=24 * 60, description="Minutes the course took.")
+
+
+class CompletionsIn(Schema):
+    # Optional here so that who may call, and which course, are checked first.
+    rows: list[CompletionRow] | None = Field(
+        None, max_length=attendance.MAX_ROWS, description="One row a person. Required."
+    )
+
+
+@router.put(
+    "/courses/{course_id}/completions",
+    response=AttendanceOut,
+    summary="Record completions of a self-paced course: all rows or none",
+    url_name="training-completions",
+)
+def record_completions(request: HttpRequest, course_id: int, data: CompletionsIn) -> Any:
+    _staff(request)
+    course = access.staff_course(caller(request), key(course_id, "course_id"))
+    if not data.rows:
+        raise ValidationError(
+            [{"type": "missing", "loc": ["body", "data", "rows"], "msg": "Give at least one row."}]
+        )
+    rows = [
+        completions.Completion(r.provider_number, r.completed_on, r.minutes, index + 1)
+        for index, r in enumerate(data.rows)
+    ]
+    try:
+        count = completions.record(course=course, rows=rows, by=caller(request))
+    except AttendanceRejected as rejected:
+        raise ValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["body", "data", "rows", p.row - 1]
                     if p.row
                     else ["body", "data", "rows"],
                     "msg": p.message,

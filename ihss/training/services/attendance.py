@@ -23,7 +23,7 @@ from ihss.core import audit
 from ihss.core.parameters import parameter
 from ihss.core.refusals import ServiceRefused
 from ihss.training.models import Attendance, ClassSession, Registration, TrainingClaim
-from ihss.training.services import incentives
+from ihss.training.services import certificates, incentives
 
 CLAIM_DAYS = "training_claim_days"
 MAX_ROWS = 2_000  # a roster is a class: far fewer; a larger file is refused whole
@@ -92,7 +92,8 @@ def record(
                 registration=registration,
                 defaults={"day": day, "minutes": minutes, "recorded_at": now, "recorded_by": by},
             )
-            _claim_for(attendance, registration)
+            claim_for(attendance, registration)
+            certificates.certificate_for(attendance)
         audit.record(
             actor=by,
             action="training.attendance_recorded",
@@ -162,7 +163,7 @@ def _hm(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _claim_for(attendance: Attendance, registration: Registration) -> None:
+def claim_for(attendance: Attendance, registration: Registration) -> None:
     claim = TrainingClaim.objects.filter(attendance=attendance).first()
     if attendance.minutes == 0:
         if claim is not None and claim.status == TrainingClaim.Status.READY:

@@ -107,3 +107,65 @@ def walker_roster(provider: Provider | None = None) -> int:
             requested_at=session.starts_at - dt.timedelta(days=3),
         )
     return session.pk
+
+
+def walker_coaching(provider: Provider, *, offered: bool = False) -> int:
+    """`provider`'s coaching request about online classes (made once), with times offered
+    by a coach when `offered`."""
+    from ihss.training.models import CoachingRequest, CoachingTime
+
+    request, _made = CoachingRequest.objects.get_or_create(
+        provider=provider,
+        topic=CoachingRequest.Topic.TECHNOLOGY,
+        defaults={"message": "How do I turn on my camera?", "created_at": timezone.now()},
+    )
+    if offered and not request.times.exists():
+        starts = timezone.now() + dt.timedelta(days=2)
+        for hours in (0, 24):
+            CoachingTime.objects.create(
+                request=request, starts_at=starts + dt.timedelta(hours=hours), how="Phone call"
+            )
+        request.status = CoachingRequest.Status.OFFERED
+        request.save(update_fields=["status"])
+    return request.pk
+
+
+def walker_certificate(provider: Provider) -> int:
+    """`provider`'s attended class of the walker roster (made once), with its certificate."""
+    from ihss.training.models import Attendance
+    from ihss.training.services import certificates
+
+    session = ClassSession.objects.get(pk=walker_roster(provider))
+    registration = session.registrations.get()
+    recorded, _made = Attendance.objects.get_or_create(
+        registration=registration,
+        defaults={"day": session.starts_at.date(), "minutes": 90, "recorded_at": timezone.now()},
+    )
+    certificates.certificate_for(recorded)
+    return registration.pk
+
+
+def walker_self_paced(provider: Provider) -> int:
+    """A self-paced course of the walker's training provider, `provider` enrolled (once)."""
+    walker_roster(provider)  # makes the organization
+    organization = TrainingProvider.objects.get(name=WALKER_ORGANIZATION)
+    course, made = Course.objects.get_or_create(
+        provider=organization,
+        code="GS-102",
+        defaults={
+            "title": "Infection control at home",
+            "description": "Hand washing, gloves, cleaning.",
+            "pathway": Pathway.objects.get(code="general-health-safety"),
+            "modality": "self_paced",
+            "minutes": 60,
+        },
+    )
+    if made:
+        CourseLanguage.objects.create(course=course, language="en")
+        Registration.objects.create(
+            provider=provider,
+            course=course,
+            status=Registration.Status.REGISTERED,
+            requested_at=timezone.now(),
+        )
+    return course.pk

@@ -26,7 +26,7 @@ MENUS = {
         "Import",
     ],
     Role.TRAINING_PROVIDER: ["Training home", "Classes and rosters"],
-    Role.COACH: ["Coaching home"],
+    Role.COACH: ["Coaching home", "Coaching queue"],
     Role.SERVICE_DESK: ["Service desk", "Recipients", "Providers", "Outbox"],
     Role.STATE_ADMIN: [
         "State home",
