@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ihss.training import (
+    careers_views,
     certificate_views,
     coaching_views,
     registration_views,
@@ -22,6 +23,8 @@ urlpatterns = [
         "mine/<int:pk>/certificate.pdf", certificate_views.certificate_file, name="certificate-pdf"
     ),
     path("verify/", certificate_views.verify_page, name="verify"),
+    path("careers/", careers_views.careers, name="careers"),
+    path("careers/edit/", careers_views.edit_careers, name="careers-edit"),
     path("mine/<int:pk>/cancel/", registration_views.cancel, name="cancel"),
     path("mine/<int:pk>/switch/", registration_views.switch, name="switch"),
     path("mine/<int:pk>/class.ics", registration_views.calendar_file, name="calendar"),
