@@ -307,6 +307,13 @@ RULES: dict[str, Rule] = {
     "training:roster": Rule(
         record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
     ),
+    "training:course-new": Rule(roles=frozenset({Role.TRAINING_PROVIDER.value})),
+    "training:course-edit": Rule(
+        record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
+    ),
+    "training:class-new": Rule(
+        record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
+    ),
     "training:completions": Rule(
         record="course",
         roles=frozenset({Role.TRAINING_PROVIDER.value}),

@@ -25,7 +25,7 @@ from ihss.accounts.models import Role
 from ihss.payroll.models import Paystub
 from ihss.payroll.tests.paid import walker_stub
 from ihss.timesheets.rules import workweek_containing
-from ihss.training.models import Certificate
+from ihss.training.models import Certificate, ClassSession
 from ihss.training.tests.walker import (
     walker_certificate,
     walker_coaching,
@@ -190,6 +190,8 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "completions": lambda c: walker_self_paced(c.provider),  # training:completions
     "roster": lambda c: walker_roster(c.provider),  # training:roster, training:roster-csv
     "coach/requests": lambda c: walker_coaching(c.provider),  # training:coach-request
+    # training:course-edit, training:class-new: the walker staff's own course
+    "provider/courses": lambda c: ClassSession.objects.get(pk=walker_roster(c.provider)).course_id,
     "course": lambda c: walker_course(),  # training:course
     # payroll:run: the issued run of the walker's stub (totals, preview, downloads).
     "runs/": lambda c: Paystub.objects.get(pk=walker_stub(c.provider)).run_id,
@@ -433,6 +435,9 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
         + Certificate.objects.get(attendance__registration_id=walker_certificate(c.provider)).code,
     ),
     "training:verify+unknown": lambda c: Visit(ANONYMOUS, reverse("training:verify") + "?code=x"),
+    "training:course-new+errors": lambda c: Visit(
+        str(Role.TRAINING_PROVIDER), reverse("training:course-new"), then=_submit_the_form_as_it_is
+    ),
     "training:careers-edit+errors": lambda c: Visit(
         str(Role.STATE_ADMIN), reverse("training:careers-edit"), then=_clear_and_save
     ),
