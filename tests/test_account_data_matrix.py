@@ -283,6 +283,9 @@ RULES: dict[str, Rule] = {
     "training:certificate": Rule(record="course", roles=frozenset({PROVIDER}), ok=404),
     "training:certificate-pdf": Rule(record="course", roles=frozenset({PROVIDER}), ok=404),
     "training:verify": public(),
+    "training:careers": public(),
+    # An empty form is refused (400) and changes nothing.
+    "training:careers-edit": Rule(roles=frozenset({STATE}), methods=("get", "post"), ok=OK),
     "training:register": Rule(
         record="course", roles=frozenset({PROVIDER}), methods=("post",), ok=404
     ),
@@ -302,6 +305,13 @@ RULES: dict[str, Rule] = {
     # The training provider's classes (ihss/training/tests/test_attendance_and_pay.py).
     "training:classes": role_page(Role.TRAINING_PROVIDER.value),
     "training:roster": Rule(
+        record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
+    ),
+    "training:course-new": Rule(roles=frozenset({Role.TRAINING_PROVIDER.value})),
+    "training:course-edit": Rule(
+        record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
+    ),
+    "training:class-new": Rule(
         record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
     ),
     "training:completions": Rule(

@@ -36,6 +36,9 @@ def register() -> None:
     for source in SOURCES:
         payables.add_source(source)
     registry.add_menu("training:mine", _("Training"), roles=[Role.PROVIDER], order=40)
+    registry.add_menu(
+        "training:careers-edit", _("Careers page"), roles=[Role.STATE_ADMIN], order=58
+    )
     registry.add_menu("training:coach", _("Coaching queue"), roles=[Role.COACH], order=10)
     registry.add_menu(
         "training:classes", _("Classes and rosters"), roles=[Role.TRAINING_PROVIDER], order=10

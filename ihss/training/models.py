@@ -387,3 +387,19 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CareersPage(models.Model):
+    """The page to explore healthcare careers (the program letter mentions it), one text a
+    language, kept by state administrators. Plain text: paragraphs and links typed as
+    addresses, never HTML."""
+
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, unique=True)
+    body = models.TextField(max_length=10_000)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.language

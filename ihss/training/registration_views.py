@@ -19,6 +19,7 @@ from ihss.core.refusals import ServiceRefused
 from ihss.training import access
 from ihss.training.calendar import registration_ics
 from ihss.training.models import (
+    Attendance,
     Certificate,
     ClassSession,
     Course,
@@ -93,6 +94,12 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         course_id__in=course_ids, starts_at__gt=timezone.now()
     ).select_related("county"):
         others.setdefault(session.course_id, []).append(session)
+    now = timezone.now()
+    attended = dict(
+        Attendance.objects.filter(registration_id__in=[r.pk for r in active]).values_list(
+            "registration_id", "minutes"
+        )
+    )
     certified = set(
         Certificate.objects.filter(
             attendance__registration_id__in=[r.pk for r in active]
@@ -108,6 +115,10 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
                     "position": registrations.waitlist_position(r),
                     "switch_to": [s for s in others.get(r.course_id, []) if s.pk != r.session_id],
                     "certificate": r.pk in certified,
+                    "attended": attended.get(r.pk),
+                    # A class that has begun, or an attendance recorded: nothing to change.
+                    "settled": r.pk in attended
+                    or (r.session is not None and r.session.starts_at <= now),
                 }
                 for r in active
             ],
@@ -122,7 +133,10 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.PROVIDER)
 def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     registration = access.own_registration(request.user, pk)
-    registrations.cancel(registration=registration, by=request.user)
+    try:
+        registrations.cancel(registration=registration, by=request.user)
+    except ServiceRefused as refusal:
+        return _refused(request, refusal, reverse("training:mine"))
     messages.success(request, _("Your registration is cancelled."))
     return HttpResponseRedirect(reverse("training:mine"))
 

@@ -8,8 +8,9 @@ import io
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +20,18 @@ from django.utils.translation import gettext_lazy, ngettext
 from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
-from ihss.core import csvsafe
+from ihss.core import audit, csvsafe
 from ihss.training import access
-from ihss.training.models import Attendance, ClassSession, Course, Modality, Registration
+from ihss.training.course_forms import CourseForm, SessionForm
+from ihss.training.models import (
+    Attendance,
+    ClassSession,
+    Course,
+    CourseLanguage,
+    Modality,
+    Registration,
+    TrainingProvider,
+)
 from ihss.training.services import attendance as attendance_service
 from ihss.training.services import completions as completion_service
 from ihss.training.services.attendance import AttendanceRejected, RowProblem
@@ -43,6 +53,9 @@ def classes(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         .order_by("starts_at", "pk")
     )
+    courses = Course.objects.filter(provider__in=access.organizations_of(request.user)).order_by(
+        "title", "pk"
+    )
     self_paced = (
         Course.objects.filter(
             provider__in=access.organizations_of(request.user), modality=Modality.SELF_PACED
@@ -61,6 +74,7 @@ def classes(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "sessions": sessions,
             "self_paced": self_paced,
+            "courses": courses,
             "organizations": access.organizations_of(request.user),
         },
     )
@@ -260,4 +274,86 @@ def completions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "training/staff_completions.html",
         {"course": course, "enrolled": enrolled, "problems": problems, "upload": upload},
         status=400 if problems else 200,
+    )
+
+
+def _organization_name(request: AuthenticatedHttpRequest) -> str:
+    """The organization the person keeps courses for: the one their membership names
+    ("" when their account names none)."""
+    name = (
+        request.user.memberships.filter(role=Role.TRAINING_PROVIDER)
+        .exclude(organization="")
+        .order_by("pk")
+        .values_list("organization", flat=True)
+        .first()
+    )
+    return str(name or "")
+
+
+@role_required(Role.TRAINING_PROVIDER)
+def course_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a course to the catalog, or change one of the organization's courses."""
+    course = None
+    if pk is not None:
+        course = Course.objects.filter(
+            pk=pk, provider__in=access.organizations_of(request.user)
+        ).first()
+        if course is None:
+            raise Http404
+    name = _organization_name(request)
+    if course is None and not name:
+        return render(request, "training/staff_no_organization.html")
+    known = TrainingProvider.objects.filter(name=name).first()
+    form = CourseForm(
+        request.POST or None,
+        instance=course,
+        provider_id=course.provider_id if course else (known.pk if known else 0),
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            if course is None:  # the organization is recorded with its first course
+                saved.provider, _made = TrainingProvider.objects.get_or_create(name=name)
+            saved.save()
+            wanted = set(form.cleaned_data["languages"])
+            saved.languages.exclude(language__in=wanted).delete()
+            for language in wanted:
+                CourseLanguage.objects.get_or_create(course=saved, language=language)
+            audit.record(
+                actor=request.user,
+                action="training.course_saved",
+                subject=saved,
+                after={"code": saved.code, "published": saved.published},
+            )
+        messages.success(request, _("The course is saved."))
+        return HttpResponseRedirect(reverse("training:classes"))
+    return render(
+        request,
+        "training/staff_course_form.html",
+        {"form": form, "course": course},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(Role.TRAINING_PROVIDER)
+def session_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Add a class to one of the organization's courses taught live."""
+    course = (
+        Course.objects.filter(pk=pk, provider__in=access.organizations_of(request.user))
+        .exclude(modality=Modality.SELF_PACED)
+        .first()
+    )
+    if course is None:
+        raise Http404
+    form = SessionForm(request.POST or None, course=course)
+    if request.method == "POST" and form.is_valid():
+        session = form.save()
+        audit.record(actor=request.user, action="training.class_added", subject=session)
+        messages.success(request, _("The class is added to the catalog."))
+        return HttpResponseRedirect(reverse("training:classes"))
+    return render(
+        request,
+        "training/staff_session_form.html",
+        {"form": form, "course": course},
+        status=400 if form.errors else 200,
     )

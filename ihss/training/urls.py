@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ihss.training import (
+    careers_views,
     certificate_views,
     coaching_views,
     registration_views,
@@ -22,6 +23,8 @@ urlpatterns = [
         "mine/<int:pk>/certificate.pdf", certificate_views.certificate_file, name="certificate-pdf"
     ),
     path("verify/", certificate_views.verify_page, name="verify"),
+    path("careers/", careers_views.careers, name="careers"),
+    path("careers/edit/", careers_views.edit_careers, name="careers-edit"),
     path("mine/<int:pk>/cancel/", registration_views.cancel, name="cancel"),
     path("mine/<int:pk>/switch/", registration_views.switch, name="switch"),
     path("mine/<int:pk>/class.ics", registration_views.calendar_file, name="calendar"),
@@ -32,6 +35,9 @@ urlpatterns = [
     path("coach/", coaching_views.queue, name="coach"),
     path("coach/requests/<int:pk>/", coaching_views.coach_request, name="coach-request"),
     path("provider/", staff_views.classes, name="classes"),
+    path("provider/courses/new/", staff_views.course_form, name="course-new"),
+    path("provider/courses/<int:pk>/edit/", staff_views.course_form, name="course-edit"),
+    path("provider/courses/<int:pk>/classes/new/", staff_views.session_form, name="class-new"),
     path("provider/courses/<int:pk>/completions/", staff_views.completions, name="completions"),
     path("provider/classes/<int:pk>/", staff_views.roster, name="roster"),
     path("provider/classes/<int:pk>/roster.csv", staff_views.roster_csv, name="roster-csv"),

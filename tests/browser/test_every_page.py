@@ -25,7 +25,7 @@ from ihss.accounts.models import Role
 from ihss.payroll.models import Paystub
 from ihss.payroll.tests.paid import walker_stub
 from ihss.timesheets.rules import workweek_containing
-from ihss.training.models import Certificate
+from ihss.training.models import Certificate, ClassSession
 from ihss.training.tests.walker import (
     walker_certificate,
     walker_coaching,
@@ -150,6 +150,8 @@ def viewer_for(name: str, route: str) -> str:
         return str(Role.PROVIDER)  # a provider's own classes and coaching
     if route.startswith("training/coach/"):
         return str(Role.COACH)  # the coaches' queue
+    if route.startswith("training/careers/edit/"):
+        return str(Role.STATE_ADMIN)  # the careers page's editor
     if route.startswith("training/provider/"):
         return str(Role.TRAINING_PROVIDER)  # a training provider's classes and rosters
     if route.startswith("training/"):
@@ -188,6 +190,8 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "completions": lambda c: walker_self_paced(c.provider),  # training:completions
     "roster": lambda c: walker_roster(c.provider),  # training:roster, training:roster-csv
     "coach/requests": lambda c: walker_coaching(c.provider),  # training:coach-request
+    # training:course-edit, training:class-new: the walker staff's own course
+    "provider/courses": lambda c: ClassSession.objects.get(pk=walker_roster(c.provider)).course_id,
     "course": lambda c: walker_course(),  # training:course
     # payroll:run: the issued run of the walker's stub (totals, preview, downloads).
     "runs/": lambda c: Paystub.objects.get(pk=walker_stub(c.provider)).run_id,
@@ -286,6 +290,12 @@ def _submit_the_travel_form_empty(page: Any) -> None:
     with page.expect_navigation():
         page.locator("#travel-form button[type=submit]").click()
     page.locator("#form-errors").wait_for()
+
+
+def _clear_and_save(page: Any) -> None:
+    """Empty the first text of a form and save it, to see its error messages."""
+    page.locator("main form textarea").first.fill("")
+    _submit_the_form_as_it_is(page)
 
 
 def _open_the_menu(page: Any) -> None:
@@ -425,6 +435,12 @@ SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
         + Certificate.objects.get(attendance__registration_id=walker_certificate(c.provider)).code,
     ),
     "training:verify+unknown": lambda c: Visit(ANONYMOUS, reverse("training:verify") + "?code=x"),
+    "training:course-new+errors": lambda c: Visit(
+        str(Role.TRAINING_PROVIDER), reverse("training:course-new"), then=_submit_the_form_as_it_is
+    ),
+    "training:careers-edit+errors": lambda c: Visit(
+        str(Role.STATE_ADMIN), reverse("training:careers-edit"), then=_clear_and_save
+    ),
     "training:catalog+errors": lambda c: Visit(
         ANONYMOUS,
         reverse("training:catalog") + "?starts_from=2027-05-10&starts_until=2027-05-01",

@@ -111,13 +111,17 @@ def enroll(request: HttpRequest, course_id: int) -> Any:
 @router.post(
     "/registrations/{registration_id}/cancel",
     url_name="training-cancel",
-    response=RegistrationOut,
+    response={200: RegistrationOut, 409: TrainingRefusal},
     summary="Cancel a registration; a freed seat goes to the first person waiting",
 )
-def cancel(request: HttpRequest, registration_id: int) -> RegistrationOut:
+def cancel(request: HttpRequest, registration_id: int) -> Any:
     _provider(request)
     registration = access.own_registration(caller(request), key(registration_id, "registration_id"))
-    return _registration(registrations.cancel(registration=registration, by=caller(request)))
+    try:
+        done = registrations.cancel(registration=registration, by=caller(request))
+    except ServiceRefused as refusal:
+        return refused(refusal)
+    return _registration(done)
 
 
 class ClaimOut(Schema):

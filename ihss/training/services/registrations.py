@@ -23,7 +23,7 @@ from ihss.core import audit
 from ihss.core.refusals import ServiceRefused
 from ihss.notifications import services as notices
 from ihss.notifications.events import Event
-from ihss.training.models import ClassSession, Course, Modality, Registration
+from ihss.training.models import Attendance, ClassSession, Course, Modality, Registration
 
 Status = Registration.Status
 
@@ -152,6 +152,7 @@ def cancel(*, registration: Registration, by: User | None) -> Registration:
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == Status.CANCELLED:
             return registration
+        _check_still_open(registration)
         freed = registration.status == Status.REGISTERED
         registration.status = Status.CANCELLED
         registration.cancelled_at = timezone.now()
@@ -160,6 +161,21 @@ def cancel(*, registration: Registration, by: User | None) -> Registration:
         if freed and registration.session_id is not None:
             promote(session_id=registration.session_id)
         return registration
+
+
+def _check_still_open(registration: Registration) -> None:
+    """A registration whose attendance is recorded, or whose class has begun, stays."""
+    if Attendance.objects.filter(registration=registration).exists():
+        raise RegistrationRefused(
+            _("Your attendance is recorded: this registration can no longer be changed."),
+            code="attended",
+        )
+    session = registration.session
+    if session is not None and session.starts_at <= timezone.now():
+        raise RegistrationRefused(
+            _("This class has already begun: its registration can no longer be changed."),
+            code="class_begun",
+        )
 
 
 def switch(*, registration: Registration, to: ClassSession, by: User | None) -> Registration:
@@ -178,6 +194,7 @@ def switch(*, registration: Registration, to: ClassSession, by: User | None) -> 
         for pk in sorted(p for p in (registration.session_id, to.pk) if p is not None):
             _locked_session(pk)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
+        _check_still_open(current)
         if current.status == Status.CANCELLED:
             raise RegistrationRefused(
                 _("This registration was cancelled: register for the class you want."),

@@ -205,3 +205,19 @@ def _file(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("roster.csv", data, content_type="text/csv")
+
+
+def test_an_attended_class_can_no_longer_be_cancelled_or_moved(client):
+    ana = enrolled_provider("ana")
+    session = saturday_class()
+    registration = seated(session, ana)
+    attendance.record(session=session, minutes_by_provider={ana.provider_number: 2 * H}, by=None)
+    client.force_login(account_of(ana))
+
+    page = client.get(reverse("training:mine")).content.decode()
+    refused = client.post(reverse("training:cancel", args=[registration.pk]), follow=True)
+
+    assert "Attendance recorded: 2 h." in page and "Cancel my registration" not in page
+    assert "can no longer be changed" in refused.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == "registered"

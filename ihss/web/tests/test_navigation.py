@@ -35,6 +35,7 @@ MENUS = {
         "Providers",
         "Import",
         "Payroll",
+        "Careers page",
         "Accounts",
         "Second-factor requests",
         "Outbox",
@@ -64,6 +65,7 @@ def test_someone_with_two_roles_sees_each_link_once(la_provider):
     labels = [str(item.label) for item in navigation_for(user, "/")]
     assert labels == [*MENUS[Role.SERVICE_DESK], "State home", "Timesheet review", "Import"] + [
         "Payroll",
+        "Careers page",
         "Accounts",
         "Second-factor requests",
         "Program parameters",
