@@ -284,6 +284,7 @@ RULES: dict[str, Rule] = {
     "training:certificate-pdf": Rule(record="course", roles=frozenset({PROVIDER}), ok=404),
     "training:verify": public(),
     "training:careers": public(),
+    "training:help": public(),
     # An empty form is refused (400) and changes nothing.
     "training:careers-edit": Rule(roles=frozenset({STATE}), methods=("get", "post"), ok=OK),
     "training:register": Rule(

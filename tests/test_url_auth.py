@@ -13,9 +13,10 @@ from tests.routes import all_routes
 # Registration is how a stranger becomes a user. The password strength check serves the
 # registration and reset pages: it answers only a session that one of them opened.
 # The Career Pathways course catalog and its course pages are for anyone to find courses,
-# the page to explore healthcare careers, and anyone checks a training certificate's code.
+# the page to explore healthcare careers, the program's help page, and anyone checks a training certificate's code.
 PUBLIC = {
     "careers",
+    "help",
     "catalog",
     "course",
     "verify",

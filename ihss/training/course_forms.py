@@ -67,6 +67,9 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    online_link = forms.URLField(
+        label=_("online link"), required=False, max_length=200, assume_scheme="https"
+    )
     county = forms.ModelChoiceField(
         label=_("County (in person)"),
         queryset=County.objects.order_by("name"),

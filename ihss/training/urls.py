@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("verify/", certificate_views.verify_page, name="verify"),
     path("careers/", careers_views.careers, name="careers"),
+    path("help/", views.help_page, name="help"),
     path("careers/edit/", careers_views.edit_careers, name="careers-edit"),
     path("mine/<int:pk>/cancel/", registration_views.cancel, name="cancel"),
     path("mine/<int:pk>/switch/", registration_views.switch, name="switch"),

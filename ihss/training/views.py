@@ -75,3 +75,10 @@ def course_page(request: HttpRequest, pk: int) -> HttpResponse:
             "enrolled": mine.get(0),
         },
     )
+
+
+@login_not_required
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Where to ask: the program inbox, the course's training provider, a coach, the
+    Service Desk."""
+    return render(request, "training/help.html")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Schema, Status
 from ninja.errors import HttpError, ValidationError
 
 from ihss.accounts.models import User
@@ -43,7 +43,7 @@ def refused(refusal: ServiceRefused, *, body_field: str | None = None) -> Any:
                 }
             ]
         )
-    return 409, TrainingRefusal(detail=refusal.message, code=refusal.code)
+    return Status(409, TrainingRefusal(detail=refusal.message, code=refusal.code))
 
 
 def forbidden(message: str) -> HttpError:

@@ -42,3 +42,9 @@ def test_an_empty_text_is_refused_with_the_summary_and_nothing_changes(client):
 def test_only_state_administrators_edit_it(client):
     client.force_login(cast.make_user("desk", Role.SERVICE_DESK))
     assert client.get(reverse("training:careers-edit")).status_code == 403
+
+
+def test_the_help_page_names_every_place_to_ask(client):
+    body = client.get(reverse("training:help")).content.decode()
+    assert "IHSSCareerPathways@dss.ca.gov" in body and "1-866-376-7066" in body
+    assert reverse("training:catalog") in body
