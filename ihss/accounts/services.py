@@ -404,3 +404,13 @@ def revoke_token(*, token: PersonalAccessToken, by: User, reason: str = "") -> b
             reason=reason,
         )
     return True
+
+
+def provider_accounts(provider_id: int) -> list[User]:
+    """The active sign-ins of a provider record (usually one): whom its notices go to."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.PROVIDER, provider_id=provider_id, user__is_active=True
+        ).select_related("user")
+    ]

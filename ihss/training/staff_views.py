@@ -145,7 +145,8 @@ def roster(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "registration": r,
             "attendance": attended.get(r.pk),
-            "value": typed.get(r.pk) or (_hm(attended[r.pk].minutes) if r.pk in attended else ""),
+            "value": typed.get(r.pk)
+            or (attendance_service.hm(attended[r.pk].minutes) if r.pk in attended else ""),
         }
         for r in people
     ]
@@ -157,15 +158,11 @@ def roster(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "problems": problems,
             "upload": upload,
-            "length": _hm(attendance_service.class_length(session)),
+            "length": attendance_service.hm(attendance_service.class_length(session)),
             "started": session.starts_at <= timezone.now(),
         },
         status=400 if problems else 200,
     )
-
-
-def _hm(minutes: int) -> str:
-    return f"{minutes // 60}:{minutes % 60:02d}"
 
 
 def _from_file(
@@ -224,7 +221,7 @@ def roster_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 provider.provider_number,
                 provider.last_name,
                 provider.first_name,
-                _hm(recorded.minutes) if recorded else "",
+                attendance_service.hm(recorded.minutes) if recorded else "",
             ]
         )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

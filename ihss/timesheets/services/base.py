@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ihss.accounts.models import Membership, Role, User
+from ihss.accounts.services import provider_accounts
 from ihss.core.refusals import ServiceRefused
 from ihss.timesheets import rules
 from ihss.timesheets.models import Timesheet
@@ -75,12 +76,7 @@ def approvers(recipient_id: int) -> list[str]:
 
 
 def _provider_users(provider_id: int) -> list[User]:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            role=Role.PROVIDER, provider_id=provider_id, user__is_active=True
-        ).select_related("user")
-    ]
+    return provider_accounts(provider_id)
 
 
 def _period_context(timesheet: Timesheet) -> dict[str, Any]:

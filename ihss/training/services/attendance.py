@@ -153,13 +153,14 @@ def check(
                 RowProblem(
                     row,
                     _("%(hours)s is longer than the class (%(length)s).")
-                    % {"hours": _hm(minutes), "length": _hm(longest)},
+                    % {"hours": hm(minutes), "length": hm(longest)},
                 )
             )
     return problems
 
 
-def _hm(minutes: int) -> str:
+def hm(minutes: int) -> str:
+    """Minutes as H:MM, the way rosters write hours attended."""
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ihss.accounts.models import Role, User
+from ihss.accounts.models import User
+from ihss.accounts.services import provider_accounts
 from ihss.cases.models import Provider
 from ihss.core import audit
 from ihss.core.refusals import ServiceRefused
@@ -193,11 +194,7 @@ def _session_context(time: CoachingTime) -> dict[str, str]:
 def _tell_provider(
     request: CoachingRequest, event: Event, context: Mapping[str, object], *, key: str
 ) -> None:
-    for user in User.objects.filter(
-        memberships__role=Role.PROVIDER,
-        memberships__provider_id=request.provider_id,
-        is_active=True,
-    ).distinct():
+    for user in provider_accounts(request.provider_id):
         notices.notify(
             user=user, event=event, context=context, key=key, link=reverse("training:coaching")
         )

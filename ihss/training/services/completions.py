@@ -24,6 +24,7 @@ from ihss.training.services.attendance import (
     AttendanceRejected,
     RowProblem,
     claim_for,
+    hm,
     parse_hours,
 )
 
@@ -86,7 +87,7 @@ def check(course: Course, rows: list[Completion]) -> list[RowProblem]:
                 RowProblem(
                     row.row,
                     _("The hours must be more than 0:00 and at most the course's %(length)s.")
-                    % {"length": f"{course.minutes // 60}:{course.minutes % 60:02d}"},
+                    % {"length": hm(course.minutes)},
                 )
             )
     return problems

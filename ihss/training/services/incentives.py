@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ihss.accounts.models import Role, User
+from ihss.accounts.services import provider_accounts
 from ihss.cases.models import Provider, Recipient
 from ihss.core import audit, parameters, payables
 from ihss.core.payables import Kind
@@ -123,11 +123,7 @@ def refresh(provider: Provider, *, today: dt.date | None = None) -> list[Incenti
 
 
 def _tell(incentive: Incentive) -> None:
-    for user in User.objects.filter(
-        memberships__role=Role.PROVIDER,
-        memberships__provider_id=incentive.provider_id,
-        is_active=True,
-    ).distinct():
+    for user in provider_accounts(incentive.provider_id):
         notices.notify(
             user=user,
             event=Event.INCENTIVE_EARNED,

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ihss.accounts.models import Role, User
+from ihss.accounts.models import User
+from ihss.accounts.services import provider_accounts
 from ihss.cases.models import Provider
 from ihss.core import audit
 from ihss.core.refusals import ServiceRefused
@@ -268,12 +269,7 @@ def _tell(registration: Registration, event: Event, *, key: str = "") -> None:
     """A notice to the provider's accounts about their registration (none without one)."""
     if registration.session is None:
         return
-    users = User.objects.filter(
-        memberships__role=Role.PROVIDER,
-        memberships__provider_id=registration.provider_id,
-        is_active=True,
-    ).distinct()
-    for user in users:
+    for user in provider_accounts(registration.provider_id):
         notices.notify(
             user=user,
             event=event,
