@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "ihss.cases",
     "ihss.accounts",
     "ihss.timesheets",
+    "ihss.evv",
     "ihss.payroll",
     "ihss.training",
     "ihss.web",

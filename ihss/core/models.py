@@ -75,6 +75,7 @@ class ProgramParameter(models.Model):
         BASIS_POINTS = "bp", _("basis points")
         COUNT = "count", _("count")
         DAYS = "days", _("days")
+        METERS = "meters", _("meters")
 
     key = models.SlugField(max_length=80)
     effective_from = models.DateField()

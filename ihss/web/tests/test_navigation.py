@@ -135,6 +135,8 @@ def test_a_new_app_adds_its_menu_link_and_token_scope_in_its_own_file(
         "messages:write",
         "training:read",
         "training:write",
+        "evv:read",
+        "evv:write",
     ]
     field = TokenForm(scopes=tokens.allowed_scopes(provider)).fields["scopes"]
     assert ("visits:read", "Read visits (visits:read)") in getattr(field, "choices", [])
@@ -156,6 +158,8 @@ def test_the_scopes_keep_their_names_and_each_role_is_offered_the_same_ones(
         "messages:write",
         "training:read",
         "training:write",
+        "evv:read",
+        "evv:write",
     ]
     offered = {
         role: [s.value for s in tokens.allowed_scopes(_user_with(role, la_provider, la_recipient))]
@@ -170,6 +174,8 @@ def test_the_scopes_keep_their_names_and_each_role_is_offered_the_same_ones(
         "messages:write",
         "training:read",
         "training:write",
+        "evv:read",
+        "evv:write",
     ]
     assert offered[Role.SERVICE_DESK] == [
         "cases:read",
@@ -177,5 +183,6 @@ def test_the_scopes_keep_their_names_and_each_role_is_offered_the_same_ones(
         "pay:read",
         "messages:read",
         "messages:write",
+        "evv:read",
     ]
     assert offered[Role.COUNTY_STAFF][0] == "cases:read"

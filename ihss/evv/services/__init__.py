@@ -1,0 +1,2 @@
+"""EVV's workflows: recording punches (`punches`), reading and correcting visits
+(`visits`)."""
