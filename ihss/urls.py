@@ -34,6 +34,7 @@ urlpatterns = [
     path("timesheets/", include("ihss.timesheets.urls")),
     path("pay/", include("ihss.payroll.urls")),
     path("training/", include("ihss.training.urls")),
+    path("evv/", include("ihss.evv.urls")),
     path("parameters/", include("ihss.web.parameter_urls")),
     path("accounts/", include("ihss.accounts.urls")),
     path("passkeys/", include("ihss.accounts.passkeys")),
