@@ -82,6 +82,7 @@ VIOLATION_HOLDERS = {PROVIDER, COUNTY, DESK, STATE}
 PAY_HOLDERS = {PROVIDER, COUNTY, DESK, STATE}
 TIMESHEET_ROLES = frozenset(TIMESHEET_HOLDERS)  # the API refuses the others (403)
 VIOLATION_ROLES = frozenset(VIOLATION_HOLDERS)
+VISIT_READERS = frozenset({PROVIDER, RECIPIENT, COUNTY, DESK, STATE})
 
 
 @dataclass(frozen=True)
@@ -278,6 +279,16 @@ RULES: dict[str, Rule] = {
         api=True,
         methods=("put",),
         ok=404,
+    ),
+    # EVV through the API (ihss/evv/tests/test_api.py): providers punch (an empty body is
+    # refused, 422); everyone whose roles show visits lists them; this world has no visit.
+    "api-v1:evv-check-in": Rule(roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=422),
+    "api-v1:evv-check-out": Rule(roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=422),
+    "api-v1:evv-sync": Rule(roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=422),
+    "api-v1:evv-visits": Rule(roles=VISIT_READERS, api=True),
+    "api-v1:evv-visit": Rule(record="visit", roles=VISIT_READERS, api=True, ok=404),
+    "api-v1:evv-correct": Rule(
+        record="visit", roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=404
     ),
     "training:progress": role_page(PROVIDER),
     "training:certificate": Rule(record="course", roles=frozenset({PROVIDER}), ok=404),
@@ -683,6 +694,8 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return {"pk": pk, "stub_id": pk}
     if kind == "year":
         return {"year": 2026}
+    if kind == "visit":  # the world has no visit: every address is a missing one
+        return {"pk": MISSING_PK, "visit_id": MISSING_PK}
     if kind == "course":  # the world has no course, class, registration or claim: all 404
         return {
             "pk": MISSING_PK,

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ihss.accounts.models import User
-from ihss.cases.models import Assignment, Provider, Recipient
+from ihss.cases.models import Assignment, Program, Provider, Recipient
 from ihss.core import audit, visits
 from ihss.core.parameters import parameters
 from ihss.core.refusals import ServiceRefused
@@ -37,6 +37,10 @@ from ihss.evv.models import Channel, Place, Position, Punch, Visit
 # before it; an older open visit stays open (flagged "no check-out"), the check-out makes
 # a visit of its own (flagged "no check-in"). A day of care, plus an overnight shift.
 PAIRING_WINDOW = dt.timedelta(hours=24)
+# Times no phone can mean (a clock reset to 1970, a typo of a year): refused as malformed,
+# not flagged, since no day can be worked out from them.
+EARLIEST = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
 class PunchRefused(ServiceRefused):
@@ -141,7 +145,21 @@ def _check_input(data: PunchInput) -> None:
         )
     if data.punched_at.tzinfo is None:
         raise PunchRefused(
-            _("The time of the punch needs its time zone."), code="time", conflict=False
+            _("The time of the punch needs its time zone."),
+            code="time",
+            field="punched_at",
+            conflict=False,
+        )
+    if not EARLIEST <= data.punched_at <= LATEST:
+        raise PunchRefused(
+            _("The time of the punch is not a real date: check the phone's clock."),
+            code="time",
+            field="punched_at",
+            conflict=False,
+        )
+    if data.program not in Program.values:
+        raise PunchRefused(
+            _("Choose IHSS or WPCS."), code="program", field="program", conflict=False
         )
 
 
