@@ -10,6 +10,8 @@ the hours a provider reports. Each needs a little of the other, through this mod
   EVV with `offer_correction`);
 - EVV refuses a punch for a day already on a sent timesheet (`day_refusal`, offered by
   timesheets with `offer_day_guard`);
+- Career Pathways refuses to pay training time that overlaps a checked-in visit
+  (`overlapping_visits`, offered by EVV with `offer_overlaps`);
 - EVV's county compliance view counts the days with reported hours and no visit
   (`worked_days`, offered by timesheets with `offer_worked_days`).
 
@@ -46,6 +48,14 @@ class WorkedDay(NamedTuple):
     sent: bool
 
 
+class VisitSpan(NamedTuple):
+    """A checked-in stretch of a provider's day with one recipient."""
+
+    recipient_id: int
+    start: dt.datetime
+    end: dt.datetime | None  # still checked in
+
+
 DayVisitsReader = Callable[[int, int, str, dt.date, dt.date], dict[dt.date, DayVisits]]
 Corrector = Callable[..., None]
 DayGuard = Callable[[int, int, str, dt.date], Any]
@@ -67,6 +77,10 @@ def offer_day_visits(reader: DayVisitsReader) -> None:
 
 def offer_correction(corrector: Corrector) -> None:
     _offer("correct_day", corrector)
+
+
+def offer_overlaps(reader: Callable[[int, dt.datetime, dt.datetime], list[VisitSpan]]) -> None:
+    _offer("overlapping_visits", reader)
 
 
 def offer_day_guard(guard: DayGuard) -> None:
@@ -112,6 +126,12 @@ def correct_day(
             reason=reason,
             by=by,
         )
+
+
+def overlapping_visits(provider_id: int, start: dt.datetime, end: dt.datetime) -> list[VisitSpan]:
+    """The provider's visits that were checked in at some moment from `start` to `end`."""
+    reader = _offered.get("overlapping_visits")
+    return reader(provider_id, start, end) if reader else []
 
 
 def day_refusal(provider_id: int, recipient_id: int, program: str, day: dt.date) -> Any:

@@ -62,6 +62,20 @@ def day_visits(
     return answer
 
 
+def overlapping_visits(
+    provider_id: int, start: dt.datetime, end: dt.datetime
+) -> list[visits.VisitSpan]:
+    """`ihss.core.visits.overlapping_visits`: visits begun before `end` and not ended by
+    `start` (a visit still open counts until now)."""
+    rows = (
+        Visit.objects.filter(provider_id=provider_id, started_at__lt=end)
+        .exclude(ended_at__lte=start)
+        .order_by("started_at")
+        .values_list("recipient_id", "started_at", "ended_at")
+    )
+    return [visits.VisitSpan(r, s, e) for r, s, e in rows if s is not None]
+
+
 def _snapshot(visit: Visit) -> dict[str, Any]:
     def hm(moment: dt.datetime | None) -> str:
         return _local(moment).strftime("%H:%M") if moment is not None else ""  # type: ignore[union-attr]

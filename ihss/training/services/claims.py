@@ -1,17 +1,23 @@
 """Confirming training-time claims: the provider chooses whose county wage applies (a
 recipient they serve on the class's day), within the claim's deadline. A confirmed claim
-is a payable item (ihss/training/payables.py), paid once by the next payroll run."""
+is a payable item (ihss/training/payables.py), paid once by the next payroll run.
+
+Training time is not paid for time the provider was checked in for care (issue 16): a
+class that overlaps a visit (EVV, read through ihss/core/visits.py) is refused until the
+visit's times are corrected. Live-in providers never check in, so it never applies to
+them; a self-paced course has no class times, so it never overlaps."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ihss.accounts.models import User
 from ihss.cases.models import Assignment
-from ihss.core import audit
+from ihss.core import audit, visits
 from ihss.core.refusals import ServiceRefused
 from ihss.training.models import TrainingClaim
 
@@ -30,6 +36,30 @@ def assignments_on(claim: TrainingClaim) -> QuerySet[Assignment]:
     )
 
 
+def _check_no_visit_during(claim: TrainingClaim) -> None:
+    session = claim.attendance.registration.session
+    if session is None:
+        return
+    overlaps = visits.overlapping_visits(claim.provider_id, session.starts_at, session.ends_at)
+    if not overlaps:
+        return
+    first = overlaps[0]
+    ended = (
+        date_format(timezone.localtime(first.end), "TIME_FORMAT")
+        if first.end is not None
+        else _("not checked out")
+    )
+    raise ClaimRefused(
+        _(
+            "You were checked in for care from %(start)s to %(end)s, during this class. "
+            "Training time cannot be paid for time you were checked in for care. If those "
+            "check-in times are wrong, correct them on your visits first, then confirm."
+        )
+        % {"start": date_format(timezone.localtime(first.start), "TIME_FORMAT"), "end": ended},
+        code="overlaps_visit",
+    )
+
+
 def confirm(*, claim: TrainingClaim, assignment_id: int | None, by: User | None) -> TrainingClaim:
     """Confirm a ready claim at the wage of one of the provider's recipients. Confirming
     twice answers with the confirmed claim."""
@@ -43,6 +73,7 @@ def confirm(*, claim: TrainingClaim, assignment_id: int | None, by: User | None)
                 % {"day": claim.confirm_by.isoformat()},
                 code="claim_expired",
             )
+        _check_no_visit_during(claim)
         choices = list(assignments_on(claim))
         if not choices:
             raise ClaimRefused(

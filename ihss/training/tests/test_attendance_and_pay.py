@@ -221,3 +221,44 @@ def test_an_attended_class_can_no_longer_be_cancelled_or_moved(client):
     assert "can no longer be changed" in refused.content.decode()
     registration.refresh_from_db()
     assert registration.status == "registered"
+
+
+def _visit(provider, recipient, start: dt.time, end: dt.time) -> None:
+    """A checked-in visit on the class's Saturday, recorded as the phone would."""
+    from ihss.evv.tests.factories import punch
+
+    user = account_of(provider)
+    for kind, at in (("in", start), ("out", end)):
+        moment = dt.datetime.combine(SATURDAY, at, tzinfo=PACIFIC)
+        punch(provider, recipient, user, kind=kind, at=moment, place="community", near=None)
+
+
+def test_training_time_overlapping_a_checked_in_visit_is_not_paid():
+    ana = enrolled_provider("ana.overlap")
+    rosa = cast.make_recipient()
+    cast.assign(ana, rosa, 100 * H)
+    session = saturday_class()  # 2:00 to 4:00 pm
+    seated(session, ana)
+    _visit(ana, rosa, dt.time(13, 0), dt.time(15, 0))
+    attendance.record(session=session, minutes_by_provider={ana.provider_number: 2 * H}, by=None)
+
+    with pytest.raises(claims.ClaimRefused) as refused:
+        claims.confirm(claim=TrainingClaim.objects.get(), assignment_id=None, by=None)
+
+    assert refused.value.code == "overlaps_visit"
+    assert "checked in for care from 1:00" in refused.value.message
+    assert TrainingClaim.objects.get().status == TrainingClaim.Status.READY
+
+
+def test_a_visit_that_ended_before_the_class_does_not_stop_the_claim():
+    ana = enrolled_provider("ana.before")
+    rosa = cast.make_recipient()
+    cast.assign(ana, rosa, 100 * H)
+    session = saturday_class()
+    seated(session, ana)
+    _visit(ana, rosa, dt.time(9, 0), dt.time(14, 0))  # ends as the class begins
+    attendance.record(session=session, minutes_by_provider={ana.provider_number: 2 * H}, by=None)
+
+    claim = claims.confirm(claim=TrainingClaim.objects.get(), assignment_id=None, by=None)
+
+    assert claim.status == TrainingClaim.Status.CONFIRMED
