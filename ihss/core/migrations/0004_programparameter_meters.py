@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_paid_source'),
+        ("core", "0003_paid_source"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='programparameter',
-            name='unit',
-            field=models.CharField(choices=[('minutes', 'minutes'), ('cents', 'cents'), ('bp', 'basis points'), ('count', 'count'), ('days', 'days'), ('meters', 'meters')], max_length=10),
+            model_name="programparameter",
+            name="unit",
+            field=models.CharField(
+                choices=[
+                    ("minutes", "minutes"),
+                    ("cents", "cents"),
+                    ("bp", "basis points"),
+                    ("count", "count"),
+                    ("days", "days"),
+                    ("meters", "meters"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

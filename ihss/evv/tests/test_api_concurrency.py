@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from functools import partial
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -38,7 +39,7 @@ def test_fifty_uploads_of_the_same_punch_at_once_make_one_visit():
         "longitude": str(HOME[1]),
         "accuracy": 10,
     }
-    answers: list[dict] = []
+    answers: list[dict[str, Any]] = []
 
     def upload() -> None:
         response = Client().post(
