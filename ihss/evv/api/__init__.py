@@ -57,9 +57,9 @@ class EvvPunchIn(Schema):
         max_length=12,
         description="fix, denied or unavailable (Home only; ignored for Community).",
     )
-    latitude: Decimal | None = Field(default=None, ge=-90, le=90, description="Home only.")
-    longitude: Decimal | None = Field(default=None, ge=-180, le=180, description="Home only.")
-    accuracy: Decimal | None = Field(default=None, ge=0, le=1_000_000, description="Meters.")
+    latitude: float | None = Field(default=None, ge=-90, le=90, description="Home only.")
+    longitude: float | None = Field(default=None, ge=-180, le=180, description="Home only.")
+    accuracy: float | None = Field(default=None, ge=0, le=1_000_000, description="Meters.")
 
 
 class EvvCorrectionIn(Schema):
@@ -200,9 +200,9 @@ def _punch_input(data: EvvPunchIn, *, kind: str, field: str = "") -> punches.Pun
         place=data.place,
         punched_at=data.punched_at or timezone.now(),
         position=position,
-        latitude=data.latitude,
-        longitude=data.longitude,
-        accuracy_m=int(data.accuracy.to_integral_value()) if data.accuracy is not None else None,
+        latitude=Decimal(str(data.latitude)) if data.latitude is not None else None,
+        longitude=Decimal(str(data.longitude)) if data.longitude is not None else None,
+        accuracy_m=round(data.accuracy) if data.accuracy is not None else None,
     )
 
 
