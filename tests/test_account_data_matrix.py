@@ -326,6 +326,18 @@ RULES: dict[str, Rule] = {
     "training:class-new": Rule(
         record="course", roles=frozenset({Role.TRAINING_PROVIDER.value}), ok=404
     ),
+    "training:class-edit": Rule(
+        record="course",
+        roles=frozenset({Role.TRAINING_PROVIDER.value}),
+        methods=("get", "post"),
+        ok=404,
+    ),
+    "training:class-cancel": Rule(
+        record="course",
+        roles=frozenset({Role.TRAINING_PROVIDER.value}),
+        methods=("get", "post"),
+        ok=404,
+    ),
     "training:completions": Rule(
         record="course",
         roles=frozenset({Role.TRAINING_PROVIDER.value}),

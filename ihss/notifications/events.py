@@ -51,6 +51,9 @@ class Event(models.TextChoices):
     CLASS_CONFIRMATION = "class_confirmation", _("Class registration confirmed")
     WAITLIST_PROMOTION = "waitlist_promotion", _("Moved from the waitlist into a class")
     CLASS_REMINDER = "class_reminder", _("Class reminder")
+    CLASS_CHANGED = "class_changed", _("Class changed")
+    CLASS_CANCELLED = "class_cancelled", _("Class cancelled")
+    TRAINING_CLAIM_DUE = "training_claim_due", _("Training time to confirm")
     INCENTIVE_EARNED = "incentive_earned", _("Training incentive earned")
     PAY_PERIOD_ENDING = "pay_period_ending", _("Pay period ends tomorrow")
     COACHING_OFFERED = "coaching_offered", _("Coaching times offered")
@@ -233,6 +236,32 @@ SPECS: dict[str, EventSpec] = {
             Category.TRAINING,
             _("A class you registered for starts soon."),
             {"course": "CPR and First Aid", "starts_on": "2026-12-03", "place": "Online"},
+            audience=PROVIDERS,
+        ),
+        EventSpec(
+            Event.CLASS_CHANGED,
+            Category.TRAINING,
+            _("The time or place of a class you registered for changed."),
+            {"course": "CPR and First Aid", "starts_on": "2026-12-03", "place": "Online"},
+            audience=PROVIDERS,
+        ),
+        EventSpec(
+            Event.CLASS_CANCELLED,
+            Category.TRAINING,
+            _("A class you registered for was cancelled."),
+            {
+                "course": "CPR and First Aid",
+                "starts_on": "2026-12-03",
+                "place": "Online",
+                "reason": "The instructor is ill.",
+            },
+            audience=PROVIDERS,
+        ),
+        EventSpec(
+            Event.TRAINING_CLAIM_DUE,
+            Category.PAYMENT,
+            _("Training time you attended is waiting for you to confirm it, to be paid."),
+            {"course": "CPR and First Aid", "minutes": 120, "confirm_by": "2026-12-20"},
             audience=PROVIDERS,
         ),
         EventSpec(

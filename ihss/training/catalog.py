@@ -1,6 +1,11 @@
 """Finding courses in the public catalog: one query for a page of courses, whatever the
 size of the catalog, plus one for their languages and one for their next sessions.
 
+Distance: an in-person class whose place is on the map (its coordinates) is found within a
+number of miles of a point (a provider's home on their case record, or a point the API is
+given), by the great-circle distance computed in the query. Cancelled classes are never
+listed.
+
 Free text is PostgreSQL full-text search (English and Spanish stemming over code, title
 and description) where the database is PostgreSQL, and a case-insensitive match
 elsewhere (SQLite, in development).
@@ -12,9 +17,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
 from ihss.training.models import ClassSession, Course, CourseLanguage, Modality, Pathway
@@ -34,10 +41,17 @@ class Filters:
     county: int | None = None  # in-person classes held in this county
     starts_from: dt.date | None = None
     starts_until: dt.date | None = None
+    # In-person classes within `within_miles` of `near` (latitude, longitude).
+    near: tuple[Decimal, Decimal] | None = None
+    within_miles: int | None = None
 
     @property
     def dated(self) -> bool:
         return self.starts_from is not None or self.starts_until is not None
+
+    @property
+    def by_distance(self) -> bool:
+        return self.near is not None and self.within_miles is not None
 
 
 def courses(filters: Filters) -> QuerySet[Course]:
@@ -63,10 +77,14 @@ def courses(filters: Filters) -> QuerySet[Course]:
 
 
 def _sessions(filters: Filters) -> QuerySet[ClassSession] | None:
-    """The sessions a course must have to match (county, dates), or None when any does."""
-    if filters.county is None and not filters.dated:
+    """The sessions a course must have to match (county, dates, distance), or None when
+    any does."""
+    if filters.county is None and not filters.dated and not filters.by_distance:
         return None
-    sessions = ClassSession.objects.all()
+    sessions = ClassSession.objects.filter(cancelled_at__isnull=True)
+    if filters.by_distance:
+        assert filters.near is not None and filters.within_miles is not None
+        sessions = within(sessions, filters.near, filters.within_miles * METERS_PER_MILE)
     if filters.county is not None:
         sessions = sessions.filter(county_id=filters.county)
     zone = timezone.get_current_timezone()
@@ -77,6 +95,28 @@ def _sessions(filters: Filters) -> QuerySet[ClassSession] | None:
         end = dt.datetime.combine(filters.starts_until + dt.timedelta(days=1), dt.time.min, zone)
         sessions = sessions.filter(starts_at__lt=end)
     return sessions
+
+
+METERS_PER_MILE = 1609.344  # the international mile: a unit, not a program number
+EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
+
+
+def within(
+    sessions: QuerySet[ClassSession], near: tuple[Decimal, Decimal], meters: float
+) -> QuerySet[ClassSession]:
+    """The sessions held on the map within `meters` of `near` (haversine, in SQL)."""
+    lat, lon = (Value(float(v), output_field=FloatField()) for v in near)
+    here = Radians(lat)
+    there = Radians(Cast("latitude", FloatField()))
+    east = Radians(Cast("longitude", FloatField()))
+    half = Power(Sin((there - here) / 2), 2) + Cos(here) * Cos(there) * Power(
+        Sin((east - Radians(lon)) / 2), 2
+    )
+    return (
+        sessions.filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(distance_m=2 * EARTH_RADIUS_M * ASin(Sqrt(half)))
+        .filter(distance_m__lte=meters)
+    )
 
 
 def _text_condition(text: str) -> Q:
@@ -117,7 +157,7 @@ def listings(page: Sequence[Course], *, now: dt.datetime | None = None) -> list[
         languages[course_id].append(language)
     upcoming: dict[int, list[ClassSession]] = defaultdict(list)
     for session in ClassSession.objects.filter(
-        course_id__in=ids, starts_at__gte=now or timezone.now()
+        course_id__in=ids, starts_at__gte=now or timezone.now(), cancelled_at__isnull=True
     ).select_related("county"):
         if len(upcoming[session.course_id]) < NEXT_SESSIONS:
             upcoming[session.course_id].append(session)

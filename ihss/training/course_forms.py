@@ -77,6 +77,24 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         empty_label=_("Online"),
     )
 
+    latitude = forms.DecimalField(
+        label=_("Latitude of the place (optional)"),
+        help_text=_("With the longitude, providers find the class by distance from home."),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude of the place (optional)"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+    )
+
     class Meta:
         model = ClassSession
         fields = [
@@ -84,6 +102,8 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
             "language",
             "county",
             "place",
+            "latitude",
+            "longitude",
             "online_link",
             "capacity",
             "instructor",
@@ -92,12 +112,20 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.course = course
+        if course.modality != Modality.IN_PERSON:
+            for name in ("latitude", "longitude"):
+                del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         starts = data.get("starts_at")
-        if starts is not None and starts <= timezone.now():
-            self.add_error("starts_at", gettext("A new class starts in the future."))
+        moved = self.instance.pk is None or "starts_at" in self.changed_data
+        if starts is not None and moved and starts <= timezone.now():
+            self.add_error("starts_at", gettext("A class starts in the future."))
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error(
+                "longitude", gettext("Give both the latitude and the longitude, or neither.")
+            )
         if self.course.modality == Modality.IN_PERSON:
             if not data.get("county"):
                 self.add_error("county", gettext("Choose the county where the class is held."))
@@ -114,3 +142,26 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         if commit:
             session.save()
         return session
+
+    def changes(self) -> dict[str, Any]:
+        """The typed values by model field, for `sessions.change` (an existing class)."""
+        data = self.cleaned_data
+        values: dict[str, Any] = {
+            name: data[name]
+            for name in ("starts_at", "language", "place", "online_link", "capacity", "instructor")
+        }
+        values["county_id"] = data["county"].pk if data.get("county") else None
+        values["ends_at"] = data["starts_at"] + dt.timedelta(minutes=self.course.minutes)
+        for name in ("latitude", "longitude"):
+            if name in self.fields:
+                values[name] = data.get(name)
+        return values
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the class cancelled?"),
+        help_text=_("Everyone registered or waiting is told, with this reason."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

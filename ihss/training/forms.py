@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from ihss.cases.models import County
 from ihss.training.catalog import MAX_QUERY, Filters
 from ihss.training.models import Modality, Pathway
+
+WITHIN_MILES = (10, 25, 50, 100)  # the distances offered (a search filter, not a rule)
 
 
 class CatalogForm(forms.Form):
@@ -51,9 +54,28 @@ class CatalogForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    within = forms.TypedChoiceField(
+        label=_("In-person classes near your home"),
+        help_text=_("From the address on your case record."),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, home: tuple[Decimal, Decimal] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.home = home
+        if home is None:  # only a provider whose home is on the map can use it
+            del self.fields["within"]
+        else:
+            within = self.fields["within"]
+            assert isinstance(within, forms.ChoiceField)
+            within.choices = [("", gettext("Any distance"))] + [
+                (miles, gettext("Within %(miles)d miles") % {"miles": miles})
+                for miles in WITHIN_MILES
+            ]
         field = self.fields["pathway"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("Any pathway"))] + [
@@ -83,4 +105,6 @@ class CatalogForm(forms.Form):
             county=county.pk if county else None,
             starts_from=good.get("starts_from"),
             starts_until=good.get("starts_until"),
+            near=self.home,
+            within_miles=good.get("within"),
         )

@@ -119,6 +119,16 @@ class ClassSession(models.Model):
     online_link = models.URLField(_("online link"), blank=True)
     capacity = models.PositiveIntegerField(_("seats"))
     instructor = models.CharField(_("instructor"), max_length=120, blank=True)
+    # Where an in-person class is held, on the map, so that providers can find classes
+    # near their home (optional: a class without it is found by its county).
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]

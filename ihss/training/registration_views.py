@@ -91,7 +91,7 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     others: dict[int, list[ClassSession]] = {}
     course_ids = {r.course_id for r in active if r.session_id is not None}
     for session in ClassSession.objects.filter(
-        course_id__in=course_ids, starts_at__gt=timezone.now()
+        course_id__in=course_ids, starts_at__gt=timezone.now(), cancelled_at__isnull=True
     ).select_related("county"):
         others.setdefault(session.course_id, []).append(session)
     now = timezone.now()

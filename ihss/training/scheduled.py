@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from ihss.core.parameters import parameter
 from ihss.notifications.scheduler import job
-from ihss.training.services import coaching, incentives, registrations
+from ihss.training.services import claims, coaching, incentives, registrations
 
 REMINDER_DAYS = "class_reminder_days"
+CLAIM_REMINDER_DAYS = "training_claim_reminder_days"
 
 
 @job("training.class_reminders", daily_at=dt.time(8, 0))
@@ -32,3 +33,11 @@ def incentive_refresh(slot: dt.datetime) -> int:
 def coaching_reminders(slot: dt.datetime) -> int:
     """Each morning, remind the provider and the coach of each session booked for tomorrow."""
     return coaching.remind_due(on=timezone.localtime(slot).date())
+
+
+@job("training.claim_reminders", daily_at=dt.time(8, 30))
+def claim_reminders(slot: dt.datetime) -> int:
+    """Each morning, remind providers of training time still to confirm whose deadline is
+    `training_claim_reminder_days` days away. A rerun sends nothing more."""
+    today = timezone.localdate(slot)
+    return claims.remind_due(on=today, days_before=parameter(CLAIM_REMINDER_DAYS, on=today))

@@ -21,8 +21,9 @@ from ihss.accounts.decorators import role_required
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.accounts.models import Role
 from ihss.core import audit, csvsafe
+from ihss.core.refusals import ServiceRefused, add_to_form
 from ihss.training import access
-from ihss.training.course_forms import CourseForm, SessionForm
+from ihss.training.course_forms import CancelSessionForm, CourseForm, SessionForm
 from ihss.training.models import (
     Attendance,
     ClassSession,
@@ -34,6 +35,7 @@ from ihss.training.models import (
 )
 from ihss.training.services import attendance as attendance_service
 from ihss.training.services import completions as completion_service
+from ihss.training.services import sessions
 from ihss.training.services.attendance import AttendanceRejected, RowProblem
 
 PAST_DAYS = 60
@@ -352,5 +354,55 @@ def session_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "training/staff_session_form.html",
         {"form": form, "course": course},
+        status=400 if form.errors else 200,
+    )
+
+
+def _open_session(request: AuthenticatedHttpRequest, pk: int) -> ClassSession:
+    session = access.staff_session(request.user, pk)
+    if session.cancelled_at is not None:
+        raise Http404
+    return session
+
+
+@role_required(Role.TRAINING_PROVIDER)
+def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Change a class before it begins; the people registered are told of a new time or
+    place."""
+    session = _open_session(request, pk)
+    form = SessionForm(request.POST or None, instance=session, course=session.course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sessions.change(session=session, values=form.changes(), by=request.user)
+        except ServiceRefused as refused:
+            add_to_form(form, refused)
+        else:
+            messages.success(request, _("The class is changed. Everyone registered is told."))
+            return HttpResponseRedirect(reverse("training:roster", args=[session.pk]))
+    return render(
+        request,
+        "training/staff_session_form.html",
+        {"form": form, "course": session.course, "session": session},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(Role.TRAINING_PROVIDER)
+def session_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Cancel a class before it begins, saying why; every registration with it ends."""
+    session = _open_session(request, pk)
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sessions.cancel(session=session, reason=form.cleaned_data["reason"], by=request.user)
+        except ServiceRefused as refused:
+            add_to_form(form, refused)
+        else:
+            messages.success(request, _("The class is cancelled. Everyone registered is told."))
+            return HttpResponseRedirect(reverse("training:classes"))
+    return render(
+        request,
+        "training/staff_session_cancel.html",
+        {"form": form, "session": session},
         status=400 if form.errors else 200,
     )

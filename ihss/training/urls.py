@@ -41,5 +41,7 @@ urlpatterns = [
     path("provider/courses/<int:pk>/classes/new/", staff_views.session_form, name="class-new"),
     path("provider/courses/<int:pk>/completions/", staff_views.completions, name="completions"),
     path("provider/classes/<int:pk>/", staff_views.roster, name="roster"),
+    path("provider/classes/<int:pk>/edit/", staff_views.session_edit, name="class-edit"),
+    path("provider/classes/<int:pk>/cancel/", staff_views.session_cancel, name="class-cancel"),
     path("provider/classes/<int:pk>/roster.csv", staff_views.roster_csv, name="roster-csv"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -15,12 +17,29 @@ from ihss.training.models import ClassSession, Course, Registration
 from ihss.training.services import registrations
 
 PAGE_SIZE = 20
-NARROWING = ("category", "pathway", "modality", "language", "county", "starts_from", "starts_until")
+NARROWING = (
+    "category",
+    "pathway",
+    "modality",
+    "language",
+    "county",
+    "starts_from",
+    "starts_until",
+    "within",
+)
+
+
+def _home_of(request: HttpRequest) -> tuple[Decimal, Decimal] | None:
+    """A signed-in provider's home on the map (their case record), for "near my home"."""
+    provider = access.provider_of(request.user)
+    if provider is None or provider.latitude is None or provider.longitude is None:
+        return None
+    return provider.latitude, provider.longitude
 
 
 @login_not_required
 def catalog_page(request: HttpRequest) -> HttpResponse:
-    form = CatalogForm(request.GET or None)
+    form = CatalogForm(request.GET or None, home=_home_of(request))
     if form.is_bound:
         form.is_valid()
     page = html_page(request, catalog.courses(form.filters()), size=PAGE_SIZE)
@@ -45,7 +64,9 @@ def course_page(request: HttpRequest, pk: int) -> HttpResponse:
         Course.objects.select_related("provider", "pathway"), pk=pk, published=True
     )
     sessions = list(
-        ClassSession.objects.filter(course=course, starts_at__gte=timezone.now())
+        ClassSession.objects.filter(
+            course=course, starts_at__gte=timezone.now(), cancelled_at__isnull=True
+        )
         .select_related("county")
         .annotate(taken=Count("registrations", filter=Q(registrations__status="registered")))
     )

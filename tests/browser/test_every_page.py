@@ -189,6 +189,9 @@ RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
     "certificate": lambda c: walker_certificate(c.provider),  # training:certificate(-pdf)
     "completions": lambda c: walker_self_paced(c.provider),  # training:completions
     "roster": lambda c: walker_roster(c.provider),  # training:roster, training:roster-csv
+    # training:class-edit, training:class-cancel: the walker staff's class (it took place:
+    # the pages open, and saving is refused)
+    "provider/classes": lambda c: walker_roster(c.provider),
     "coach/requests": lambda c: walker_coaching(c.provider),  # training:coach-request
     # training:course-edit, training:class-new: the walker staff's own course
     "provider/courses": lambda c: ClassSession.objects.get(pk=walker_roster(c.provider)).course_id,

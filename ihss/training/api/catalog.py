@@ -4,6 +4,7 @@ no token), paged as every list of the API is (docs/api.md#pages)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -62,9 +63,13 @@ def list_catalog(
     county: QueryEx[str, P(max_length=2, description="County code of in-person classes.")] = "",
     starts_from: dt.date | None = None,
     starts_until: dt.date | None = None,
+    near_latitude: QueryEx[float | None, P(ge=-90, le=90)] = None,
+    near_longitude: QueryEx[float | None, P(ge=-180, le=180)] = None,
+    within_miles: QueryEx[int | None, P(ge=1, le=500)] = None,
 ) -> CatalogPage:
     """Published catalog courses matching every filter given, in title order. An unknown
-    county or language matches no course."""
+    county or language matches no course. `within_miles` of (`near_latitude`,
+    `near_longitude`) keeps courses with an in-person class on the map that near."""
     county_id = (
         County.objects.filter(code=county).values_list("pk", flat=True).first() if county else None
     )
@@ -81,6 +86,12 @@ def list_catalog(
             county=county_id,
             starts_from=starts_from,
             starts_until=starts_until,
+            near=(
+                (Decimal(str(near_latitude)), Decimal(str(near_longitude)))
+                if near_latitude is not None and near_longitude is not None
+                else None
+            ),
+            within_miles=within_miles,
         )
     )
     rows, has_next = api_page(found, page)

@@ -9,16 +9,22 @@ them; a self-paced course has no class times, so it never overlaps."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ihss.accounts.models import User
+from ihss.accounts.services import provider_accounts
 from ihss.cases.models import Assignment
 from ihss.core import audit, visits
 from ihss.core.refusals import ServiceRefused
+from ihss.notifications import services as notices
+from ihss.notifications.events import Event
 from ihss.training.models import TrainingClaim
 
 
@@ -107,3 +113,27 @@ def confirm(*, claim: TrainingClaim, assignment_id: int | None, by: User | None)
             after={"minutes": claim.minutes, "recipient": chosen.recipient_id},
         )
         return claim
+
+
+def remind_due(*, on: dt.date, days_before: int) -> int:
+    """Remind each provider whose training-time claim is still to confirm and whose
+    deadline is `days_before` days after `on` (once a claim: a rerun sends nothing more)."""
+    due = TrainingClaim.objects.filter(
+        status=TrainingClaim.Status.READY, confirm_by=on + dt.timedelta(days=days_before)
+    ).select_related("course")
+    count = 0
+    for claim in due:
+        for user in provider_accounts(claim.provider_id):
+            notices.notify(
+                user=user,
+                event=Event.TRAINING_CLAIM_DUE,
+                context={
+                    "course": claim.course.title,
+                    "minutes": claim.minutes,
+                    "confirm_by": claim.confirm_by.isoformat(),
+                },
+                key=f"claim-due-{claim.pk}",
+                link=reverse("training:mine"),
+            )
+        count += 1
+    return count

@@ -80,6 +80,11 @@ def register(*, provider: Provider, session: ClassSession, by: User | None) -> R
             raise RegistrationRefused(
                 _("This course is no longer in the catalog."), code="course_withdrawn"
             )
+        if session.cancelled_at is not None:
+            raise RegistrationRefused(
+                _("This class was cancelled: choose another class of the course."),
+                code="class_cancelled",
+            )
         if session.starts_at <= timezone.now():
             raise RegistrationRefused(
                 _("This class has already started: choose a later one."), code="class_started"
@@ -265,7 +270,13 @@ def notice_context(registration: Registration) -> dict[str, str]:
     }
 
 
-def _tell(registration: Registration, event: Event, *, key: str = "") -> None:
+def _tell(
+    registration: Registration,
+    event: Event,
+    *,
+    key: str = "",
+    extra: dict[str, str] | None = None,
+) -> None:
     """A notice to the provider's accounts about their registration (none without one)."""
     if registration.session is None:
         return
@@ -273,7 +284,7 @@ def _tell(registration: Registration, event: Event, *, key: str = "") -> None:
         notices.notify(
             user=user,
             event=event,
-            context=notice_context(registration),
+            context=notice_context(registration) | (extra or {}),
             key=key or f"registration-{registration.pk}",
             link=reverse("training:mine"),
         )
