@@ -53,6 +53,12 @@ def test_dates_and_money_are_written_the_readers_way():
     assert "$1,234.56" in render_notice(Event.PAYMENT_ISSUED, sample, "es").subject
 
 
+def test_a_pathway_is_named_in_the_readers_language():
+    sample = SPECS[Event.INCENTIVE_EARNED].sample | {"pathway": "Adult Education"}
+    assert "Educación para adultos" in render_notice(Event.INCENTIVE_EARNED, sample, "es").message
+    assert "Adult Education" in render_notice(Event.INCENTIVE_EARNED, sample, "en").message
+
+
 def test_an_unknown_language_falls_back_to_english():
     sample = SPECS[Event.CLASS_REMINDER].sample
     assert render_notice(Event.CLASS_REMINDER, sample, "xx") == render_notice(
