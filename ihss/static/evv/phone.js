@@ -23,9 +23,22 @@ const clock = new Intl.DateTimeFormat(app.dataset.language, { hour: "numeric", m
 // prompt nobody answers: past either, the punch is kept as "unavailable".
 const FIX_TIMEOUT_MS = 10000;
 const PROMPT_TIMEOUT_MS = 30000;
+// After an upload that did not get through, try again after 5 s, then twice as long each
+// time, up to a minute: the "online" event does not come when a connection only stalled.
+const RETRY_FIRST_MS = 5000;
+const RETRY_MAX_MS = 60000;
 
 let db = null;
 let busy = false;
+let retryTimer = null;
+let retries = 0;
+
+function retryLater() {
+  if (retryTimer) { return; }
+  const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** retries);
+  retries += 1;
+  retryTimer = setTimeout(() => { retryTimer = null; send({ quiet: true }); }, delay);
+}
 
 function say(message, tone = "info") {
   statusBox.replaceChildren();
@@ -154,6 +167,7 @@ function report(outcome) {
 async function send({ quiet = false } = {}) {
   if (!db) { return; }
   const outcome = await sendWaiting(db, { owner, syncUrl: app.dataset.syncUrl, csrf: csrfToken() });
+  if (outcome.error === "offline") { retryLater(); } else { retries = 0; }
   await render();
   if (outcome.results.some((r) => r.status !== "refused")) { await refreshVisits(); }
   if (!quiet || outcome.results.length || outcome.error) { report(outcome); }
