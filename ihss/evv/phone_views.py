@@ -327,7 +327,7 @@ def _batch(request: HttpRequest) -> list[Any]:
     except (ValueError, RecursionError):
         raise not_json from None
     if not isinstance(document, dict) or not isinstance(document.get("punches"), list):
-        raise BadUpload(_('Send {"punches": [...]}, a list of punches.'), code="shape")
+        raise BadUpload(_("Send an object with a list of punches under “punches”."), code="shape")
     batch: list[Any] = document["punches"]
     if len(batch) > MAX_PUNCHES:
         raise BadUpload(

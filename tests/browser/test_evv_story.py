@@ -392,6 +392,15 @@ def test_the_screen_passes_axe_at_360_px(phone, language):
     page = opened.page
     assert page.locator("html").get_attribute("lang") == language
     accessible(page)
+    # Big targets: every choice and button at least 44 px high, and nothing scrolls
+    # sideways on the narrowest phones either.
+    targets = page.locator("#evv-punch label.usa-radio__label, #evv-punch button")
+    assert targets.count() == 6  # two programs, two places, two buttons
+    for box in (targets.nth(i).bounding_box() for i in range(targets.count())):
+        assert box is not None and box["height"] >= 44, box
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert horizontal_overflow(page, 320) is None
+    page.set_viewport_size(PHONE)
     page.context.set_offline(True)
     page.locator("label.usa-radio__label").first.click()
     page.locator("label[for=evv-place-community]").click()
@@ -402,4 +411,51 @@ def test_the_screen_passes_axe_at_360_px(phone, language):
     expect(waiting_list(page).locator("li")).to_have_count(0)
     expect(page.locator("#evv-today-list li")).to_have_count(1)
     accessible(page)
+    clean(opened)
+
+
+def test_background_sync_sends_what_waits_with_the_screen_closed(phone, live_server):
+    _p, _r, user, _a = worker_and_recipient()
+    opened = phone(user, workers=True)
+    page = opened.page
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.context.route("**/evv/sync/", lambda route: route.abort("internetdisconnected"))
+    tap(page, "Community")
+    tap(page, "Check in")
+    expect(status(page)).to_contain_text("No connection: kept on this phone.")
+
+    # The screen is closed; another page of the portal stays open to watch the worker.
+    other = page.context.new_page()
+    other.goto("/training/help/")
+    page.close()
+    cdp = other.context.new_cdp_session(other)
+    registrations: list[dict[str, Any]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    other.wait_for_function("() => true")
+    for _ in range(50):
+        if registrations:
+            break
+        other.wait_for_timeout(100)
+    (registration,) = {r["registrationId"]: r for r in registrations if not r["isDeleted"]}.values()
+    assert Punch.objects.count() == 0
+
+    other.context.unroute("**/evv/sync/")
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": live_server.url,
+            "registrationId": registration["registrationId"],
+            "tag": "evv-send",
+            "lastChance": False,
+        },
+    )
+    for _ in range(100):
+        if Punch.objects.exists():
+            break
+        other.wait_for_timeout(100)
+    assert (Punch.objects.count(), Visit.objects.count()) == (1, 1)
     clean(opened)
