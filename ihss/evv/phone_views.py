@@ -389,14 +389,22 @@ def sync(request: AuthenticatedHttpRequest) -> JsonResponse:
 # --- The installable app ------------------------------------------------------------------
 
 
-def _shell_assets() -> list[str]:
-    return [static(name) for name in SHELL_ASSETS]
+# Modules the page imports by a relative address ("./store.js"): the browser asks for them
+# under their plain name even where the other assets carry their hash (the manifest
+# storage does not rewrite module imports), so they are kept under both.
+SHELL_MODULES = ("evv/store.js",)
+
+
+def shell_assets() -> list[str]:
+    """The addresses the service worker keeps, each once."""
+    plain = [f"{settings.STATIC_URL}{name}" for name in SHELL_MODULES]
+    return list(dict.fromkeys([static(name) for name in SHELL_ASSETS] + plain))
 
 
 @login_not_required
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    assets = _shell_assets()
+    assets = shell_assets()
     shell_url = reverse("evv:shell")
     script = render_to_string(
         "evv/sw.js",

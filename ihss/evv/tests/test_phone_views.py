@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from ihss import test as cast
 from ihss.accounts.models import Role
+from ihss.evv import phone_views
 from ihss.evv.models import Punch, Visit
-from ihss.evv.phone_views import MAX_PUNCHES
+from ihss.evv.phone_views import MAX_PUNCHES, shell_assets
 from ihss.evv.tests.factories import HOME, punch, worker_and_recipient
 
 pytestmark = pytest.mark.django_db
@@ -347,3 +348,13 @@ def test_the_service_worker_is_served_for_the_app_s_scope():
     assert "__VERSION__" not in script
     for name in ("evv/phone.js", "evv/store.js", "evv/phone.css"):
         assert finders.find(name), name
+
+
+def test_the_worker_keeps_the_store_module_under_the_address_the_page_imports(monkeypatch):
+    """phone.js imports "./store.js": in production the other assets carry their hash
+    (the manifest storage), and the module must still be there with the network off."""
+    monkeypatch.setattr(phone_views, "static", lambda name: f"/static/{name}?v=hash")
+    assets = shell_assets()
+    assert "/static/evv/store.js" in assets
+    assert "/static/evv/phone.js?v=hash" in assets
+    assert len(assets) == len(set(assets))
