@@ -538,6 +538,14 @@ RULES: dict[str, Rule] = {
     "api-v1:deposits_of_provider": Rule(record="provider", roles=CASE_ROLES, api=True),
     "api-v1:enroll_deposit": Rule(roles=frozenset({PROVIDER}), api=True, methods=("post",), ok=422),
     "api-v1:cancel_deposit": Rule(roles=frozenset({PROVIDER}), api=True, methods=("post",)),
+    # The EVV phone screen (ihss/evv/tests/test_phone_views.py): a provider's own; its
+    # upload refuses a body that is not JSON (400) and records nothing. The app's manifest
+    # and service worker are public: they hold no one's data.
+    "evv:phone": role_page(PROVIDER),
+    "evv:shell": role_page(PROVIDER),
+    "evv:sync": Rule(roles=frozenset({PROVIDER}), methods=("post",), ok=400),
+    "evv:manifest": public(),
+    "evv:service-worker": public(),
     # Home pages.
     "home": own(),
     "provider-home": role_page(PROVIDER),

@@ -14,7 +14,12 @@ from tests.routes import all_routes
 # registration and reset pages: it answers only a session that one of them opened.
 # The Career Pathways course catalog and its course pages are for anyone to find courses,
 # the page to explore healthcare careers, the program's help page, and anyone checks a training certificate's code.
+# The EVV app's manifest and service worker hold no one's data: the browser fetches the
+# manifest without cookies, and a worker script answered with the sign-in page would stop
+# the installed app from updating (ihss/evv/phone_views.py).
 PUBLIC = {
+    "manifest",
+    "service-worker",
     "careers",
     "help",
     "catalog",

@@ -9,6 +9,7 @@ from ihss.core import registry, visits
 
 
 def register() -> None:
+    from ihss.accounts.models import Role
     from ihss.evv import access
     from ihss.evv.api import router
     from ihss.evv.services import visits as evv_visits
@@ -17,6 +18,7 @@ def register() -> None:
     visits.offer_correction(evv_visits.correct_day)
     visits.offer_overlaps(evv_visits.overlapping_visits)
     registry.add_api("/visits/", router, scope_resource="evv")
+    registry.add_menu("evv:phone", _("Check in and out"), roles=[Role.PROVIDER], order=12)
     registry.add_scope(
         "evv:read",
         _("Read visits (check-ins and check-outs)"),

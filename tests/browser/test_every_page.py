@@ -97,6 +97,7 @@ SKIP_NAMES = {
     "training:claim-confirm": "POST only: the Confirm button of a claim on My training",
     "training:coaching-book": "POST only: the Book button of an offered coaching time",
     "training:coaching-cancel": "POST only: the Cancel button of a coaching request",
+    "evv:sync": "POST only (JSON): the phone screen's upload (test_evv_story.py)",
 }
 # Routes whose address ends in a file name (".csv", ".pdf") are downloads, not pages:
 # test_every_download_answers fetches them instead of opening them.
@@ -156,6 +157,8 @@ def viewer_for(name: str, route: str) -> str:
         return str(Role.TRAINING_PROVIDER)  # a training provider's classes and rosters
     if route.startswith("training/"):
         return ANONYMOUS  # the Career Pathways catalog is public
+    if name in ("evv:phone", "evv:shell"):
+        return str(Role.PROVIDER)  # the phone screen, and its offline shell
     if name == "notifications:unsubscribe" or name.startswith(("register", "recover")):
         return ANONYMOUS  # the link in an email, and registration, work without signing in
     if route.startswith(("messages/outbox/", "accounts/service-desk/")):

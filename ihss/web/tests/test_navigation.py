@@ -15,7 +15,14 @@ pytestmark = pytest.mark.django_db
 
 # Every role's menu as people know it: labels and order must not move.
 MENUS = {
-    Role.PROVIDER: ["My work", "My timesheets", "My pay", "Direct deposit", "Training"],
+    Role.PROVIDER: [
+        "My work",
+        "My timesheets",
+        "Check in and out",
+        "My pay",
+        "Direct deposit",
+        "Training",
+    ],
     Role.RECIPIENT: ["My care", "Timesheets to approve"],
     Role.COUNTY_STAFF: [
         "County home",
@@ -119,6 +126,7 @@ def test_a_new_app_adds_its_menu_link_and_token_scope_in_its_own_file(
 ):
     provider = _user_with(Role.PROVIDER, la_provider, la_recipient)
     assert [str(i.label) for i in navigation_for(provider, "/")] == ["My work", "My timesheets"] + [
+        "Check in and out",
         "Visits",
         "My pay",
         "Direct deposit",
