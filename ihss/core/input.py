@@ -173,10 +173,11 @@ class CleanInputMiddleware:
 
 
 def refusal(request: HttpRequest, problem: Problem) -> HttpResponse:
-    """422 in ninja's shape for the API; the 400 page, saying what was wrong, otherwise."""
+    """422 in ninja's shape for the API; 400 as JSON for a page's script that sent JSON
+    (the EVV phone's upload); the 400 page, saying what was wrong, otherwise."""
+    detail = [{"type": problem.kind, "loc": list(problem.loc), "msg": problem.message}]
     if request.path_info.startswith(API_PREFIX):
-        return JsonResponse(
-            {"detail": [{"type": problem.kind, "loc": list(problem.loc), "msg": problem.message}]},
-            status=422,
-        )
+        return JsonResponse({"detail": detail}, status=422)
+    if request.content_type == "application/json":
+        return JsonResponse({"detail": detail, "message": problem.message}, status=400)
     return render(request, "400.html", {"problem": problem.message}, status=400)

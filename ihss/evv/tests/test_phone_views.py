@@ -294,6 +294,7 @@ def test_a_nul_character_is_refused_before_the_upload_is_read():
     _p, recipient, user, _a = worker_and_recipient()
     answer = upload(signed_in(user), {"punches": [a_punch(recipient, program="IH\x00SS")]})
     assert answer.status_code == 400
+    assert "message" in answer.json()  # the phone's script reads JSON, never a page
     assert Punch.objects.count() == 0
 
 
