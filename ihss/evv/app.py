@@ -9,6 +9,7 @@ from ihss.core import registry, visits
 
 
 def register() -> None:
+    from ihss.accounts.models import Role
     from ihss.evv import access
     from ihss.evv.api import router
     from ihss.evv.services import visits as evv_visits
@@ -28,3 +29,7 @@ def register() -> None:
         may_hold=access.can_punch,
         order=51,
     )
+    registry.add_menu(
+        "evv:county-compliance", _("EVV compliance"), roles=[Role.COUNTY_STAFF], order=25
+    )
+    registry.add_menu("evv:recipient-visits", _("Visits"), roles=[Role.RECIPIENT], order=20)
