@@ -424,6 +424,7 @@ def _export_context(job: VisitExport) -> dict[str, Any]:
 
 @require_GET
 def export_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require_exporter(request.user)
     job = exports.own_export(request.user, pk)
     return render(request, "evv/county_export_job.html", _export_context(job))
 
@@ -431,11 +432,13 @@ def export_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The status fragment the job page polls; once finished it stops polling."""
+    _require_exporter(request.user)
     job = exports.own_export(request.user, pk)
     return render(request, "evv/county_export_status.html", _export_context(job))
 
 
 def _download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
+    _require_exporter(request.user)
     job = exports.own_export(request.user, pk)
     if job.format != fmt or job.status != VisitExport.Status.SUCCEEDED or not job.stored_file:
         raise Http404

@@ -22,6 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case, Count, DateField, Q, QuerySet, Value, When
 
@@ -133,7 +134,9 @@ def _week_of(weeks: Sequence[tuple[dt.date, dt.date]]) -> Case:
     )
 
 
-def _counted(rows: QuerySet[Visit], weeks: Sequence[tuple[dt.date, dt.date]], *by: str) -> list:
+def _counted(
+    rows: QuerySet[Visit], weeks: Sequence[tuple[dt.date, dt.date]], *by: str
+) -> list[dict[str, Any]]:
     home = Q(place=Place.HOME)
     unlocated = home & (Q(check_in__position__in=UNLOCATED) | Q(check_out__position__in=UNLOCATED))
     located = (

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,7 +103,7 @@ def start_export(
     return export
 
 
-def own_exports(user: User) -> Any:
+def own_exports(user: User) -> QuerySet[VisitExport]:
     return VisitExport.objects.filter(created_by=user).select_related("county")
 
 

@@ -61,7 +61,7 @@ def remind_due(*, now: dt.datetime) -> int:
     due = due_visits(now=now)
     if not due:
         return 0
-    notices = []
+    notices: list[Notice] = []
     for visit in due:
         assert visit.started_at is not None
         started = timezone.localtime(visit.started_at)

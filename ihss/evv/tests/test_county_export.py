@@ -124,8 +124,8 @@ def test_only_the_person_who_asked_downloads_the_file(
     client.force_login(colleague)
     assert client.get(reverse("evv:county-export-csv", args=[job.pk])).status_code == 404
     assert client.get(reverse("evv:county-export", args=[job.pk])).status_code == 404
-    client.force_login(cast.make_user("state", Role.STATE_ADMIN))
-    assert client.get(reverse("evv:county-export-csv", args=[job.pk])).status_code == 404
+    client.force_login(cast.make_user("state", Role.STATE_ADMIN))  # not county staff at all
+    assert client.get(reverse("evv:county-export-csv", args=[job.pk])).status_code == 403
 
 
 def test_a_county_that_is_not_theirs_cannot_be_exported(staff):

@@ -4,20 +4,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0005_coaching_notices'),
+        ("notifications", "0005_coaching_notices"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='event',
-            field=models.CharField(choices=[('timesheet_ready_for_review', 'Timesheet ready for review'), ('timesheet_approved', 'Timesheet approved'), ('timesheet_rejected', 'Timesheet rejected'), ('timesheet_no_recipient_action', 'Timesheet not yet reviewed by the recipient'), ('payment_issued', 'Payment issued'), ('travel_claim_not_paid', 'Travel claim not paid'), ('direct_deposit_changed', 'Direct deposit changed'), ('sign_in_locked', 'Sign-in locked'), ('preferences_changed', 'Notice settings changed'), ('password_changed', 'Password changed'), ('sign_in_protection', 'Second factor changed'), ('violation_notice', 'Violation notice'), ('class_confirmation', 'Class registration confirmed'), ('waitlist_promotion', 'Moved from the waitlist into a class'), ('class_reminder', 'Class reminder'), ('incentive_earned', 'Training incentive earned'), ('pay_period_ending', 'Pay period ends tomorrow'), ('coaching_offered', 'Coaching times offered'), ('coaching_booked', 'Coaching session booked'), ('coaching_reminder', 'Coaching session reminder'), ('evv_checkout_reminder', 'Check-out reminder'), ('email_confirmation', 'Confirm your email'), ('password_reset_link', 'Password reset link'), ('username_reminder', 'Username reminder')], max_length=40, verbose_name='notice'),
+            model_name="notification",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("timesheet_ready_for_review", "Timesheet ready for review"),
+                    ("timesheet_approved", "Timesheet approved"),
+                    ("timesheet_rejected", "Timesheet rejected"),
+                    (
+                        "timesheet_no_recipient_action",
+                        "Timesheet not yet reviewed by the recipient",
+                    ),
+                    ("payment_issued", "Payment issued"),
+                    ("travel_claim_not_paid", "Travel claim not paid"),
+                    ("direct_deposit_changed", "Direct deposit changed"),
+                    ("sign_in_locked", "Sign-in locked"),
+                    ("preferences_changed", "Notice settings changed"),
+                    ("password_changed", "Password changed"),
+                    ("sign_in_protection", "Second factor changed"),
+                    ("violation_notice", "Violation notice"),
+                    ("class_confirmation", "Class registration confirmed"),
+                    ("waitlist_promotion", "Moved from the waitlist into a class"),
+                    ("class_reminder", "Class reminder"),
+                    ("incentive_earned", "Training incentive earned"),
+                    ("pay_period_ending", "Pay period ends tomorrow"),
+                    ("coaching_offered", "Coaching times offered"),
+                    ("coaching_booked", "Coaching session booked"),
+                    ("coaching_reminder", "Coaching session reminder"),
+                    ("evv_checkout_reminder", "Check-out reminder"),
+                    ("email_confirmation", "Confirm your email"),
+                    ("password_reset_link", "Password reset link"),
+                    ("username_reminder", "Username reminder"),
+                ],
+                max_length=40,
+                verbose_name="notice",
+            ),
         ),
         migrations.AlterField(
-            model_name='preference',
-            name='event',
-            field=models.CharField(choices=[('timesheet_ready_for_review', 'Timesheet ready for review'), ('timesheet_approved', 'Timesheet approved'), ('timesheet_rejected', 'Timesheet rejected'), ('timesheet_no_recipient_action', 'Timesheet not yet reviewed by the recipient'), ('payment_issued', 'Payment issued'), ('travel_claim_not_paid', 'Travel claim not paid'), ('direct_deposit_changed', 'Direct deposit changed'), ('sign_in_locked', 'Sign-in locked'), ('preferences_changed', 'Notice settings changed'), ('password_changed', 'Password changed'), ('sign_in_protection', 'Second factor changed'), ('violation_notice', 'Violation notice'), ('class_confirmation', 'Class registration confirmed'), ('waitlist_promotion', 'Moved from the waitlist into a class'), ('class_reminder', 'Class reminder'), ('incentive_earned', 'Training incentive earned'), ('pay_period_ending', 'Pay period ends tomorrow'), ('coaching_offered', 'Coaching times offered'), ('coaching_booked', 'Coaching session booked'), ('coaching_reminder', 'Coaching session reminder'), ('evv_checkout_reminder', 'Check-out reminder'), ('email_confirmation', 'Confirm your email'), ('password_reset_link', 'Password reset link'), ('username_reminder', 'Username reminder')], max_length=40),
+            model_name="preference",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("timesheet_ready_for_review", "Timesheet ready for review"),
+                    ("timesheet_approved", "Timesheet approved"),
+                    ("timesheet_rejected", "Timesheet rejected"),
+                    (
+                        "timesheet_no_recipient_action",
+                        "Timesheet not yet reviewed by the recipient",
+                    ),
+                    ("payment_issued", "Payment issued"),
+                    ("travel_claim_not_paid", "Travel claim not paid"),
+                    ("direct_deposit_changed", "Direct deposit changed"),
+                    ("sign_in_locked", "Sign-in locked"),
+                    ("preferences_changed", "Notice settings changed"),
+                    ("password_changed", "Password changed"),
+                    ("sign_in_protection", "Second factor changed"),
+                    ("violation_notice", "Violation notice"),
+                    ("class_confirmation", "Class registration confirmed"),
+                    ("waitlist_promotion", "Moved from the waitlist into a class"),
+                    ("class_reminder", "Class reminder"),
+                    ("incentive_earned", "Training incentive earned"),
+                    ("pay_period_ending", "Pay period ends tomorrow"),
+                    ("coaching_offered", "Coaching times offered"),
+                    ("coaching_booked", "Coaching session booked"),
+                    ("coaching_reminder", "Coaching session reminder"),
+                    ("evv_checkout_reminder", "Check-out reminder"),
+                    ("email_confirmation", "Confirm your email"),
+                    ("password_reset_link", "Password reset link"),
+                    ("username_reminder", "Username reminder"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

@@ -16,11 +16,12 @@ pytestmark = pytest.mark.django_db
 # Every role's menu as people know it: labels and order must not move.
 MENUS = {
     Role.PROVIDER: ["My work", "My timesheets", "My pay", "Direct deposit", "Training"],
-    Role.RECIPIENT: ["My care", "Timesheets to approve"],
+    Role.RECIPIENT: ["My care", "Timesheets to approve", "Visits"],
     Role.COUNTY_STAFF: [
         "County home",
         "Timesheet review",
         "Violations",
+        "EVV compliance",
         "Recipients",
         "Providers",
         "Import",
