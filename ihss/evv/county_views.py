@@ -397,7 +397,8 @@ def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ServiceRefused as refused:
             add_to_form(form, refused)
         else:
-            transaction.on_commit(lambda: _queue(job))
+            if job.status == VisitExport.Status.QUEUED:
+                transaction.on_commit(lambda: _queue(job))
             return redirect("evv:county-export", pk=job.pk)
     recent = exports.own_exports(request.user)[:10]
     return render(

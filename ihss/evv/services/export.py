@@ -66,7 +66,8 @@ def start_export(
     *, user: User, county_id: int, first: dt.date, last: dt.date, format: str
 ) -> VisitExport:
     """Record an export of the county's visits from `first` to `last`; the caller queues
-    the task (after the transaction commits)."""
+    the task (after the transaction commits). Asking again while the same export is
+    waiting or running answers with that export."""
     if county_id not in access.county_ids(user):
         raise ExportRefused(
             _("You can export only the visits of a county you work for."),
@@ -91,6 +92,19 @@ def start_export(
             conflict=False,
         )
     with transaction.atomic():
+        # One person's exports one at a time: a double click, or the same form sent from
+        # two tabs, finds the export already waiting or running and gets it back.
+        User.objects.select_for_update().only("pk").get(pk=user.pk)
+        same = VisitExport.objects.filter(
+            created_by=user,
+            county_id=county_id,
+            first_day=first,
+            last_day=last,
+            format=format,
+            status__in=[VisitExport.Status.QUEUED, VisitExport.Status.RUNNING],
+        ).first()
+        if same is not None:
+            return same
         export = VisitExport.objects.create(
             created_by=user, county_id=county_id, first_day=first, last_day=last, format=format
         )
