@@ -36,7 +36,7 @@ from ihss.accounts.models import User
 from ihss.core import audit, csvsafe, jobs
 from ihss.core.refusals import ServiceRefused
 from ihss.evv import access
-from ihss.evv.models import Flag, Place, Punch, Visit, VisitExport
+from ihss.evv.models import Place, Punch, Visit, VisitExport
 
 logger = logging.getLogger(__name__)
 
@@ -239,12 +239,10 @@ def _call(punch: Punch, assignment: str, program: str, shown: bool) -> dict[str,
         "ProcedureCode": PROCEDURE_CODES.get(program, ""),
         "VisitLocationType": "1" if punch.place == Place.HOME else "2",
     }
-    lat, lon, accuracy = _coordinates(punch, shown)
+    lat, lon, _accuracy = _coordinates(punch, shown)
     if lat:
         call["CallLatitude"] = float(lat)
         call["CallLongitude"] = float(lon)
-        if accuracy:
-            call["CallGPSAccuracy"] = int(accuracy)
     return call
 
 
@@ -262,8 +260,6 @@ def altevv_visit(visit: Visit, *, sequence: int, shown: bool, county_code: str) 
             "ChangeDateTime": _utc(change.made_at),
             "ReasonCode": CHANGE_REASON_CODE,
             "ChangeReasonMemo": change.reason,
-            "OldValue": change.before,
-            "NewValue": change.after,
         }
         for i, change in enumerate(visit.corrections.all(), start=1)
     ]
@@ -288,7 +284,6 @@ def altevv_visit(visit: Visit, *, sequence: int, shown: bool, county_code: str) 
         "VisitLocationType": "1" if visit.place == Place.HOME else "2",
         "Calls": calls,
         "VisitChanges": changes,
-        "VisitExceptions": [f for f in visit.flags if f != Flag.CORRECTED],
     }
     if visit.corrected:
         # The times that count, as the provider corrected them; the Calls keep the phone's.
