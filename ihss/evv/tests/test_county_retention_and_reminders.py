@@ -66,7 +66,7 @@ def test_a_checked_out_visit_gets_no_reminder():
     assert not Notification.objects.filter(event=Event.EVV_CHECKOUT_REMINDER).exists()
 
 
-def test_the_reminder_reads_in_the_providers_language():
+def test_the_reminder_names_the_recipient_and_the_check_in_time():
     from ihss.notifications.rendering import render_notice
 
     sample = {"recipient_name": "Rosa Delgado", "day": "2026-11-03", "time": "08:00"}
