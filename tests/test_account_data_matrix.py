@@ -546,6 +546,19 @@ RULES: dict[str, Rule] = {
     "evv:sync": Rule(roles=frozenset({PROVIDER}), methods=("post",), ok=400),
     "evv:manifest": public(),
     "evv:service-worker": public(),
+    # EVV, the county side (ihss/evv/tests/test_county_*.py): county staff of their
+    # counties, the desk and the state statewide; the export is county staff's alone (its
+    # POST, with a form, is tested there). The world has no visit and no export: 404.
+    "evv:county-compliance": Rule(roles=CASE_ROLES),
+    "evv:county-compliance-csv": Rule(roles=CASE_ROLES),
+    "evv:county-visits": Rule(roles=CASE_ROLES),
+    "evv:county-visit": Rule(record="evv", roles=CASE_ROLES, ok=404),
+    "evv:county-exports": role_page(COUNTY),
+    "evv:county-export": Rule(record="evv", roles=frozenset({COUNTY}), ok=404),
+    "evv:county-export-progress": Rule(record="evv", roles=frozenset({COUNTY}), ok=404),
+    "evv:county-export-csv": Rule(record="evv", roles=frozenset({COUNTY}), ok=404),
+    "evv:county-export-json": Rule(record="evv", roles=frozenset({COUNTY}), ok=404),
+    "evv:recipient-visits": role_page(RECIPIENT),
     # Home pages.
     "home": own(),
     "provider-home": role_page(PROVIDER),
@@ -757,6 +770,8 @@ def _record(world: World, kind: str, role: str, whose: str) -> dict[str, Any] | 
         return {"kind": "app", "pk": MISSING_PK}
     if kind == "run":
         return {"pk": MISSING_PK, "run_id": MISSING_PK}
+    if kind == "evv":  # the world has no visit and no visit export
+        return {"pk": MISSING_PK}
     if kind in {"token", "desk-token"}:
         owner = me if whose == "own" else (twin if whose == "twin" else None)
         if kind == "token" and whose == "own" and me is None:

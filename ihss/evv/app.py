@@ -31,3 +31,7 @@ def register() -> None:
         may_hold=access.can_punch,
         order=51,
     )
+    registry.add_menu(
+        "evv:county-compliance", _("EVV compliance"), roles=[Role.COUNTY_STAFF], order=25
+    )
+    registry.add_menu("evv:recipient-visits", _("Visits"), roles=[Role.RECIPIENT], order=20)

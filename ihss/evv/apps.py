@@ -9,6 +9,9 @@ class EvvConfig(AppConfig):
     def ready(self) -> None:
         # Its API, token scopes, menu links and the hooks timesheets reads
         # (ihss/core/registry.py, ihss/core/visits.py); its scheduled jobs.
-        from ihss.evv import app
+        from ihss.evv import (
+            app,
+            scheduled,  # noqa: F401  (its @job registrations)
+        )
 
         app.register()

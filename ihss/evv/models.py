@@ -181,3 +181,57 @@ class VisitCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"correction of visit {self.visit_id}"
+
+
+class VisitExport(models.Model):
+    """A period's visits exported by county staff for the state aggregator, as a
+    background job (docs/evv.md, "Aggregator export").
+
+    The file is built by the job and kept encrypted in the default storage
+    (ihss/core/jobs.py); only the person who asked for it may download it.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV (spreadsheet)")
+        ALTEVV = "altevv", _("Aggregator file (Sandata OpenEVV alternate EVV, JSON)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Writing the file")
+        SUCCEEDED = "succeeded", _("Ready to download")
+        FAILED = "failed", _("The export stopped")
+
+    FINISHED = frozenset({Status.SUCCEEDED, Status.FAILED})
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("to"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total_visits = models.PositiveIntegerField(_("visits"), default=0)
+    written_visits = models.PositiveIntegerField(_("visits written"), default=0)
+    stored_file = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="visitexport_user_idx")]
+
+    def __str__(self) -> str:
+        return f"Visit export #{self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def file_name(self) -> str:
+        extension = "csv" if self.format == self.Format.CSV else "json"
+        days = f"{self.first_day:%Y%m%d}-{self.last_day:%Y%m%d}"
+        return f"evv-visits-{self.county.code}-{days}.{extension}"

@@ -59,6 +59,7 @@ class Event(models.TextChoices):
     COACHING_OFFERED = "coaching_offered", _("Coaching times offered")
     COACHING_BOOKED = "coaching_booked", _("Coaching session booked")
     COACHING_REMINDER = "coaching_reminder", _("Coaching session reminder")
+    EVV_CHECKOUT_REMINDER = "evv_checkout_reminder", _("Check-out reminder")
     # Answers to a request made on a sign-in page: by email only (see EventSpec.email_only).
     EMAIL_CONFIRMATION = "email_confirmation", _("Confirm your email")
     PASSWORD_RESET_LINK = "password_reset_link", _("Password reset link")
@@ -291,6 +292,13 @@ SPECS: dict[str, EventSpec] = {
             _("A coaching session is tomorrow."),
             {"day": "2026-12-10", "time": "10:00", "how": "Phone"},
             audience=COACHING,
+        ),
+        EventSpec(
+            Event.EVV_CHECKOUT_REMINDER,
+            Category.REMINDERS,
+            _("For providers: you checked in and have not checked out by the end of the day."),
+            {"recipient_name": "Rosa Delgado", "day": "2026-11-03", "time": "08:00"},
+            audience=PROVIDERS,
         ),
         EventSpec(
             Event.PAY_PERIOD_ENDING,

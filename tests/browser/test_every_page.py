@@ -22,6 +22,7 @@ import pytest
 from django.urls import reverse
 
 from ihss.accounts.models import Role
+from ihss.evv.tests.walker import walker_export, walker_visit
 from ihss.payroll.models import Paystub
 from ihss.payroll.tests.paid import walker_stub
 from ihss.timesheets.rules import workweek_containing
@@ -85,6 +86,7 @@ SKIP_NAMES = {
     "notifications:unsubscribe-confirm": "answers only the session its emailed link opened: "
     "seen where notifications:unsubscribe lands",
     "payroll:run-progress": "htmx fragment the run's page polls; checked inside it",
+    "evv:county-export-progress": "htmx fragment the export's page polls; checked inside it",
     "payroll:run-resume": "POST only: the Resume button on a run that stopped",
     "payroll:run-approve": "POST only: the Approve button on a calculated run",
     "payroll:run-issue": "POST only: the Issue button on an approved run",
@@ -165,12 +167,21 @@ def viewer_for(name: str, route: str) -> str:
         return str(Role.SERVICE_DESK)
     if route.startswith("parameters/"):
         return str(Role.STATE_ADMIN)
+    if route.startswith("evv/county/"):
+        return str(Role.COUNTY_STAFF)  # EVV compliance, visits and exports
+    if route.startswith("evv/recipient/"):
+        return str(Role.RECIPIENT)  # a recipient's own visits
     return EVERYONE
 
 
 # How URL arguments are filled from the cast. A primary key is matched to its record by
 # the argument's name ("assignment_pk") or else by the route's name or path ("exemption").
 RECORD_KEYS: dict[str, Callable[[Cast], Any]] = {
+    # EVV's county side: a visit, and the county staff's finished exports (the JSON
+    # download needs a JSON export).
+    "county-visit": lambda c: walker_visit(c),
+    "county-export-json": lambda c: walker_export(c, "altevv"),
+    "county-export": lambda c: walker_export(c),
     "desk-email": lambda c: c.waiting.pk,  # only an unconfirmed account's email is corrected
     "desk-factor": lambda c: c.by_role[Role.PROVIDER].pk,
     "factor-request": lambda c: c.factor_request.pk,
@@ -316,6 +327,19 @@ def _open_the_menu(page: Any) -> None:
 
 # Pages that are not routes of their own, or a route in another state worth checking.
 SPECIAL_PAGES: dict[str, Callable[[Cast], Visit]] = {
+    # EVV's county pages with a visit in them (and Rosa among the recipients to locate).
+    "evv:county-compliance+visit": lambda c: (
+        walker_visit(c),
+        Visit(str(Role.COUNTY_STAFF), reverse("evv:county-compliance")),
+    )[1],
+    "evv:county-visits+visit": lambda c: (
+        walker_visit(c),
+        Visit(str(Role.COUNTY_STAFF), reverse("evv:county-visits") + "?period=week"),
+    )[1],
+    "evv:recipient-visits+visit": lambda c: (
+        walker_visit(c),
+        Visit(str(Role.RECIPIENT), reverse("evv:recipient-visits")),
+    )[1],
     "403": lambda c: Visit(str(Role.PROVIDER), reverse("state-home"), 403),
     "404": lambda c: Visit(str(Role.COUNTY_STAFF), "/no-such-page/", 404),
     # Forms showing their error messages (the summary at the top and each field's).

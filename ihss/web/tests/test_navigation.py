@@ -23,11 +23,12 @@ MENUS = {
         "Direct deposit",
         "Training",
     ],
-    Role.RECIPIENT: ["My care", "Timesheets to approve"],
+    Role.RECIPIENT: ["My care", "Timesheets to approve", "Visits"],
     Role.COUNTY_STAFF: [
         "County home",
         "Timesheet review",
         "Violations",
+        "EVV compliance",
         "Recipients",
         "Providers",
         "Import",
