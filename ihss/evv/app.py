@@ -15,6 +15,7 @@ def register() -> None:
 
     visits.offer_day_visits(evv_visits.day_visits)
     visits.offer_correction(evv_visits.correct_day)
+    visits.offer_day_punches(evv_visits.day_punches)
     registry.add_api("/visits/", router, scope_resource="evv")
     registry.add_scope(
         "evv:read",
