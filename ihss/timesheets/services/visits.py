@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ihss.cases.models import Assignment
 from ihss.core import dates
@@ -76,15 +77,17 @@ def needs_reason(
 def kept_reason(
     *, times: Times, reason: str, seen: DayVisits | None, saved: DayEntry | None
 ) -> str:
-    """The reason the day keeps: none when it agrees with its visits, the one typed now,
-    else the one it was saved with."""
-    if seen is None or times == said(seen):
+    """The reason the day keeps: none when it agrees with visits never changed through it;
+    else the one typed now, or the one it was saved with when saved as it is (the visits
+    then say what was reported: saving it again keeps why)."""
+    if seen is None:
+        return ""
+    same_as_saved = saved is not None and times == reported(saved.start, saved.end, saved.location)
+    if times == said(seen) and not (same_as_saved and saved is not None and saved.evv_reason):
         return ""
     if reason.strip():
         return reason.strip()
-    if saved is not None and times == reported(saved.start, saved.end, saved.location):
-        return saved.evv_reason
-    return ""
+    return saved.evv_reason if same_as_saved and saved is not None else ""
 
 
 def reason_missing(day: dt.date) -> str:
@@ -119,7 +122,7 @@ def describe(seen: DayVisits | DayPunches) -> str:
     start, end, location = said(seen)
     place = str(Location(location).label) if location in Location.values else ""
     if start is not None and end is not None:
-        text = _("%(start)s to %(end)s") % {
+        text = pgettext("times of a day", "%(start)s to %(end)s") % {
             "start": time_format(start, "TIME_FORMAT"),
             "end": time_format(end, "TIME_FORMAT"),
         }

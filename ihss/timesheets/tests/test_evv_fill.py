@@ -174,7 +174,7 @@ def test_it_saves_a_changed_end_time_with_its_reason_and_corrects_the_visit(evv,
     again = client.post(evv.week_url, fields(MON, 8, 0, "09:00", "17:30", "home", reason=""))
     assert again.status_code == 302
     assert VisitCorrection.objects.count() == 1
-    assert evv.sheet.days.get().evv_reason == ""
+    assert evv.sheet.days.get().evv_reason == reason  # still the county's to read
 
 
 def test_a_missing_check_out_is_entered_with_a_reason(evv):
