@@ -109,6 +109,10 @@ class DayForm(forms.Form):
         data["total"] = total
         if self.errors:
             return data
+        times = visit_rules.reported(data.get("start"), data.get("end"), data.get("location") or "")
+        if total == 0 and self.visits is not None and times == visit_rules.said(self.visits):
+            # Times filled from the visits, no hours typed: a day not filled in yet, blank.
+            return data
         # The same check as the API's week (services.days): one set of sentences.
         for problem in day_problems(
             day=self.day,
@@ -124,9 +128,7 @@ class DayForm(forms.Form):
             add_to_form(self, problem)
         if not self.errors and visit_rules.needs_reason(
             minutes=total,
-            times=visit_rules.reported(
-                data.get("start"), data.get("end"), data.get("location") or ""
-            ),
+            times=times,
             reason=data.get("reason") or "",
             seen=self.visits,
             saved=self.saved,

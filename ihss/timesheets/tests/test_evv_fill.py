@@ -136,6 +136,21 @@ def test_it_saves_the_filled_day_without_a_reason_and_changes_no_visit(evv, clie
     assert not VisitCorrection.objects.exists()
 
 
+def test_a_filled_day_without_hours_is_a_day_not_filled_in_yet(evv, client):
+    evv.day_in(MON, (9, 0), (17, 0))
+    evv.day_in(TUE, (9, 0), (13, 0))
+    client.force_login(evv.user)
+    answer = client.post(
+        evv.week_url,
+        {
+            **fields(MON, 8, 0, "09:00", "17:00", "home", reason=""),
+            **fields(TUE, "", "", "09:00", "13:00", "home", reason=""),
+        },
+    )
+    assert answer.status_code == 302
+    assert [d.day for d in evv.sheet.days.all()] == [MON]
+
+
 # --- Changing what the visits say takes a reason ----------------------------------------------
 
 
