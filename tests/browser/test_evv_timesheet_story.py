@@ -73,7 +73,10 @@ def test_a_day_filled_from_evv_is_corrected_with_a_reason_the_county_reads(live_
 
     phone.locator(f"{day}-hours").fill("8")
     phone.locator(f"{day}-minutes").fill("0")
+    # The reason is asked for only once a filled time changes (the server decides).
+    expect(phone.locator(f"{day}-reason")).to_be_hidden()
     phone.locator(f"{day}-end").fill("17:30")
+    expect(phone.locator(f"{day}-reason")).to_be_visible()
     with phone.expect_navigation():
         phone.locator("main form button[name=save]").click()
     summary = phone.locator(".usa-alert--error").first
