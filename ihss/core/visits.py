@@ -8,6 +8,8 @@ the hours a provider reports. Each needs a little of the other, through this mod
   (`day_visits`, offered by EVV with `offer_day_visits`), and a provider who changes those
   filled fields says why: the change is recorded on the visits (`correct_day`, offered by
   EVV with `offer_correction`);
+- the county reads, beside a day the provider changed, what the check-ins and check-outs
+  themselves said (`day_punches`, offered by EVV with `offer_day_punches`);
 - EVV refuses a punch for a day already on a sent timesheet (`day_refusal`, offered by
   timesheets with `offer_day_guard`);
 - Career Pathways refuses to pay training time that overlaps a checked-in visit
@@ -37,6 +39,16 @@ class DayVisits(NamedTuple):
     corrected: bool  # a time or the location was changed by hand
 
 
+class DayPunches(NamedTuple):
+    """What a day's check-ins and check-outs themselves said (the phone's times, local),
+    whatever was corrected since; the place of each punch."""
+
+    day: dt.date
+    start: dt.time | None  # the first check-in (None: no check-in that day)
+    end: dt.time | None  # the last check-out (None: none)
+    location: str  # "home", "community" or "both"
+
+
 class WorkedDay(NamedTuple):
     """A day with hours on a timesheet the provider sent (or is filling in)."""
 
@@ -57,6 +69,7 @@ class VisitSpan(NamedTuple):
 
 
 DayVisitsReader = Callable[[int, int, str, dt.date, dt.date], dict[dt.date, DayVisits]]
+DayPunchesReader = Callable[[int, int, str, dt.date, dt.date], dict[dt.date, DayPunches]]
 Corrector = Callable[..., None]
 DayGuard = Callable[[int, int, str, dt.date], Any]
 WorkedDaysReader = Callable[[Iterable[int], dt.date, dt.date], Iterable[WorkedDay]]
@@ -73,6 +86,10 @@ def _offer(name: str, function: Callable[..., Any]) -> None:
 
 def offer_day_visits(reader: DayVisitsReader) -> None:
     _offer("day_visits", reader)
+
+
+def offer_day_punches(reader: DayPunchesReader) -> None:
+    _offer("day_punches", reader)
 
 
 def offer_correction(corrector: Corrector) -> None:
@@ -96,6 +113,14 @@ def day_visits(
 ) -> dict[dt.date, DayVisits]:
     """The visits of each day from `first` to `last` that has any, by day."""
     reader = _offered.get("day_visits")
+    return reader(provider_id, recipient_id, program, first, last) if reader else {}
+
+
+def day_punches(
+    provider_id: int, recipient_id: int, program: str, first: dt.date, last: dt.date
+) -> dict[dt.date, DayPunches]:
+    """What the punches of each day from `first` to `last` that has any said, by day."""
+    reader = _offered.get("day_punches")
     return reader(provider_id, recipient_id, program, first, last) if reader else {}
 
 

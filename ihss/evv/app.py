@@ -17,6 +17,7 @@ def register() -> None:
     visits.offer_day_visits(evv_visits.day_visits)
     visits.offer_correction(evv_visits.correct_day)
     visits.offer_overlaps(evv_visits.overlapping_visits)
+    visits.offer_day_punches(evv_visits.day_punches)
     registry.add_api("/visits/", router, scope_resource="evv")
     registry.add_menu("evv:phone", _("Check in and out"), roles=[Role.PROVIDER], order=12)
     registry.add_scope(

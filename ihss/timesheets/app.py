@@ -1,4 +1,5 @@
-"""What timesheets add to the portal: their API, their token scopes, their menu links.
+"""What timesheets add to the portal: their API, their token scopes, their menu links, and
+what EVV asks of them (ihss/core/visits.py).
 
 Read by ihss/core/registry.py; see docs/adr/0015-app-registry-and-layers.md.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from ihss.core import payables, registry
+from ihss.core import payables, registry, visits
 
 
 def register() -> None:
@@ -15,6 +16,7 @@ def register() -> None:
     from ihss.timesheets import access
     from ihss.timesheets.api import router
     from ihss.timesheets.payables import SOURCES, sick_leave_fact
+    from ihss.timesheets.services import visits as timesheet_visits
 
     # timesheets:read for GET, timesheets:write for POST and PUT, then the session. Each
     # step checks the caller's roles itself, at every call.
@@ -23,6 +25,10 @@ def register() -> None:
     for source in SOURCES:
         payables.add_source(source)
     payables.add_fact("sick_leave", sick_leave_fact)
+    # What EVV asks (ihss/core/visits.py): no punch for a day on a sent timesheet, and the
+    # days with reported hours for its compliance view.
+    visits.offer_day_guard(timesheet_visits.day_refusal)
+    visits.offer_worked_days(timesheet_visits.worked_days)
     # Providers, recipients, county staff, the service desk and state administrators read
     # them; the desk never gets timesheets:write, since it only reads them.
     registry.add_scope(

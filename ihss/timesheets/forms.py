@@ -13,14 +13,20 @@ from django.utils.translation import gettext_lazy
 from ihss.cases.models import Program
 from ihss.core import dates
 from ihss.core.refusals import FieldProblem, add_to_form
+from ihss.core.visits import DayVisits
 from ihss.core.widgets import DateInput
 from ihss.timesheets.models import DayEntry, Location
 from ihss.timesheets.services import DayInput
+from ihss.timesheets.services import visits as visit_rules
 from ihss.timesheets.services.days import daily_cap, day_problems, day_too_long
 
 
 class DayForm(forms.Form):
-    """One day: hours and minutes worked, start and end time, location. Blank = not worked."""
+    """One day: hours and minutes worked, start and end time, location. Blank = not worked.
+
+    A day with visits (EVV check-ins) starts with their start, end and location when it has
+    none of its own (`filled`), and has a reason field: changing what the visits say needs
+    a reason (the service checks it again), which the county sees."""
 
     # No upper bound here: the day's cap is a program parameter, and the day's check
     # (services.days) says it in the program's words ("A day has only 24 h.").
@@ -35,11 +41,40 @@ class DayForm(forms.Form):
         choices=[("", gettext_lazy("- Select -")), *Location.choices],
         required=False,
     )
+    reason = forms.CharField(
+        label=gettext_lazy("Why did you change the check-in or check-out?"),
+        help_text=gettext_lazy(
+            "Only if the start time, end time or location are not what your check-in and "
+            "check-out say. The county sees it."
+        ),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, *args: Any, day: dt.date, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        day: dt.date,
+        visits: DayVisits | None = None,
+        saved: DayEntry | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("prefix", day.isoformat())
+        self.visits = visits
+        self.saved = saved
+        self.said = ""
+        # The day shows what its visits say until it has times of its own.
+        self.filled = visits is not None and saved is None
+        if self.filled and visits is not None:
+            kwargs["initial"] = {**kwargs.get("initial", {}), **visit_rules.fill(visits)}
         super().__init__(*args, **kwargs)
         self.day = day
+        if visits is None:
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].widget.attrs["class"] = "usa-textarea"
+            self.said = visit_rules.describe(visits)
         name = dates.weekday_day_month(day)
         for name in ("hours", "minutes"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "class": "usa-input"})
@@ -63,6 +98,7 @@ class DayForm(forms.Form):
             "start": entry.start,
             "end": entry.end,
             "location": entry.location,
+            "reason": entry.evv_reason,
         }
 
     def clean(self) -> dict[str, Any]:
@@ -72,6 +108,10 @@ class DayForm(forms.Form):
         total = hours * 60 + minutes
         data["total"] = total
         if self.errors:
+            return data
+        times = visit_rules.reported(data.get("start"), data.get("end"), data.get("location") or "")
+        if total == 0 and self.visits is not None and times == visit_rules.said(self.visits):
+            # Times filled from the visits, no hours typed: a day not filled in yet, blank.
             return data
         # The same check as the API's week (services.days): one set of sentences.
         for problem in day_problems(
@@ -86,13 +126,27 @@ class DayForm(forms.Form):
             if problem.field == "minutes":
                 problem = FieldProblem("hours", problem.message)
             add_to_form(self, problem)
+        if not self.errors and visit_rules.needs_reason(
+            minutes=total,
+            times=times,
+            reason=data.get("reason") or "",
+            seen=self.visits,
+            saved=self.saved,
+        ):
+            self.add_error("reason", visit_rules.reason_missing_here())
         return data
 
     def typed(self) -> DayInput:
         data = self.cleaned_data
         if not data.get("total"):
             return DayInput(0)
-        return DayInput(data["total"], data["start"], data["end"], data["location"])
+        return DayInput(
+            data["total"],
+            data["start"],
+            data["end"],
+            data["location"],
+            reason=(data.get("reason") or "").strip(),
+        )
 
     def lenient_minutes(self) -> int:
         """The typed minutes even when another field of the day is wrong (for the live

@@ -121,6 +121,9 @@ class DayEntry(models.Model):
     start = models.TimeField(_("start time"), null=True, blank=True)
     end = models.TimeField(_("end time"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=10, choices=Location.choices)
+    # Why the start, end or location differ from the day's check-in and check-out (EVV),
+    # as the provider said when changing them; blank when they agree or there is no visit.
+    evv_reason = models.TextField(_("why it differs from the check-in and check-out"), blank=True)
 
     class Meta:
         ordering = ["day"]

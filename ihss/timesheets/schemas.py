@@ -69,6 +69,11 @@ class DayOut(Schema):
     start: str = Field(description='"HH:MM"; empty when not recorded.')
     end: str = Field(description='"HH:MM"; the next day when at or before `start`.')
     location: str = Field(description="home, community or both.")
+    evv_reason: str = Field(
+        default="",
+        description="Why the start, end or location differ from the day's check-in and "
+        "check-out (EVV), as the provider said; empty when they agree or there is none.",
+    )
 
 
 class WeekRemaining(Schema):
@@ -366,6 +371,13 @@ class DayIn(Schema):
         default="",
         description="home, community or both; needed when minutes > 0.",
         json_schema_extra={"enum": ["", "home", "community", "both"]},
+    )
+    correction_reason: str = Field(
+        default="",
+        max_length=500,
+        description="Needed when the start, end or location differ from the day's check-in "
+        "and check-out (EVV) and from what was saved: why. Recorded on the visits; the "
+        "county sees it.",
     )
 
 

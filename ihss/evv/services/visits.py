@@ -76,6 +76,38 @@ def overlapping_visits(
     return [visits.VisitSpan(r, s, e) for r, s, e in rows if s is not None]
 
 
+def day_punches(
+    provider_id: int, recipient_id: int, program: str, first: dt.date, last: dt.date
+) -> dict[dt.date, visits.DayPunches]:
+    """`ihss.core.visits.day_punches`: the day as the punches said it, before any
+    correction (what the county compares the timesheet's reported times with)."""
+    by_day: dict[dt.date, list[rules.Span]] = defaultdict(list)
+    for visit in (
+        Visit.objects.filter(
+            provider_id=provider_id,
+            recipient_id=recipient_id,
+            program=program,
+            day__gte=first,
+            day__lte=last,
+        )
+        .select_related("check_in", "check_out")
+        .order_by("day", "id")
+    ):
+        punches = [p for p in (visit.check_in, visit.check_out) if p is not None]
+        by_day[visit.day].append(
+            rules.Span(
+                _local(visit.check_in.punched_at) if visit.check_in else None,
+                _local(visit.check_out.punched_at) if visit.check_out else None,
+                punches[0].place,
+            )
+        )
+    answer = {}
+    for day, spans in by_day.items():
+        summary = rules.day_summary(spans)
+        answer[day] = visits.DayPunches(day, summary.start, summary.end, summary.location)
+    return answer
+
+
 def _snapshot(visit: Visit) -> dict[str, Any]:
     def hm(moment: dt.datetime | None) -> str:
         return _local(moment).strftime("%H:%M") if moment is not None else ""  # type: ignore[union-attr]

@@ -260,6 +260,7 @@ def _detail(user: User, t: Timesheet) -> TimesheetDetail:
                 start=_time(d.start),
                 end=_time(d.end),
                 location=d.location,
+                evv_reason=d.evv_reason,
             )
             for d in days
         ],

@@ -152,7 +152,9 @@ def save_week(
         services.save_week(
             timesheet=timesheet,
             days={
-                day: services.DayInput(d.minutes, d.start, d.end, d.location)
+                day: services.DayInput(
+                    d.minutes, d.start, d.end, d.location, reason=d.correction_reason
+                )
                 if d.minutes
                 else services.DayInput(0)
                 for day, d in typed.items()
@@ -160,8 +162,28 @@ def save_week(
             by=user,
         )
     except services.TimesheetError as error:
-        return _refused(error)
+        return _refused(_at_its_day(error, list(typed)))
     return Status(200, _detail(user, timesheet))
+
+
+def _at_its_day(error: services.TimesheetError, days: list[dt.date]) -> services.TimesheetError:
+    """A refusal about one day's field ("2026-11-16-reason") pointed at that day of the
+    body (`days.<i>.correction_reason`); any other as it is."""
+    for i, day in enumerate(days):
+        prefix = f"{day.isoformat()}-"
+        if not error.conflict and error.field and error.field.startswith(prefix):
+            name = error.field.removeprefix(prefix)
+            _refuse(
+                {
+                    **_invalid(
+                        "correction_reason" if name == "reason" else name,
+                        error.message,
+                        at=("days", i),
+                    ),
+                    "day": day.isoformat(),
+                }
+            )
+    return error
 
 
 @router.post(

@@ -42,6 +42,8 @@ class DayInput:
     start: dt.time | None = None
     end: dt.time | None = None
     location: str = ""
+    # Why the start, end or location differ from the day's check-in and check-out.
+    reason: str = ""
 
 
 def _recipient_users(recipient_id: int) -> list[User]:

@@ -21,13 +21,16 @@ from django.utils.translation import gettext_lazy, ngettext
 from ihss.accounts.models import User
 from ihss.cases.models import Assignment, AuthorizedHours, Provider, Recipient
 from ihss.core import audit, decisions
+from ihss.core import visits as core_visits
 from ihss.core.names import same_name
 from ihss.core.parameters import parameters
+from ihss.core.refusals import ServiceRefused
 from ihss.notifications.events import Event
 from ihss.notifications.services import notify
 from ihss.timesheets import rules, services
 from ihss.timesheets.models import DayEntry, Timesheet
 from ihss.timesheets.policies import REVIEW_PARAMETERS
+from ihss.timesheets.services import visits as visit_rules
 from ihss.timesheets.services.base import (
     DayInput,
     TimesheetError,
@@ -58,13 +61,15 @@ CANNOT_SUBMIT: dict[str, Any] = {
 
 
 def _snapshot(days: Iterable[DayEntry]) -> dict[str, dict[str, Any]]:
-    """The days as the history shows them: {"2026-11-02": {"minutes": 480, ...}}."""
+    """The days as the history shows them: {"2026-11-02": {"minutes": 480, ...}}, with
+    the reason a day differs from its check-in and check-out when it does."""
     return {
         d.day.isoformat(): {
             "minutes": d.minutes,
             "start": d.start.strftime("%H:%M") if d.start else "",
             "end": d.end.strftime("%H:%M") if d.end else "",
             "location": d.location,
+            **({"evv_reason": d.evv_reason} if d.evv_reason else {}),
         }
         for d in days
     }
@@ -111,7 +116,12 @@ def open_timesheet(
 
 def save_week(*, timesheet: Timesheet, days: Mapping[dt.date, DayInput], by: User) -> Timesheet:
     """Save the typed days of one workweek (only those inside the timesheet's period).
-    Saving keeps what was typed even when a rule would refuse it; `submit` decides."""
+    Saving keeps what was typed even when a rule would refuse it; `submit` decides.
+
+    A day whose start, end or location differ from its check-in and check-out (EVV) needs
+    the provider's reason, unless it was saved so already: refused without it, nothing
+    saved. The reason is kept on the day and, in the same transaction, recorded on the
+    day's visits (`ihss.core.visits.correct_day`), which then say what was reported."""
     period_days = {
         d: v for d, v in days.items() if timesheet.period_start <= d <= timesheet.period_end
     }
@@ -120,11 +130,42 @@ def save_week(*, timesheet: Timesheet, days: Mapping[dt.date, DayInput], by: Use
         if not locked.editable:
             raise TimesheetError(_("This timesheet was sent and can no longer be changed."))
         existing = {d.day: d for d in locked.days.filter(day__in=period_days)}
+        # Read after the lock: a save repeated at the same moment sees the visits the
+        # first one corrected, and corrects nothing twice.
+        seen = (
+            core_visits.day_visits(
+                locked.provider_id,
+                locked.recipient_id,
+                locked.program,
+                min(period_days),
+                max(period_days),
+            )
+            if period_days
+            else {}
+        )
         before = _snapshot(existing.values())
         keep: list[DayEntry] = []
+        corrections: list[tuple[dt.date, DayInput]] = []
         for day, typed in sorted(period_days.items()):
             if typed.minutes <= 0:
                 continue
+            times = visit_rules.reported(typed.start, typed.end, typed.location)
+            if visit_rules.needs_reason(
+                minutes=typed.minutes,
+                times=times,
+                reason=typed.reason,
+                seen=seen.get(day),
+                saved=existing.get(day),
+            ):
+                raise TimesheetError(
+                    visit_rules.reason_missing(day),
+                    code=visit_rules.REASON_REQUIRED,
+                    field=f"{day.isoformat()}-{visit_rules.REASON}",
+                    conflict=False,
+                )
+            day_seen = seen.get(day)
+            if day_seen and typed.reason.strip() and times != visit_rules.said(day_seen):
+                corrections.append((day, typed))
             keep.append(
                 DayEntry(
                     timesheet=locked,
@@ -133,6 +174,9 @@ def save_week(*, timesheet: Timesheet, days: Mapping[dt.date, DayInput], by: Use
                     start=typed.start,
                     end=typed.end,
                     location=typed.location,
+                    evv_reason=visit_rules.kept_reason(
+                        times=times, reason=typed.reason, seen=day_seen, saved=existing.get(day)
+                    ),
                 )
             )
         after = _snapshot(keep)
@@ -142,7 +186,37 @@ def save_week(*, timesheet: Timesheet, days: Mapping[dt.date, DayInput], by: Use
             audit.record(
                 actor=by, action="timesheet.days_saved", subject=locked, before=before, after=after
             )
+        for day, typed in corrections:
+            _correct_visits(locked, day, typed, seen[day], by=by)
     return locked
+
+
+def _correct_visits(
+    timesheet: Timesheet, day: dt.date, typed: DayInput, seen: core_visits.DayVisits, *, by: User
+) -> None:
+    """Tell EVV what the provider reported instead of the day's visits, and why; a time
+    they did not change is left as the visits have it."""
+    start, end, _location = visit_rules.said(seen)
+    try:
+        core_visits.correct_day(
+            provider_id=timesheet.provider_id,
+            recipient_id=timesheet.recipient_id,
+            program=timesheet.program,
+            day=day,
+            start=typed.start if visit_rules.minute(typed.start) != start else None,
+            end=typed.end if visit_rules.minute(typed.end) != end else None,
+            location=typed.location,
+            reason=typed.reason.strip(),
+            by=by,
+        )
+    except ServiceRefused as refused:
+        # Nothing is saved: the whole week's save is undone with it.
+        raise TimesheetError(
+            refused.message,
+            code=refused.code,
+            field=f"{day.isoformat()}-{refused.field}" if refused.field else None,
+            conflict=refused.conflict,
+        ) from None
 
 
 def days_left(timesheet: Timesheet, today: dt.date) -> int:

@@ -83,7 +83,14 @@ def test_it_lets_a_provider_open_fill_in_and_send_a_timesheet(world):
         "put", f"/{opened['id']}/weeks/2026-11-08", phone, {"days": [day(NOV_8, 7 * H + 30)]}
     )
     assert saved["days"] == [
-        {"day": "2026-11-08", "minutes": 450, "start": "08:00", "end": "16:00", "location": "home"}
+        {
+            "day": "2026-11-08",
+            "minutes": 450,
+            "start": "08:00",
+            "end": "16:00",
+            "location": "home",
+            "evv_reason": "",
+        }
     ]
     assert saved["total_minutes"] == 450 and saved["problems"] == []
     left = saved["remaining"]

@@ -21,6 +21,7 @@ from ihss.timesheets import access, rules, services
 from ihss.timesheets.explain import explain, flag_labels
 from ihss.timesheets.forms import CountyDecisionForm, RejectForm, SendForm, TravelForm
 from ihss.timesheets.models import DayEntry, Timesheet, TravelEntry
+from ihss.timesheets.services import visits as visit_rules
 
 RECENT = 24  # timesheets listed on the provider's page
 LIST_PAGE_SIZE = 50  # rows a page of the county queue, violations and exceptions
@@ -30,7 +31,14 @@ def _days(timesheet: Timesheet) -> dict[dt.date, DayEntry]:
     return {d.day: d for d in timesheet.days.all()}
 
 
-def _week_rows(timesheet: Timesheet, days: dict[dt.date, DayEntry]) -> list[dict[str, Any]]:
+def _week_rows(
+    timesheet: Timesheet,
+    days: dict[dt.date, DayEntry],
+    evv: dict[dt.date, visit_rules.EvvDay] | None = None,
+) -> list[dict[str, Any]]:
+    """Each workweek the period touches: its days (day, entry, what EVV says of it) and the
+    total."""
+    evv = evv or {}
     weeks = []
     for week in rules.workweeks_touching(
         rules.PayPeriod(timesheet.period_start, timesheet.period_end)
@@ -40,7 +48,7 @@ def _week_rows(timesheet: Timesheet, days: dict[dt.date, DayEntry]) -> list[dict
         weeks.append(
             {
                 "week": week,
-                "days": [(d, days.get(d)) for d in inside],
+                "days": [(d, days.get(d), evv.get(d)) for d in inside],
                 "total": sum(days[d].minutes for d in inside if d in days),
             }
         )
@@ -68,12 +76,19 @@ def _detail_page(
     if refusals is None and is_provider and timesheet.editable:
         refusals, _left = services.check(timesheet)
     days = _days(timesheet)
+    evv = visit_rules.evv_days(timesheet, days)
     history = audit.trail(timesheet).order_by("-occurred_at", "-id")[:50]
     can_submit = is_provider and timesheet.editable and bool(days)
     context = {
         "timesheet": timesheet,
-        "weeks": _week_rows(timesheet, days),
+        "weeks": _week_rows(timesheet, days, evv),
         "total": sum(d.minutes for d in days.values()),
+        # The check-ins and check-outs beside the days, when there are any to show; the
+        # "No EVV check-in" flag for the county and the provider (information, never a
+        # block), not for the recipient who signs the hours.
+        "show_evv": any(e.visits is not None or e.no_evv for e in evv.values()),
+        "show_no_evv": is_provider or not is_recipient,
+        "no_evv_count": sum(1 for e in evv.values() if e.no_evv),
         "is_provider": is_provider,
         "is_recipient": is_recipient,
         "can_submit": can_submit,

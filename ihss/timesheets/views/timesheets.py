@@ -27,6 +27,7 @@ from ihss.core.refusals import add_to_form
 from ihss.timesheets import access, rules, services
 from ihss.timesheets.forms import DayForm, RejectForm, SendForm, SignatureForm
 from ihss.timesheets.models import Timesheet
+from ihss.timesheets.services import visits as visit_rules
 from ihss.timesheets.views.common import (
     RECENT,
     _days,
@@ -122,6 +123,7 @@ def _week_forms(
     otherwise why not ("future", or "other" for the neighbouring pay period)."""
     today = timezone.localdate()
     days = _days(timesheet)
+    seen = visit_rules.visits_between(timesheet, week.start, week.end)
     rows: list[tuple[dt.date, DayForm | None, str]] = []
     for i in range(7):
         day = week.start + dt.timedelta(days=i)
@@ -130,7 +132,13 @@ def _week_forms(
         elif day > today:
             rows.append((day, None, "future"))
         else:
-            form = DayForm(data, day=day, initial=DayForm.initial_for(days.get(day)))
+            form = DayForm(
+                data,
+                day=day,
+                initial=DayForm.initial_for(days.get(day)),
+                visits=seen.get(day),
+                saved=days.get(day),
+            )
             rows.append((day, form, "form"))
     return rows
 
@@ -162,13 +170,15 @@ def week(request: AuthenticatedHttpRequest, pk: int, week_start: str) -> HttpRes
                 timesheet=timesheet, days={f.day: f.typed() for f in forms}, by=request.user
             )
         except services.TimesheetError as error:
-            messages.error(request, error.message)
+            if error.conflict or not _put_on_its_day(forms, error):
+                messages.error(request, error.message)
+                return redirect("timesheets:detail", timesheet.pk)
+        else:
+            messages.success(request, _("The week is saved."))
+            following = workweek.end + dt.timedelta(days=1)
+            if "next" in request.POST and following <= timesheet.period_end:
+                return redirect("timesheets:week", timesheet.pk, following.isoformat())
             return redirect("timesheets:detail", timesheet.pk)
-        messages.success(request, _("The week is saved."))
-        following = workweek.end + dt.timedelta(days=1)
-        if "next" in request.POST and following <= timesheet.period_end:
-            return redirect("timesheets:week", timesheet.pk, following.isoformat())
-        return redirect("timesheets:detail", timesheet.pk)
     typed = {f.day: f.lenient_minutes() for f in forms} if request.method == "POST" else None
     return render(
         request,
@@ -183,6 +193,18 @@ def week(request: AuthenticatedHttpRequest, pk: int, week_start: str) -> HttpRes
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _put_on_its_day(forms: list[DayForm], error: services.TimesheetError) -> bool:
+    """Show a refusal about one day's field (named "2026-11-16-reason") on that day's form,
+    with everything typed kept; False when it names no day of the page."""
+    for form in forms:
+        prefix = f"{form.day.isoformat()}-"
+        if error.field and error.field.startswith(prefix):
+            name = error.field.removeprefix(prefix)
+            form.add_error(name if name in form.fields else None, error.message)
+            return True
+    return False
 
 
 def _panel(
