@@ -22,6 +22,9 @@ from ihss.accounts.models import Role
 from ihss.cases.models import Provider
 from ihss.core.scope import scope_of
 from ihss.evv.models import Visit
+from ihss.evv.services.visibility import county_ids, is_county_staff, sees_coordinates
+
+__all__ = ["county_ids", "is_county_staff", "sees_coordinates"]
 
 
 def provider_of(user: Any) -> Provider | None:
@@ -55,19 +58,6 @@ def can_read(user: Any) -> bool:
     )
 
 
-def is_county_staff(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    scope = scope_of(user)
-    return Role.COUNTY_STAFF in scope.roles and bool(scope.county_ids)
-
-
-def county_ids(user: Any) -> frozenset[int]:
-    """The counties whose compliance view and export the person may open."""
-    scope = scope_of(user)
-    return scope.county_ids if Role.COUNTY_STAFF in scope.roles else frozenset()
-
-
 def visible_visits(user: Any) -> QuerySet[Visit]:
     return scope_of(user).filter(
         Visit.objects, own_provider="provider_id", own_recipient="recipient_id", county="county_id"
@@ -99,11 +89,3 @@ def own_visit(user: Any, pk: int) -> Visit:
     if visit is None:
         raise Http404
     return visit
-
-
-def sees_coordinates(user: Any, visit: Visit) -> bool:
-    """The provider who punched, and county staff of the recipient's county; nobody else."""
-    scope = scope_of(user)
-    if Role.PROVIDER in scope.roles and visit.provider_id in scope.provider_ids:
-        return True
-    return Role.COUNTY_STAFF in scope.roles and visit.county_id in scope.county_ids

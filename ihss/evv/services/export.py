@@ -12,7 +12,7 @@ Two formats (docs/evv.md, "Aggregator export"):
 - the Sandata OpenEVV alternate-EVV ("altEVV") visit layout, in JSON: one visit object
   per visit, its check-in and check-out as `Calls`, its corrections as `VisitChanges`.
 
-Coordinates go into a file only for someone who may see them (access.sees_coordinates:
+Coordinates go into a file only for someone who may see them (visibility.sees_coordinates:
 county staff of the recipient's county), only for Home punches, and only while they are
 kept (the retention job deletes them).
 """
@@ -35,8 +35,8 @@ from django.utils.translation import gettext as _
 from ihss.accounts.models import User
 from ihss.core import audit, csvsafe, jobs
 from ihss.core.refusals import ServiceRefused
-from ihss.evv import access
 from ihss.evv.models import Place, Punch, Visit, VisitExport
+from ihss.evv.services import visibility
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def start_export(
     """Record an export of the county's visits from `first` to `last`; the caller queues
     the task (after the transaction commits). Asking again while the same export is
     waiting or running answers with that export."""
-    if county_id not in access.county_ids(user):
+    if county_id not in visibility.county_ids(user):
         raise ExportRefused(
             _("You can export only the visits of a county you work for."),
             code="county",
@@ -126,7 +126,7 @@ def own_export(user: User, pk: int) -> VisitExport:
     worker's: a file with coordinates goes to the person who asked for it)."""
     from django.http import Http404
 
-    export = own_exports(user).filter(pk=pk).first() if access.is_county_staff(user) else None
+    export = own_exports(user).filter(pk=pk).first() if visibility.is_county_staff(user) else None
     if export is None:
         raise Http404
     return export
@@ -303,7 +303,7 @@ def _each(export: VisitExport, progress: jobs.RowProgress) -> Iterator[tuple[Vis
     progress.update(total_visits=total, written_visits=0)
     user = export.created_by
     for done, visit in enumerate(visits.iterator(chunk_size=500), start=1):
-        yield visit, access.sees_coordinates(user, visit)
+        yield visit, visibility.sees_coordinates(user, visit)
         if progress.due(done, total):
             progress.update(written_visits=done)
 

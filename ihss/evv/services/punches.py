@@ -348,20 +348,16 @@ def sync(
     *, provider: Provider, batch: Sequence[PunchInput], by: User, channel: str = Channel.APP
 ) -> list[Outcome]:
     """Record a batch of punches kept on the phone, oldest first; each answered on its own
-    (in the order sent). One transaction for the batch, a savepoint for each punch: a
-    refused punch is rolled back alone, and the batch is written to disk once."""
+    (in the order sent), each committed on its own: a punch recorded stays recorded
+    whatever happens to the rest of the upload."""
     outcomes: dict[uuid.UUID, Outcome] = {}
-    ordered = sorted(batch, key=lambda d: (d.punched_at, d.kind != Punch.Kind.CHECK_IN))
-    with transaction.atomic():
-        for data in ordered:
-            if data.phone_id in outcomes:
-                continue
-            try:
-                outcomes[data.phone_id] = record(
-                    provider=provider, data=data, by=by, channel=channel
-                )
-            except ServiceRefused as refused:
-                outcomes[data.phone_id] = Outcome(data.phone_id, None, None, refusal=refused)
+    for data in sorted(batch, key=lambda d: (d.punched_at, d.kind != Punch.Kind.CHECK_IN)):
+        if data.phone_id in outcomes:
+            continue
+        try:
+            outcomes[data.phone_id] = record(provider=provider, data=data, by=by, channel=channel)
+        except ServiceRefused as refused:
+            outcomes[data.phone_id] = Outcome(data.phone_id, None, None, refusal=refused)
     return [outcomes[d.phone_id] for d in _unique(batch)]
 
 
