@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +19,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
-from django.test import Client
+from django.test import Client, testcases
 from django.utils import timezone
 
 from ihss import test as cast_builders
@@ -55,6 +57,36 @@ from ihss.timesheets.rules import pay_period_containing
 from tests.browser.support import CHROMIUM_ARGS, DESKTOP, chromium_path, chromium_skip_reason
 
 PASSWORD = cast_builders.PASSWORD
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time (each connection still has its
+    thread, so a browser's kept-alive connections never block each other).
+
+    With SQLite in memory, the server's threads share the test's one database connection,
+    which is not safe to use from two threads at once: two tabs of the EVV phone sending
+    together made "cannot start a transaction within a transaction". A real server gives
+    each request its own connection; here, requests take turns. The whole answer is
+    produced inside the turn, a streamed download included, then sent."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def in_turn(environ, start_response):
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    body = list(result)
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
+            return body
+
+        super().set_app(in_turn)
+
+
+testcases.LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(scope="module", autouse=True)
