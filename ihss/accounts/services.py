@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -29,6 +30,7 @@ from ihss.accounts.models import (
 from ihss.accounts.registration import hash_answer
 from ihss.cases.models import Provider, Recipient
 from ihss.core import audit
+from ihss.core.scope import scope_of
 from ihss.notifications.events import Event
 from ihss.notifications.services import notify
 
@@ -404,6 +406,17 @@ def revoke_token(*, token: PersonalAccessToken, by: User, reason: str = "") -> b
             reason=reason,
         )
     return True
+
+
+def provider_of(user: Any) -> Provider | None:
+    """The person's own provider record (the first, for the rare person with two), or None
+    when they are not a provider. The SSN columns are not read."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    scope = scope_of(user)
+    if Role.PROVIDER not in scope.roles or not scope.provider_ids:
+        return None
+    return Provider.objects.filter(pk=min(scope.provider_ids)).defer("ssn", "ssn_index").first()
 
 
 def provider_accounts(provider_id: int) -> list[User]:

@@ -26,6 +26,10 @@ from ninja import P, QueryEx
 
 M = TypeVar("M", bound=Model)
 
+# The largest primary key a database holds (a 64-bit signed integer): a key above it in an
+# address or a body is no record, answered 404 or 422, never sent to the database.
+MAX_KEY = 2**63 - 1
+
 API_PAGE_SIZE = 50
 # The highest page the API serves. Far past any real list (every IHSS provider of
 # California, about 800,000, fits in 16,000 pages of 50), and small enough that the

@@ -8,6 +8,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+# The Earth's mean radius (IUGG), in meters: a constant of nature, for distances between
+# two points on the map (EVV's range check, the catalog's distance filter).
+EARTH_RADIUS_M = 6_371_008.8
+
 
 def format_minutes(minutes: int | str | None) -> str:
     """Integer minutes the way people say them: "70 h 45 min", "45 min" (not "0 h 45 min"),

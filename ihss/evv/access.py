@@ -19,22 +19,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from ihss.accounts.models import Role
+from ihss.accounts.services import provider_of as provider_of
 from ihss.cases.models import Provider
 from ihss.core.scope import scope_of
 from ihss.evv.models import Visit
 from ihss.evv.services.visibility import county_ids, is_county_staff, sees_coordinates
 
-__all__ = ["county_ids", "is_county_staff", "sees_coordinates"]
-
-
-def provider_of(user: Any) -> Provider | None:
-    """The person's own provider record (the first, for the rare person with two)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    scope = scope_of(user)
-    if Role.PROVIDER not in scope.roles or not scope.provider_ids:
-        return None
-    return Provider.objects.filter(pk=min(scope.provider_ids)).defer("ssn", "ssn_index").first()
+__all__ = ["county_ids", "is_county_staff", "provider_of", "sees_coordinates"]
 
 
 def own_provider(user: Any) -> Provider:

@@ -40,6 +40,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ihss.accounts.http import AuthenticatedHttpRequest
 from ihss.cases.models import Assignment, Program, Provider
+from ihss.core.pagination import MAX_KEY
 from ihss.evv import access
 from ihss.evv.models import Place, Position, Punch, Visit
 from ihss.evv.services import punches
@@ -51,8 +52,7 @@ MAX_PUNCHES = 200
 # A location fix cannot be less precise than the Earth is round (meters, a constant of
 # nature): a larger accuracy is not a measurement.
 EARTH_CIRCUMFERENCE_M = 40_075_017
-# The widest recipient primary key the database holds (a 64-bit signed integer).
-MAX_ID = 2**63 - 1
+MAX_ID = MAX_KEY
 # The assets the service worker keeps, for the screen to open without the network.
 SHELL_ASSETS = (
     "vendor/uswds/css/uswds.min.css",

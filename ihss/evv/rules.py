@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
+from ihss.core.units import EARTH_RADIUS_M
+
 PARAMETERS = (
     "evv_range_tolerance_meters",
     "evv_clock_ahead_minutes",
@@ -28,7 +30,6 @@ PARAMETERS = (
     "evv_coordinates_retention_days",
 )
 
-EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG): a constant of nature, not of the program
 
 Coordinate = Decimal | float
 

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from ihss.accounts.models import Role
+from ihss.accounts.services import provider_of as provider_of
 from ihss.cases.models import Provider
 from ihss.core.scope import scope_of
 from ihss.training.models import (
@@ -24,16 +25,6 @@ from ihss.training.models import (
     TrainingClaim,
     TrainingProvider,
 )
-
-
-def provider_of(user: Any) -> Provider | None:
-    """The person's own provider record, or None when they are not a provider."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    scope = scope_of(user)
-    if Role.PROVIDER not in scope.roles or not scope.provider_ids:
-        return None
-    return Provider.objects.filter(pk=min(scope.provider_ids)).defer("ssn", "ssn_index").first()
 
 
 def own_provider(user: Any) -> Provider:

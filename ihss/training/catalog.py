@@ -24,6 +24,7 @@ from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
+from ihss.core.units import EARTH_RADIUS_M
 from ihss.training.models import ClassSession, Course, CourseLanguage, Modality, Pathway
 
 MAX_QUERY = 200  # characters of free text searched (a longer one is cut, not refused)
@@ -98,7 +99,6 @@ def _sessions(filters: Filters) -> QuerySet[ClassSession] | None:
 
 
 METERS_PER_MILE = 1609.344  # the international mile: a unit, not a program number
-EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 
 
 def within(

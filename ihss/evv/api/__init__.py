@@ -21,7 +21,7 @@ from ninja.errors import HttpError, ValidationError
 
 from ihss.accounts.models import User
 from ihss.cases.models import Provider
-from ihss.core.pagination import API_PAGE_SIZE, ApiPage, api_page
+from ihss.core.pagination import API_PAGE_SIZE, MAX_KEY, ApiPage, api_page
 from ihss.core.refusals import ServiceRefused
 from ihss.evv import access
 from ihss.evv.models import Channel, Place, Position, Punch, Visit
@@ -30,7 +30,7 @@ from ihss.evv.services import visits as evv_visits
 
 router = Router(tags=["EVV visits"])
 
-MAX_ID = 2**63 - 1
+MAX_ID = MAX_KEY
 MAX_BATCH = 200  # punches in one sync: days of offline work, far below any real phone's
 
 

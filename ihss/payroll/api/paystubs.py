@@ -24,13 +24,13 @@ from pydantic import Field
 
 from ihss.accounts.models import User
 from ihss.core import payables
-from ihss.core.pagination import API_PAGE_SIZE, ApiPage, api_page
+from ihss.core.pagination import API_PAGE_SIZE, MAX_KEY, ApiPage, api_page
 from ihss.core.schemas import Page
 from ihss.payroll import access, explain, pay_views
 from ihss.payroll.models import Paystub
 
 router = Router()
-MAX_ID = 2**63 - 1  # the largest primary key a database holds: anything above is a 422
+MAX_ID = MAX_KEY
 
 
 # --- Schemas --------------------------------------------------------------------------------

@@ -26,13 +26,14 @@ from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
 from ihss.accounts.models import Role, User
+from ihss.core.pagination import MAX_KEY
 from ihss.core.scope import scope_of
 from ihss.payroll import tasks
 from ihss.payroll.models import PayrollRun
 from ihss.payroll.services import issue, runs
 
 router = Router()
-MAX_ID = 2**63 - 1
+MAX_ID = MAX_KEY
 
 
 class RunOut(Schema):

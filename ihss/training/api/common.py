@@ -9,9 +9,10 @@ from ninja import Schema, Status
 from ninja.errors import HttpError, ValidationError
 
 from ihss.accounts.models import User
+from ihss.core.pagination import MAX_KEY
 from ihss.core.refusals import ServiceRefused
 
-MAX_ID = 2**63 - 1  # the largest key a database holds: anything above is a 422
+MAX_ID = MAX_KEY
 
 
 class TrainingRefusal(Schema):
