@@ -253,7 +253,8 @@ def generate(scale: float) -> dict[str, int]:
             "day entries",
             # Nov 29 - Dec 15: the days of Nov 29-30 on the Nov 16-30 timesheet.
             """
-            INSERT INTO timesheets_dayentry (day, minutes, start, "end", location, timesheet_id)
+            INSERT INTO timesheets_dayentry
+                (day, minutes, start, "end", location, timesheet_id, evv_reason)
             SELECT d::date,
                    CASE s.schedule WHEN 0 THEN 120 + 15 * (bench_h(s.sheet * 64 + n, 41) % 13)
                                    WHEN 1 THEN 240 + 15 * (bench_h(s.sheet * 64 + n, 41) % 13)
@@ -264,7 +265,8 @@ def generate(scale: float) -> dict[str, int]:
                    END,
                    NULL, 'home',
                    CASE WHEN d < DATE '2026-12-01'
-                        THEN (SELECT max(sheet) FROM bench_slot) + s.sheet ELSE s.sheet END
+                        THEN (SELECT max(sheet) FROM bench_slot) + s.sheet ELSE s.sheet END,
+                   ''
             FROM generate_series(DATE '2026-11-29', DATE '2026-12-15', INTERVAL '1 day')
                      WITH ORDINALITY AS g(d, n),
                  bench_slot s
