@@ -95,14 +95,25 @@ class Paystub(models.Model):
         MIXED = "mixed", _("Direct deposit and check")
 
     # No index of their own: "stub_once_per_run" (run, provider) and "stub_provider_idx"
-    # (provider, run) serve both, and a state's run writes 700,000 stubs.
+    # (provider, run) serve both, and a state's run writes 700,000 stubs. The run and the
+    # county are not checked by the database row by row at commit either (700,000 checks,
+    # each locking the same run row): the stubs are written only by the run that owns
+    # them (services/stubs.py), with the county read from the provider's record, and
+    # neither a run nor a county is ever deleted (PROTECT). The provider, who is paid,
+    # is checked.
     run = models.ForeignKey(
-        PayrollRun, on_delete=models.PROTECT, related_name="stubs", db_index=False
+        PayrollRun,
+        on_delete=models.PROTECT,
+        related_name="stubs",
+        db_index=False,
+        db_constraint=False,
     )
     provider = models.ForeignKey(
         Provider, on_delete=models.PROTECT, related_name="paystubs", db_index=False
     )
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     gross_cents = models.BigIntegerField(_("gross pay"))
     deductions_cents = models.BigIntegerField(_("deductions"))
     net_cents = models.BigIntegerField(_("net pay"))
@@ -137,7 +148,13 @@ class PayLine(models.Model):
         OVERTIME_ADJUSTMENT = "overtime_adjustment", _("Overtime adjustment")
         AMOUNT = "amount", _("Amount")
 
-    stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="lines")
+    # A stub's lines, deductions and payments are written with it or by its run's issue
+    # step, and a stub is never deleted once written (its run is PROTECTed): the database
+    # does not check each of their millions of rows against it again at commit
+    # (docs/benchmarks.md, "Payroll").
+    stub = models.ForeignKey(
+        Paystub, on_delete=models.CASCADE, related_name="lines", db_constraint=False
+    )
     source = models.CharField(max_length=40)
     document_id = models.BigIntegerField()
     # Lines are read by stub or by document, never by recipient or county: no index for
@@ -184,7 +201,9 @@ class Deduction(models.Model):
     and carried from earlier stubs, what was taken, and a code for why (the paystub turns
     it into words). Social Security, Medicare and SDI have a line per recipient."""
 
-    stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="deductions")
+    stub = models.ForeignKey(  # not checked per row: as PayLine's
+        Paystub, on_delete=models.CASCADE, related_name="deductions", db_constraint=False
+    )
     code = models.CharField(max_length=30)
     recipient = models.ForeignKey(  # read by stub, never by recipient: as PayLine's
         Recipient,
@@ -238,7 +257,9 @@ class Payment(models.Model):
         DEPOSIT = "deposit", _("Direct deposit")
         CHECK = "check", _("Check (warrant)")
 
-    stub = models.ForeignKey(Paystub, on_delete=models.CASCADE, related_name="payments")
+    stub = models.ForeignKey(  # not checked per row: as PayLine's
+        Paystub, on_delete=models.CASCADE, related_name="payments", db_constraint=False
+    )
     method = models.CharField(max_length=8, choices=Method.choices)
     amount_cents = models.BigIntegerField()
     enrollment_id = models.BigIntegerField(null=True, blank=True)  # the direct deposit used
