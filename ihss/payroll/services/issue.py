@@ -77,6 +77,8 @@ class _Plan:
 def _recipient_gross(stub_ids: Sequence[int]) -> dict[int, list[tuple[int | None, int]]]:
     """Each stub's gross per recipient, in recipient order (one query per chunk)."""
     shares: dict[int, list[tuple[int | None, int]]] = {}
+    if not stub_ids:
+        return shares
     rows = (
         PayLine.objects.filter(stub_id__any_of=stub_ids)
         .values_list("stub_id", "recipient_id")
@@ -155,7 +157,10 @@ def _plan(run: PayrollRun, pay_date: dt.date) -> _Plan:
         accounts = deposits.accounts_for_payment(
             on=pay_date, provider_ids=[s.provider_id for s in chunk]
         )
-        gross = _recipient_gross([s.pk for s in chunk])
+        # Only a provider with an account for one recipient has pay going to more than
+        # one place; everyone else's whole stub goes to one account, or one check.
+        split = {provider for provider, recipient in accounts if recipient is not None}
+        gross = _recipient_gross([s.pk for s in chunk if s.provider_id in split])
         payments: list[tuple[object, ...]] = []
         for stub in chunk:
             shares = gross.get(stub.pk) or [(None, stub.state_pays_cents)]
