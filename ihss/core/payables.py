@@ -79,6 +79,7 @@ class ItemReader(Protocol):
         through: dt.date,
         after_provider: int = 0,
         provider_ids: Iterable[int] | None = None,
+        through_provider: int | None = None,
     ) -> Iterator[PayableItem]: ...
 
 
@@ -93,9 +94,10 @@ class Unpaid(NamedTuple):
 class Source:
     """A source of pay.
 
-    - `items(since=, through=, after_provider=0, provider_ids=None)`: every item with
-      `since <= day <= through` that is payable now or already paid, of providers whose id
-      is above `after_provider` (and in `provider_ids` if given), in `order_key` order;
+    - `items(since=, through=, after_provider=0, provider_ids=None, through_provider=None)`:
+      every item with `since <= day <= through` that is payable now or already paid, of
+      providers whose id is above `after_provider` (and in `provider_ids` if given, and at
+      most `through_provider` if given), in `order_key` order;
     - `unpaid(through=)`: the first day of an unpaid payable item on or before `through`
       and how many providers are owed (None if nothing is owed), so a run knows how far
       back late hours reach and how much work lies ahead;
@@ -157,11 +159,16 @@ def all_items(
     through: dt.date,
     after_provider: int = 0,
     provider_ids: Iterable[int] | None = None,
+    through_provider: int | None = None,
 ) -> Iterator[PayableItem]:
     """Every source's items, merged in `order_key` order (one stream, one provider at a time)."""
     return itertools.chain.from_iterable(
         provider_items(
-            since=since, through=through, after_provider=after_provider, provider_ids=provider_ids
+            since=since,
+            through=through,
+            after_provider=after_provider,
+            provider_ids=provider_ids,
+            through_provider=through_provider,
         )
     )
 
@@ -172,11 +179,18 @@ def provider_items(
     through: dt.date,
     after_provider: int = 0,
     provider_ids: Iterable[int] | None = None,
+    through_provider: int | None = None,
 ) -> Iterator[list[PayableItem]]:
     """`all_items`, a list per provider (in provider order)."""
     wanted = None if provider_ids is None else sorted(set(provider_ids))
     streams = [
-        s.items(since=since, through=through, after_provider=after_provider, provider_ids=wanted)
+        s.items(
+            since=since,
+            through=through,
+            after_provider=after_provider,
+            provider_ids=wanted,
+            through_provider=through_provider,
+        )
         for s in sources()
     ]
     return merge_by_provider(streams)
@@ -262,10 +276,15 @@ def paid_documents(source_name: str, document: str = "pk") -> Exists:
 
 
 def provider_filter(
-    after_provider: int, provider_ids: Iterable[int] | None, field: str = "provider_id"
+    after_provider: int,
+    provider_ids: Iterable[int] | None,
+    field: str = "provider_id",
+    through_provider: int | None = None,
 ) -> Q:
     """The condition a source's queryset puts on its provider field for `items`."""
     wanted = Q(**{f"{field}__gt": after_provider}) if after_provider else Q()
+    if through_provider is not None:
+        wanted &= Q(**{f"{field}__lte": through_provider})
     if provider_ids is not None:
         wanted &= Q(**{f"{field}__in": list(provider_ids)})
     return wanted

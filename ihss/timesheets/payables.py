@@ -73,11 +73,15 @@ def _constants(kind: str, overtime: bool) -> dict[str, Value]:
 
 
 def _day_items(
-    since: dt.date, through: dt.date, after: int, provider_ids: Iterable[int] | None
+    since: dt.date,
+    through: dt.date,
+    after: int,
+    provider_ids: Iterable[int] | None,
+    last: int | None,
 ) -> Iterator[PayableItem]:
     rows = (
         DayEntry.objects.filter(
-            provider_filter(after, provider_ids, "timesheet__provider_id"),
+            provider_filter(after, provider_ids, "timesheet__provider_id", last),
             day__gte=since,
             day__lte=through,
             minutes__gt=0,
@@ -100,11 +104,15 @@ def _day_items(
 
 
 def _travel_items(
-    since: dt.date, through: dt.date, after: int, provider_ids: Iterable[int] | None
+    since: dt.date,
+    through: dt.date,
+    after: int,
+    provider_ids: Iterable[int] | None,
+    last: int | None,
 ) -> Iterator[PayableItem]:
     rows = (
         TravelEntry.objects.filter(
-            provider_filter(after, provider_ids, "timesheet__provider_id"),
+            provider_filter(after, provider_ids, "timesheet__provider_id", last),
             day__gte=since,
             day__lte=through,
             minutes__gt=0,
@@ -132,6 +140,7 @@ def timesheet_items(
     through: dt.date,
     after_provider: int = 0,
     provider_ids: Iterable[int] | None = None,
+    through_provider: int | None = None,
 ) -> Iterator[PayableItem]:
     """Day entries and travel, merged a provider at a time (travel after the day's hours
     with the same key, as heapq.merge(days, travel, key=order_key) orders them)."""
@@ -139,8 +148,8 @@ def timesheet_items(
     return itertools.chain.from_iterable(
         merge_by_provider(
             [
-                _day_items(since, through, after_provider, wanted),
-                _travel_items(since, through, after_provider, wanted),
+                _day_items(since, through, after_provider, wanted, through_provider),
+                _travel_items(since, through, after_provider, wanted, through_provider),
             ]
         )
     )
@@ -168,10 +177,13 @@ def sick_leave_items(
     through: dt.date,
     after_provider: int = 0,
     provider_ids: Iterable[int] | None = None,
+    through_provider: int | None = None,
 ) -> Iterator[PayableItem]:
     rows = (
         SickLeaveClaim.objects.filter(
-            provider_filter(after_provider, provider_ids), day__gte=since, day__lte=through
+            provider_filter(after_provider, provider_ids, through_provider=through_provider),
+            day__gte=since,
+            day__lte=through,
         )
         .annotate(paid=paid_documents(SICK_LEAVE_CLAIM))
         .filter(Q(status=SickLeaveClaim.Status.APPROVED) | Q(paid=True))

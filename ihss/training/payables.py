@@ -51,10 +51,13 @@ def claim_items(
     through: dt.date,
     after_provider: int = 0,
     provider_ids: Iterable[int] | None = None,
+    through_provider: int | None = None,
 ) -> Iterator[PayableItem]:
     rows = (
         TrainingClaim.objects.filter(
-            provider_filter(after_provider, provider_ids), day__gte=since, day__lte=through
+            provider_filter(after_provider, provider_ids, through_provider=through_provider),
+            day__gte=since,
+            day__lte=through,
         )
         .annotate(paid=paid_documents(TRAINING_CLAIM))
         .filter(Q(status=TrainingClaim.Status.CONFIRMED) | Q(paid=True))
@@ -87,12 +90,13 @@ def incentive_items(
     through: dt.date,
     after_provider: int = 0,
     provider_ids: Iterable[int] | None = None,
+    through_provider: int | None = None,
 ) -> Iterator[PayableItem]:
     """Earned incentives: an amount each, at no county's rate (the provider's county),
     never counting toward overtime."""
     rows = (
         Incentive.objects.filter(
-            provider_filter(after_provider, provider_ids),
+            provider_filter(after_provider, provider_ids, through_provider=through_provider),
             earned_on__gte=since,
             earned_on__lte=through,
         )

@@ -82,6 +82,16 @@ def test_it_offers_the_providers_after_the_one_asked_and_those_named(state):
         payables.timesheet_items(since=SINCE, through=THROUGH, provider_ids=[providers[-1]])
     )
     assert named == [i for i in everything if i.provider_id == providers[-1]]
+    middle = list(
+        payables.timesheet_items(
+            since=SINCE,
+            through=THROUGH,
+            after_provider=providers[0],
+            through_provider=providers[-2],
+        )
+    )
+    assert middle == [i for i in everything if providers[0] < i.provider_id <= providers[-2]]
+    assert middle and len(providers) > 2
 
 
 @pytest.mark.postgres_only
