@@ -394,6 +394,9 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 # Providers whose stubs are written per transaction: large enough that the bulk writer's
 # COPY dominates, small enough that a resumed run redoes little and memory stays flat.
 PAYROLL_BATCH_PROVIDERS = env_int("PAYROLL_BATCH_PROVIDERS", 5_000)
+# Processes calculating a run side by side on PostgreSQL, each a range of providers (one
+# per core: the work is Python's and the database's, about half each).
+PAYROLL_PROCESSES = env_int("PAYROLL_PROCESSES", 2)
 # A calculation that has written nothing for this long is taken to have stopped (a killed
 # process) and may be resumed by another; a batch takes a few seconds.
 PAYROLL_STALE_SECONDS = env_int("PAYROLL_STALE_SECONDS", 120)

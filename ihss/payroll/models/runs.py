@@ -41,7 +41,12 @@ class PayrollRun(models.Model):
     # The process calculating it (a random id): a batch is written only by its claimant.
     worker = models.CharField(max_length=32, blank=True)
     # The last provider whose stub is written: a resumed calculation starts after it.
+    # (Runs calculated before `parts` existed; newer runs keep it in `parts`.)
     last_provider_id = models.BigIntegerField(default=0)
+    # The ranges of providers calculated side by side, each by its own process, with the
+    # last provider written in each: [{"after": 0, "through": 350123, "last": 1200,
+    # "done": false}, ...]; one range covering everyone when there is one process.
+    parts = models.JSONField(default=list, blank=True)
     # The first day of the weeks read (late hours reach back to their week's Sunday).
     since = models.DateField(null=True, blank=True)
     calculated_at = models.DateTimeField(_("calculated"), null=True, blank=True)

@@ -14,19 +14,25 @@ run at the same time fails its batch instead of paying twice.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+import time
+import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
+from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ihss.accounts.models import User
+from ihss.cases.models import Provider
 from ihss.core import audit, bulk, parameters, payables
 from ihss.core.models import PaidSource
 from ihss.core.refusals import ServiceRefused
@@ -105,8 +111,9 @@ class _Claim:
     worker: str
 
 
-def _claim(run_id: int, *, take_over: bool) -> _Claim | None:
-    """Make this process the one calculating the run; None when there is nothing to do."""
+def _claim(run_id: int, *, take_over: bool, processes: int = 1) -> _Claim | None:
+    """Make this process the one calculating the run; None when there is nothing to do.
+    A run calculated for the first time is split into `processes` ranges of providers."""
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().get(pk=run_id)
         if run.status not in (PayrollRun.Status.DRAFT, PayrollRun.Status.CALCULATING):
@@ -131,11 +138,32 @@ def _claim(run_id: int, *, take_over: bool) -> _Claim | None:
             run.since = week_start(owed.first_day) if owed else run.period_start
             run.total = owed.providers if owed else 0
             run.started_at = timezone.now()
+            run.parts = _ranges(processes)
+        elif not run.parts:  # begun before runs had parts
+            last = run.last_provider_id
+            run.parts = [{"after": 0, "through": None, "last": last, "done": False}]
         run.status = PayrollRun.Status.CALCULATING
         run.worker = uuid.uuid4().hex
         run.progress_at = timezone.now()
         run.save()
         return _Claim(run, run.worker)
+
+
+def _ranges(count: int) -> list[dict[str, Any]]:
+    """`count` ranges of provider keys, about as many providers in each."""
+    cuts: list[int] = []
+    if count > 1:
+        providers = Provider.objects.count()
+        keys = Provider.objects.order_by("pk").values_list("pk", flat=True)
+        for index in range(1, count):
+            position = providers * index // count
+            cuts.extend(keys[position : position + 1])
+    parts: list[dict[str, Any]] = []
+    after = 0
+    for through in [*sorted(set(cuts)), None]:
+        parts.append({"after": after, "through": through, "last": after, "done": False})
+        after = through or 0
+    return parts
 
 
 def rate_book() -> RateBook:
@@ -165,7 +193,14 @@ def calculate(
 
     A run already calculated (or further) is returned unchanged: a rerun changes nothing.
     """
-    claim = _claim(run.pk, take_over=take_over)
+    side_by_side = (
+        settings.PAYROLL_PROCESSES > 1
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
+    claim = _claim(
+        run.pk, take_over=take_over, processes=settings.PAYROLL_PROCESSES if side_by_side else 1
+    )
     if claim is None:
         run.refresh_from_db()
         return run
@@ -173,13 +208,30 @@ def calculate(
     assert run.since is not None
     policy = PayPolicy.from_parameters(parameters.parameters(PayPolicy.keys(), on=run.period_end))
     book = rate_book()
+    pending = [index for index, part in enumerate(run.parts) if not part["done"]]
+    if side_by_side and len(pending) > 1:
+        _calculate_side_by_side(claim, pending, policy, book, progress)
+    else:
+        for index in pending:
+            _calculate_part(claim, index, policy, book, progress)
+    return _finish(claim)
+
+
+def _calculate_part(
+    claim: _Claim, index: int, policy: PayPolicy, book: RateBook, progress: Progress | None
+) -> None:
+    """Calculate one range of providers, a batch at a time, after its last one written."""
+    run = claim.run
+    assert run.since is not None
+    part = run.parts[index]
     providers = payables.provider_items(
-        since=run.since, through=run.period_end, after_provider=run.last_provider_id
+        since=run.since,
+        through=run.period_end,
+        after_provider=part["last"],
+        through_provider=part["through"],
     )
     batch: list[stubs.ProviderPay] = []
-    held: dict[tuple[int, str], int] = {
-        (h["county_id"], h["day"]): h["providers"] for h in run.held
-    }
+    held: dict[tuple[int, str], int] = {}  # providers held since the last batch written
     size = settings.PAYROLL_BATCH_PROVIDERS
     for items in providers:
         if all(map(_PAID, items)):
@@ -201,16 +253,91 @@ def calculate(
         documents = {(i.source, i.document_id) for i in items if not i.paid}
         batch.append(stubs.ProviderPay(items[0].provider_id, lines, documents))
         if len(batch) >= size:
-            _write(claim, batch, held)
+            _write(claim, index, batch, held)
             if progress:
                 progress(claim.run.processed, claim.run.total)
-            batch = []
-    _write(claim, batch, held)
-    return _finish(claim)
+            batch, held = [], {}
+    _write(claim, index, batch, held, done=True)
 
 
-def _write(claim: _Claim, batch: list[stubs.ProviderPay], held: dict[tuple[int, str], int]) -> None:
-    """Write one batch of providers' stubs and mark their documents paid, atomically."""
+def _calculate_side_by_side(
+    claim: _Claim,
+    pending: list[int],
+    policy: PayPolicy,
+    book: RateBook,
+    progress: Progress | None,
+) -> None:
+    """Calculate the pending ranges at once, each in a process of its own (forked, with its
+    own database connection), and follow their progress on the run until all have ended.
+    A range that fails stops the others; what they wrote stays, and calculating again
+    resumes each range after its last batch."""
+    connections.close_all()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    errors = context.SimpleQueue()
+    children = [
+        context.Process(
+            target=_child,
+            args=(claim, index, policy, book, errors),
+            name=f"payroll-run-{claim.run.pk}-part-{index}",
+        )
+        for index in pending
+    ]
+    try:
+        for child in children:
+            child.start()
+        while any(child.is_alive() for child in children):
+            if any(child.exitcode not in (None, 0) for child in children):
+                break  # one failed: stop the others
+            time.sleep(SIDE_BY_SIDE_POLL_SECONDS)
+            if progress:
+                run = PayrollRun.objects.get(pk=claim.run.pk)
+                progress(run.processed, run.total)
+    finally:
+        for child in children:
+            if child.is_alive() and any(c.exitcode not in (None, 0) for c in children):
+                child.terminate()
+        for child in children:
+            if child.pid is not None:
+                child.join()
+    if not errors.empty():
+        code, message = errors.get()
+        if code:
+            raise RunRefused(message, code=code)
+        raise RuntimeError(message)
+    if any(child.exitcode != 0 for child in children):
+        raise RuntimeError("A part of the payroll calculation stopped.")
+    claim.run = PayrollRun.objects.get(pk=claim.run.pk)
+
+
+# How often the calculating process looks at the progress of the ranges it started.
+SIDE_BY_SIDE_POLL_SECONDS = 0.5
+
+
+def _child(
+    claim: _Claim, index: int, policy: PayPolicy, book: RateBook, errors: Any
+) -> None:  # pragma: no cover (runs in a forked process; its effects are tested)
+    status = 0
+    try:
+        _calculate_part(claim, index, policy, book, None)
+    except BaseException as error:  # told to the parent, which raises it
+        errors.put((getattr(error, "code", ""), str(error)))
+        traceback.print_exc()
+        status = 1
+    finally:
+        connections.close_all()
+    os._exit(status)  # not the parent's exit handlers (a test runner's, a server's)
+
+
+def _write(
+    claim: _Claim,
+    index: int,
+    batch: list[stubs.ProviderPay],
+    held: dict[tuple[int, str], int],
+    *,
+    done: bool = False,
+) -> None:
+    """Write one batch of a range's stubs and mark their documents paid, with the range's
+    progress, atomically."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A batch is committed without waiting for the disk: if the machine stops just
@@ -219,31 +346,40 @@ def _write(claim: _Claim, batch: list[stubs.ProviderPay], held: dict[tuple[int, 
             # the issue step, which waits for the disk as every other transaction does.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        run = PayrollRun.objects.select_for_update().get(pk=claim.run.pk)
-        if run.worker != claim.worker or run.status != PayrollRun.Status.CALCULATING:
-            raise RunRefused(
-                _("Another process took this run over; this one stopped."), code="taken_over"
-            )
         if batch:
-            stubs.write(run=run, batch=batch)
+            stubs.write(run=claim.run, batch=batch)
             now = timezone.now()
             bulk.insert_rows(
                 PaidSource,
                 ("source", "document_id", "run_id", "paid_at"),
                 [
-                    (source, document, run.pk, now)
+                    (source, document, claim.run.pk, now)
                     for pay in batch
                     for source, document in sorted(pay.documents)
                 ],
             )
-            run.last_provider_id = batch[-1].provider_id
+        # The run is locked only now, once the batch is written: ranges calculated side by
+        # side wait for each other only to record their progress. A process whose claim
+        # was taken over meanwhile writes nothing (its transaction is undone).
+        run = PayrollRun.objects.select_for_update().get(pk=claim.run.pk)
+        if run.worker != claim.worker or run.status != PayrollRun.Status.CALCULATING:
+            raise RunRefused(
+                _("Another process took this run over; this one stopped."), code="taken_over"
+            )
+        part = run.parts[index]
+        if batch:
+            part["last"] = batch[-1].provider_id
             run.processed += len(batch)
+        part["done"] = done
+        counts = {(h["county_id"], h["day"]): h["providers"] for h in run.held}
+        for key, count in held.items():
+            counts[key] = counts.get(key, 0) + count
         run.held = [
             {"county_id": county, "day": day, "providers": count}
-            for (county, day), count in sorted(held.items())
+            for (county, day), count in sorted(counts.items())
         ]
         run.progress_at = timezone.now()
-        run.save(update_fields=["last_provider_id", "processed", "held", "progress_at"])
+        run.save(update_fields=["parts", "processed", "held", "progress_at"])
         claim.run = run
 
 
