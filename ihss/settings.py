@@ -394,6 +394,9 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 # Providers whose stubs are written per transaction: large enough that the bulk writer's
 # COPY dominates, small enough that a resumed run redoes little and memory stays flat.
 PAYROLL_BATCH_PROVIDERS = env_int("PAYROLL_BATCH_PROVIDERS", 5_000)
+# PostgreSQL's memory for each query reading a run's payable items (ihss/core/payables.py):
+# the sort of a state's items and the hash of its paid documents (a few per run).
+PAYABLE_ITEMS_WORK_MEM = os.environ.get("PAYABLE_ITEMS_WORK_MEM", "128MB")
 # Processes calculating a run side by side on PostgreSQL, each a range of providers (one
 # per core: the work is Python's and the database's, about half each).
 PAYROLL_PROCESSES = env_int("PAYROLL_PROCESSES", 2)
