@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from support import peak_rss_mb
+from support import peak_child_rss_mb, peak_rss_mb
 
 PERIOD_START = dt.date(2026, 12, 1)
 PERIOD_END = dt.date(2026, 12, 15)
@@ -493,6 +493,12 @@ def run_figures() -> dict[str, int]:
     return figures
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the ended child processes (the calculation's ranges)."""
+    times = os.times()
+    return times.children_user + times.children_system
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=float(os.environ.get("PAYROLL_SCALE", 1)))
@@ -525,10 +531,12 @@ def main() -> int:
         rss_before = peak_rss_mb()
         profiler = cProfile.Profile() if args.profile else None
         cpu_started = time.process_time()
+        children_started = _children_cpu()
         started = time.perf_counter()
         phases = timed_run(profiler)
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
+        children_cpu = _children_cpu() - children_started
         load_after = os.getloadavg()[0]
         figures = run_figures()
         write_seconds, write_rows = baseline_write()
@@ -541,16 +549,19 @@ def main() -> int:
             f"\nMachine: {platform.machine()}, {os.cpu_count()} CPUs, "
             f"Python {platform.python_version()}"
             f"\nScale: {f'{args.scale:g}' if fresh else 'the kept database'}; "
-            f"PAYROLL_BATCH_PROVIDERS={settings.PAYROLL_BATCH_PROVIDERS}"
+            f"PAYROLL_BATCH_PROVIDERS={settings.PAYROLL_BATCH_PROVIDERS}, "
+            f"PAYROLL_PROCESSES={settings.PAYROLL_PROCESSES}"
             f"\nRows read by the run: {read_rows:,} day entries"
             f"\nWritten: {figures['stubs']:,} stubs, {figures['lines']:,} lines "
             f"({', '.join(f'{k[6:]} {v:,}' for k, v in figures.items() if k.startswith('lines_'))})"
             f"; held: {figures['held']:,} providers; gross ${figures['gross_cents'] / 100:,.2f}"
             f"\nPhases: "
             + ", ".join(f"{name} {seconds:.1f} s" for name, seconds, _rss in phases)
-            + f"\nElapsed: {elapsed:.1f} s; CPU time of this process: {cpu:.1f} s; "
+            + f"\nElapsed: {elapsed:.1f} s; CPU time of this process: {cpu:.1f} s, of the "
+            f"processes it started (the ranges calculated side by side): {children_cpu:.1f} s; "
             f"load average before/after: {load_before:.1f} / {load_after:.1f}"
-            f"\nPeak memory (RSS): {peak_rss_mb():.0f} MB (before the run: {rss_before:.0f} MB)"
+            f"\nPeak memory (RSS): {peak_rss_mb():.0f} MB (before the run: {rss_before:.0f} MB);"
+            f" the largest process it started: {peak_child_rss_mb():.0f} MB"
             f"\nBaseline: read {read_rows:,} rows in {read_seconds:.1f} s; "
             f"copied {write_rows:,} rows in {write_seconds:.1f} s"
         )

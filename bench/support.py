@@ -19,6 +19,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def peak_child_rss_mb() -> float:
+    """The peak memory of the largest child process that has ended (0 without any)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 @contextmanager
 def fresh_database() -> Iterator[Path]:
     """Set Django up and yield a temporary folder, with a migrated database made for the run.
