@@ -4,11 +4,13 @@ Calculation is set-based. The sources of pay stream their items (ihss/core/payab
 merged in one order: provider, day, start time. The run walks that stream one provider at
 a time, computes the provider's lines with the pure rules (ihss/payroll/rules/pay.py) and
 withholdings (services/stubs.py), and writes stubs, lines, deductions and the paid
-documents of a batch of providers in one transaction with the bulk writer. After each
-batch it records the last provider written: a run stopped at any point (a crash, kill -9)
-resumes after it, and the batch that was being written is simply written again, since
-nothing of it was kept. A document is paid once because `PaidSource` is unique: a second
-run at the same time fails its batch instead of paying twice.
+documents of a batch of providers in one transaction with the bulk writer. On
+PostgreSQL the providers are split into ranges calculated side by side, a forked process
+each (ADR 0020). After each batch it records the last provider written in its range: a
+run stopped at any point (a crash, kill -9) resumes each range after it, and the batch
+that was being written is simply written again, since nothing of it was kept. A document
+is paid once because `PaidSource` is unique: a second run at the same time fails its
+batch instead of paying twice.
 """
 
 from __future__ import annotations
