@@ -309,6 +309,8 @@ def _calculate_side_by_side(
     if any(child.exitcode != 0 for child in children):
         raise RuntimeError("A part of the payroll calculation stopped.")
     claim.run = PayrollRun.objects.get(pk=claim.run.pk)
+    if progress:  # the ranges may all end before the first look
+        progress(claim.run.processed, claim.run.total)
 
 
 # How often the calculating process looks at the progress of the ranges it started.

@@ -66,7 +66,7 @@ def test_two_processes_calculate_half_the_providers_each_and_pay_everyone_once(s
         n * 2000 for n in range(1, 7)
     ]
     assert run.processed == run.stub_count == 6 and PaidSource.objects.count() == 6
-    assert all(total == 6 for _done, total in seen)
+    assert seen[-1] == (6, 6) and all(total == 6 for _done, total in seen)
     assert runs.calculate(run=run).gross_cents == 21 * 2000
 
 
