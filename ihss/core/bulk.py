@@ -58,6 +58,24 @@ def column_plan(model: type[models.Model]) -> Plan:
     return plan
 
 
+# Column types whose binary COPY form psycopg writes from the values the text form takes
+# (ints, strings, dates, aware datetimes, booleans, JSON as Django prepares it). A table
+# with any other type is copied as text.
+BINARY_COPY_TYPES = frozenset({
+    "int2", "int4", "int8", "text", "varchar", "bpchar", "date", "timestamptz", "bool", "jsonb",
+})  # fmt: skip
+
+
+def _column_types(cursor: Any, table: str) -> dict[str, str]:
+    """Each column of `table` and the name of its type."""
+    cursor.execute(
+        "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+        " WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+        [table],
+    )
+    return dict(cursor.fetchall())
+
+
 def max_params() -> int:
     """How many parameters one SQL statement may carry on this database."""
     if connection.vendor == "sqlite":
@@ -191,10 +209,17 @@ def _insert_rows(
                 )
                 made = [pk for (pk,) in cursor.fetchall()]
                 columns = f"{pk_column}, {columns}"
+            found = _column_types(cursor, meta.db_table)
+            copied = [meta.pk.column] if keys else []
+            types = [found[column] for column in [*copied, *(c for c, _prep in chosen)]]
+            binary = all(t in BINARY_COPY_TYPES for t in types)
+            options = " (FORMAT BINARY)" if binary else ""
             with (
                 connection.wrap_database_errors,
-                cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+                cursor.copy(f"COPY {table} ({columns}) FROM STDIN{options}") as copy,
             ):
+                if binary:
+                    copy.set_types(types)
                 if keys:
                     for pk, row in zip(made, rows, strict=True):
                         copy.write_row([pk, *convert(row)])

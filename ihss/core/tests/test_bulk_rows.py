@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ihss.core import bulk
-from ihss.core.models import PaidSource, ProgramParameter
+from ihss.core.models import AuditEvent, PaidSource, ProgramParameter
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +52,25 @@ def test_it_returns_each_rows_key_in_order_so_others_can_point_at_it():
     saved = dict(PaidSource.objects.filter(run_id=9).values_list("pk", "document_id"))
     assert [saved[key] for key in keys] == list(range(1_500))
     assert bulk.insert_rows_with_keys(PaidSource, ("source",), []) == []
+
+
+def test_it_keeps_every_value_as_given_whatever_it_holds():
+    """JSON, empty and missing values, and text a copy format could misread (tabs, line
+    breaks, backslashes, quotes, accents) come back as they were sent."""
+    at = timezone.now().replace(microsecond=0)
+    odd = 'Tab\there, line\nbreak, back\\slash, "quotes", \\N, niño, 中文'
+    fields = (
+        "occurred_at", "actor_id", "actor_name", "action", "subject_type", "subject_id",
+        "subject_label", "reason", "before", "after",
+    )  # fmt: skip
+    rows = [
+        (at, None, odd, "bulk.test", "Row", "1", "", odd, {"a": [1, None, odd]}, None),
+        (at, None, "B", "bulk.test", "Row", "2", odd, "", [], {"nested": {"x": True}}),
+    ]
+    keys = bulk.insert_rows_with_keys(AuditEvent, fields, rows)
+
+    saved = {event.pk: event for event in AuditEvent.objects.filter(action="bulk.test")}
+    first, second = saved[keys[0]], saved[keys[1]]
+    assert (first.actor_id, first.actor_name, first.reason) == (None, odd, odd)
+    assert (first.before, first.after, first.occurred_at) == ({"a": [1, None, odd]}, None, at)
+    assert (second.subject_label, second.before, second.after) == (odd, [], {"nested": {"x": True}})
