@@ -566,6 +566,8 @@ def main() -> int:
             f"copied {write_rows:,} rows in {write_seconds:.1f} s"
         )
         if profiler is not None:
+            if dump := os.environ.get("PAYROLL_BENCH_PROFILE"):
+                profiler.dump_stats(dump)  # for pstats: callers, callees
             for order in ("cumulative", "tottime"):
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(25)

@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, Sum, Value, When
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,8 +149,8 @@ PAYMENT_FIELDS = (
 
 
 def _plan(run: PayrollRun, pay_date: dt.date) -> _Plan:
-    """Save every payment of the run (chunk by chunk, as plain rows) and return the file's
-    entries."""
+    """Save every payment of the run (chunk by chunk, as plain rows), set each stub's
+    method from its payments, and return the file's entries."""
     plan = _Plan(0, [], [], set())
     deposit, check = Payment.Method.DEPOSIT.value, Payment.Method.CHECK.value
     trace_prefix = originator().odfi_identification
@@ -162,9 +163,16 @@ def _plan(run: PayrollRun, pay_date: dt.date) -> _Plan:
         split = {provider for provider, recipient in accounts if recipient is not None}
         gross = _recipient_gross([s.pk for s in chunk if s.provider_id in split])
         payments: list[tuple[object, ...]] = []
+        methods: dict[str, list[int]] = defaultdict(list)  # each stub's method, by method
         for stub in chunk:
             shares = gross.get(stub.pk) or [(None, stub.state_pays_cents)]
-            for account, amount in _destinations(stub, shares, accounts):
+            destinations = _destinations(stub, shares, accounts)
+            if destinations:
+                used = {check if account is None else deposit for account, _ in destinations}
+                methods[used.pop() if len(used) == 1 else Paystub.Method.MIXED.value].append(
+                    stub.pk
+                )
+            for account, amount in destinations:
                 if account is None:
                     number = f"{run.pk:04d}{len(plan.checks) + 1:08d}"
                     name = f"{stub.first_name} {stub.last_name}"
@@ -187,6 +195,8 @@ def _plan(run: PayrollRun, pay_date: dt.date) -> _Plan:
                     )  # fmt: skip
                 )
         bulk.insert_rows(Payment, PAYMENT_FIELDS, payments)
+        for method, stub_ids in methods.items():
+            Paystub.objects.filter(pk__any_of=stub_ids).update(method=method)
         plan.payments += len(payments)
     return plan
 
@@ -233,21 +243,6 @@ def _prenote_entries(accounts: Sequence[deposits.DepositAccount]) -> list[nacha.
         ).values_list("pk", "provider_number", "last_name", "first_name")
     }
     return [_entry(a, *people[a.provider_id], 0, prenote=True) for a in accounts]
-
-
-def _set_methods(run: PayrollRun) -> None:
-    """Each stub's method from its payments, in one statement for the whole run."""
-    paid = Payment.objects.filter(stub=OuterRef("pk"))
-    deposit = Exists(paid.filter(method=Payment.Method.DEPOSIT))
-    check = Exists(paid.filter(method=Payment.Method.CHECK))
-    Paystub.objects.filter(run=run).update(
-        method=Case(
-            When(deposit & check, then=Value(Paystub.Method.MIXED)),
-            When(deposit, then=Value(Paystub.Method.DEPOSIT)),
-            When(check, then=Value(Paystub.Method.CHECK)),
-            default=Value(""),
-        )
-    )
 
 
 def _check_register(checks: Sequence[tuple[str, str, str, int]]) -> bytes:
@@ -312,7 +307,6 @@ def issue_run(*, run: PayrollRun, by: User | None, on: dt.date) -> PayrollRun:
             run.payment_file_sha256 = hashlib.sha256(data).hexdigest()
         if plan.checks:
             run.check_register = _store(_check_register(plan.checks), f"{base}-checks.csv.enc")
-        _set_methods(run)
         deposits.mark_prenotes_sent(
             enrollment_ids=[a.enrollment_id for a in prenotes], run_id=run.pk, on=on
         )

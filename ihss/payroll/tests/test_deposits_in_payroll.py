@@ -86,6 +86,20 @@ def test_a_stub_is_paid_to_each_recipients_account_else_the_all_account_else_by_
     assert run.pay_date == dt.date(2026, 12, 22)
 
 
+def test_each_stub_says_how_it_was_paid(state_admin):
+    fixed_rate("19", 2000)
+    by_deposit, (a,) = provider_with(1)
+    by_check, (b,) = provider_with(1)
+    timesheet(by_deposit, a, {dt.date(2026, 12, 2): 5 * H})
+    timesheet(by_check, b, {dt.date(2026, 12, 3): 3 * H})
+    enroll_active(by_deposit)
+
+    run = issue.issue_run(run=approved_run(state_admin), by=state_admin, on=ISSUE_DAY)
+
+    methods = dict(Paystub.objects.filter(run=run).values_list("provider_id", "method"))
+    assert methods == {by_deposit.pk: Paystub.Method.DEPOSIT, by_check.pk: Paystub.Method.CHECK}
+
+
 def test_a_new_account_gets_a_prenote_and_is_not_paid_into_until_in_force(state_admin):
     fixed_rate("19", 2000)
     provider, (a,) = provider_with(1)
