@@ -163,10 +163,15 @@ def timesheet_unpaid(*, through: dt.date) -> Unpaid | None:
     )
     if owed["first"] is None:
         return None
+    days = DayEntry.objects.filter(
+        _payable_timesheet("timesheet__"), day__lte=through, minutes__gt=0
+    ).exclude(paid_documents(TIMESHEET, "timesheet_id"))
+    # A timesheet's days lie in its own period and periods do not overlap, so the
+    # earliest unpaid period's days, when it has any worked, hold the first one: a few
+    # late timesheets read by their index instead of every day of the state's period.
     first = (
-        DayEntry.objects.filter(_payable_timesheet("timesheet__"), day__lte=through, minutes__gt=0)
-        .exclude(paid_documents(TIMESHEET, "timesheet_id"))
-        .aggregate(first=Min("day"))["first"]
+        days.filter(timesheet__period_start=owed["first"]).aggregate(first=Min("day"))["first"]
+        or days.aggregate(first=Min("day"))["first"]
     )
     return Unpaid(first or owed["first"], owed["providers"])
 

@@ -120,3 +120,20 @@ def test_outside_a_transaction_the_items_are_read_beside_and_are_the_same(state,
     assert next(items) == straightforward()[0]
     del items
     assert not [t for t in threading.enumerate() if t.name == "payables-reader"]
+
+
+def test_the_first_unpaid_day_is_the_earliest_worked_day_of_a_timesheet_still_owed():
+    one, (a,) = provider_with(1)
+    two, (b,) = provider_with(1)
+    paid = timesheet(one, a, {day(18, 11): 8 * H})
+    PaidSource.objects.create(source=payables.TIMESHEET, document_id=paid.pk, run_id=1)
+    timesheet(one, a, {day(3): 4 * H, day(9): 2 * H})
+    timesheet(two, b, {day(2): 3 * H}, review=Timesheet.Review.HELD)
+
+    assert payables.timesheet_unpaid(through=THROUGH) == payables.Unpaid(day(3), 1)
+
+    # A timesheet of an earlier period approved late: its first worked day is the first.
+    timesheet(two, b, {day(27, 11): 5 * H, day(24, 11): 6 * H})
+    assert payables.timesheet_unpaid(through=THROUGH) == payables.Unpaid(day(24, 11), 2)
+    # Nothing is owed on or before a day with no unpaid hours.
+    assert payables.timesheet_unpaid(through=day(15, 11)) is None
