@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ihss.cases.models import Provider
-from ihss.core import audit
+from ihss.core import audit, bulk
 from ihss.core.dates import day_month_year, range_ends
 from ihss.core.payables import (
     DocumentTimeline,
@@ -163,16 +163,29 @@ def timesheet_unpaid(*, through: dt.date) -> Unpaid | None:
     )
     if owed["first"] is None:
         return None
-    days = DayEntry.objects.filter(
-        _payable_timesheet("timesheet__"), day__lte=through, minutes__gt=0
-    ).exclude(paid_documents(TIMESHEET, "timesheet_id"))
     # A timesheet's days lie in its own period and periods do not overlap, so the
-    # earliest unpaid period's days, when it has any worked, hold the first one: a few
-    # late timesheets read by their index instead of every day of the state's period.
-    first = (
-        days.filter(timesheet__period_start=owed["first"]).aggregate(first=Min("day"))["first"]
-        or days.aggregate(first=Min("day"))["first"]
+    # earliest unpaid period's timesheets (usually a few approved late), when they have a
+    # worked day, hold the first one: their days are read by their timesheets' keys
+    # instead of every day of the state's period.
+    limit = bulk.max_params()
+    earliest = list(
+        Timesheet.objects.filter(_payable_timesheet(""), period_start=owed["first"])
+        .exclude(paid_documents(TIMESHEET))
+        .values_list("pk", flat=True)[: limit + 1]
     )
+    first = None
+    if len(earliest) <= limit:
+        first = DayEntry.objects.filter(
+            timesheet_id__any_of=earliest, day__lte=through, minutes__gt=0
+        ).aggregate(first=Min("day"))["first"]
+    if first is None:
+        first = (
+            DayEntry.objects.filter(
+                _payable_timesheet("timesheet__"), day__lte=through, minutes__gt=0
+            )
+            .exclude(paid_documents(TIMESHEET, "timesheet_id"))
+            .aggregate(first=Min("day"))["first"]
+        )
     return Unpaid(first or owed["first"], owed["providers"])
 
 

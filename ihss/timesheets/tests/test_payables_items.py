@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 
+from ihss.core import bulk
 from ihss.core.models import PaidSource
-from ihss.core.payables import Kind, PayableItem, order_key
+from ihss.core.payables import Kind, PayableItem, Unpaid, order_key
 from ihss.payroll.tests.factories import H, provider_with, timesheet
 from ihss.timesheets import payables
 from ihss.timesheets.models import DayEntry, Timesheet, TravelEntry
@@ -122,7 +123,12 @@ def test_outside_a_transaction_the_items_are_read_beside_and_are_the_same(state,
     assert not [t for t in threading.enumerate() if t.name == "payables-reader"]
 
 
-def test_the_first_unpaid_day_is_the_earliest_worked_day_of_a_timesheet_still_owed():
+@pytest.mark.parametrize("many_late", [False, True])
+def test_the_first_unpaid_day_is_the_earliest_worked_day_of_a_timesheet_still_owed(
+    many_late, monkeypatch
+):
+    if many_late:  # more late timesheets than one query can name: every day is searched
+        monkeypatch.setattr(bulk, "max_params", lambda: 0)
     one, (a,) = provider_with(1)
     two, (b,) = provider_with(1)
     paid = timesheet(one, a, {day(18, 11): 8 * H})
@@ -130,10 +136,10 @@ def test_the_first_unpaid_day_is_the_earliest_worked_day_of_a_timesheet_still_ow
     timesheet(one, a, {day(3): 4 * H, day(9): 2 * H})
     timesheet(two, b, {day(2): 3 * H}, review=Timesheet.Review.HELD)
 
-    assert payables.timesheet_unpaid(through=THROUGH) == payables.Unpaid(day(3), 1)
+    assert payables.timesheet_unpaid(through=THROUGH) == Unpaid(day(3), 1)
 
     # A timesheet of an earlier period approved late: its first worked day is the first.
     timesheet(two, b, {day(27, 11): 5 * H, day(24, 11): 6 * H})
-    assert payables.timesheet_unpaid(through=THROUGH) == payables.Unpaid(day(24, 11), 2)
+    assert payables.timesheet_unpaid(through=THROUGH) == Unpaid(day(24, 11), 2)
     # Nothing is owed on or before a day with no unpaid hours.
     assert payables.timesheet_unpaid(through=day(15, 11)) is None
