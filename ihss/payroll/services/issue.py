@@ -104,23 +104,23 @@ def _stubs(run: PayrollRun) -> Iterator[list[_Stub]]:
     """The run's stubs with their payees, a chunk at a time, as plain rows."""
     last = 0
     while True:
-        chunk = [
-            _Stub(*row)
-            for row in Paystub.objects.filter(run=run, provider_id__gt=last)
+        stubs = list(
+            Paystub.objects.filter(run=run, provider_id__gt=last)
             .order_by("provider_id")
-            .values_list(
-                "pk",
-                "provider_id",
-                "state_pays_cents",
-                "provider__provider_number",
-                "provider__first_name",
-                "provider__last_name",
-            )[:CHUNK]
-        ]
-        if not chunk:
+            .values_list("pk", "provider_id", "state_pays_cents")[:CHUNK]
+        )
+        if not stubs:
             return
-        yield chunk
-        last = chunk[-1].provider_id
+        # The payees by key, apart: joined to the stubs, PostgreSQL walked the providers
+        # from the first one for every chunk.
+        payees = {
+            pk: (number, given, family)
+            for pk, number, given, family in Provider.objects.filter(
+                pk__any_of=[provider for _pk, provider, _cents in stubs]
+            ).values_list("pk", "provider_number", "first_name", "last_name")
+        }
+        yield [_Stub(pk, provider, cents, *payees[provider]) for pk, provider, cents in stubs]
+        last = stubs[-1][1]
 
 
 def _destinations(
@@ -131,6 +131,10 @@ def _destinations(
     """Where the state's payment of a stub goes: its share for each recipient goes to that
     recipient's direct deposit, else the provider's "all recipients" one, else by check;
     shares going to the same place are one payment. Deposits first, then the check."""
+    if len(shares) == 1:  # nearly every stub: the whole of it goes to one place
+        whole = stub.state_pays_cents
+        account = deposits.account_for(accounts, stub.provider_id, shares[0][0])
+        return [(account, whole)] if whole > 0 else []
     amounts = split_amount(stub.state_pays_cents, [max(0, cents) for _r, cents in shares])
     to: dict[int | None, tuple[deposits.DepositAccount | None, int]] = {}
     for (recipient, _cents), amount in zip(shares, amounts, strict=True):
