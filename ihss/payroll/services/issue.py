@@ -229,13 +229,21 @@ def bank_name(last_name: str, first_name: str) -> str:
     """The payee's name as a bank file can carry it (22 capitals, accents dropped). Letters
     with no such form (a name written in Chinese) are left out; the provider number
     identifies the payee anyway."""
-    words = []
-    for character in f"{last_name} {first_name}":
+    full = f"{last_name} {first_name}"
+    name = None
+    if full.isascii():  # nearly every name: checked whole, as a character at a time
         try:
-            words.append(nacha.ach_text(character) or " ")
+            name = " ".join(nacha.ach_text(full).split())
         except nacha.NachaError:
-            continue
-    name = " ".join("".join(words).split())
+            name = None
+    if name is None:
+        words = []
+        for character in full:
+            try:
+                words.append(nacha.ach_text(character) or " ")
+            except nacha.NachaError:
+                continue
+        name = " ".join("".join(words).split())
     return nacha.ach_text(name or "IHSS PROVIDER", width=NAME_WIDTH)
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ihss import test as cast
 from ihss.accounts.models import Role
@@ -219,3 +221,28 @@ def _database_url() -> str:
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or 5432
     return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+def _bank_name_a_character_at_a_time(last_name: str, first_name: str) -> str:
+    words = []
+    for character in f"{last_name} {first_name}":
+        try:
+            words.append(nacha.ach_text(character) or " ")
+        except nacha.NachaError:
+            continue
+    name = " ".join("".join(words).split())
+    return nacha.ach_text(name or "IHSS PROVIDER", width=issue.NAME_WIDTH)
+
+
+NAME_LETTERS = st.text(alphabet=" \t'-.abcXYZ~`|ñéßŁø中文\u0303", max_size=30)
+
+
+@pytest.mark.django_db(False)
+@given(last_name=NAME_LETTERS, first_name=NAME_LETTERS)
+def test_a_payee_name_in_the_bank_file_is_the_same_read_whole_or_a_letter_at_a_time(
+    last_name, first_name
+):
+    """Plain names are checked whole (fast); any other a character at a time."""
+    assert issue.bank_name(last_name, first_name) == _bank_name_a_character_at_a_time(
+        last_name, first_name
+    )
