@@ -358,6 +358,70 @@ def generate(scale: float) -> dict[str, int]:
     return rows
 
 
+# Direct deposit: share of providers (in 100ths) with an account for all their recipients,
+# and of those with two or three recipients, one in four with an account for the first.
+DEPOSIT_PERCENT = 70
+DEPOSIT_ROUTING = ("123456780", "011000015", "021000021", "121000358")  # pass the ABA check
+
+
+def direct_deposits() -> int:
+    """Enroll providers in direct deposit (requested in October, prenote sent, in force on
+    the pay day), unless the database has enrollments already; answers how many there are.
+
+    The account numbers are fictional and encrypted as the portal stores them, so the
+    issue step decrypts each one as it would in the state."""
+    from django.db import connection, transaction
+
+    from ihss.core import bulk
+    from ihss.payroll.models import DirectDeposit
+
+    if DirectDeposit.objects.exists():
+        return DirectDeposit.objects.count()
+    requested = dt.datetime(2026, 10, 1, 17, tzinfo=dt.UTC)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id, NULL FROM cases_provider
+            WHERE (hashint8(id * 7 + 80) & 2147483647) %% 100 < %s
+            UNION ALL
+            SELECT provider_id, min(recipient_id) FROM cases_assignment
+            GROUP BY provider_id
+            HAVING count(*) > 1 AND (hashint8(provider_id * 7 + 81) & 2147483647) %% 4 = 0
+            ORDER BY 1, 2 NULLS FIRST
+            """,
+            [DEPOSIT_PERCENT],
+        )
+        rows = []
+        for provider, recipient in cursor.fetchall():
+            account = f"{4_000_000_000 + provider * 13 + (recipient or 0) % 7:012d}"
+            rows.append((
+                provider, recipient, DEPOSIT_ROUTING[provider % len(DEPOSIT_ROUTING)], account,
+                account[-4:], "checking" if provider % 5 else "savings", requested,
+                requested.date(), requested.date() + dt.timedelta(days=10),
+                requested.date() + dt.timedelta(days=1), "",
+            ))  # fmt: skip
+        bulk.insert_rows(
+            DirectDeposit,
+            (
+                "provider_id",
+                "recipient_id",
+                "routing_number",
+                "account_number",
+                "account_last4",
+                "account_type",
+                "requested_at",
+                "requested_on",
+                "effective_on",
+                "prenote_sent_on",
+                "stop_reason",
+            ),  # fmt: skip
+            rows,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE payroll_directdeposit")
+    return len(rows)
+
+
 def reset() -> None:
     """Undo an earlier timed run on a kept database, so that it can be timed again."""
     from django.db import connection, transaction
@@ -473,9 +537,13 @@ def timed_run(profiler: cProfile.Profile | None) -> list[tuple[str, float, float
 def run_figures() -> dict[str, int]:
     from django.db.models import Count, Sum
 
-    from ihss.payroll.models import PayLine, PayrollRun, Paystub
+    from ihss.payroll.models import PayLine, Payment, PayrollRun, Paystub
 
     run = PayrollRun.objects.get(period_start=PERIOD_START)
+    for method, count in (
+        Payment.objects.filter(stub__run=run).values_list("method").annotate(Count("pk"))
+    ):
+        log(f"  payments by {method}: {count:,}")
     figures = {
         "stubs": Paystub.objects.filter(run=run).count(),
         "lines": PayLine.objects.filter(stub__run=run).count(),
@@ -525,6 +593,9 @@ def main() -> int:
             ))  # fmt: skip
         else:
             reset()
+        started = time.perf_counter()
+        enrolled = direct_deposits()
+        log(f"Direct deposit: {enrolled:,} accounts ({time.perf_counter() - started:.0f} s)")
         load_before = os.getloadavg()[0]
         read_seconds, read_rows = baseline_read()
         log(f"Baseline read: {read_rows:,} day entries in {read_seconds:.1f} s")
