@@ -27,3 +27,13 @@ def test_it_sends_thousands_of_keys_as_one_parameter_on_postgresql():
         list(County.objects.filter(pk__any_of=keys).values_list("pk", flat=True))
     sql = queries[0]["sql"]
     assert "= ANY(" in sql and " IN (" not in sql
+
+
+def test_it_finds_rows_by_keys_of_any_size_and_by_text():
+    county = County.objects.order_by("pk").first()
+    assert county is not None
+
+    found = County.objects.filter(pk__any_of=[-1, 2**40, county.pk]).values_list("pk", flat=True)
+    assert list(found) == [county.pk]
+    by_code = County.objects.filter(code__any_of=[county.code, "no such code"])
+    assert list(by_code.values_list("pk", flat=True)) == [county.pk]
