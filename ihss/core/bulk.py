@@ -76,6 +76,34 @@ def _column_types(cursor: Any, table: str) -> dict[str, str]:
     return dict(cursor.fetchall())
 
 
+def _converter(preps: Sequence[Callable[[Any], Any] | None]) -> Callable[[Sequence[Any]], Any]:
+    """A row's values converted by each column's `prep` (None: as they are)."""
+    if not any(preps):
+        return lambda row: row
+
+    def convert(row: Sequence[Any]) -> Sequence[Any]:
+        return [
+            value if prep is None or value is None else prep(value)
+            for value, prep in zip(row, preps, strict=True)
+        ]
+
+    return convert
+
+
+def _binary_prep(
+    field: models.Field[Any, Any], prep: Callable[[Any], Any] | None
+) -> Callable[[Any], Any] | None:
+    """The conversion a binary COPY still needs: psycopg writes JSON (with the standard
+    encoder) and aware datetimes itself, faster than the field's own preparation."""
+    if prep is None:
+        return None
+    if isinstance(field, models.JSONField) and field.encoder is None:
+        return None
+    if isinstance(field, models.DateTimeField):
+        return lambda value: value if getattr(value, "tzinfo", None) is not None else prep(value)
+    return prep
+
+
 def max_params() -> int:
     """How many parameters one SQL statement may carry on this database."""
     if connection.vendor == "sqlite":
@@ -186,19 +214,7 @@ def _insert_rows(
     qn = connection.ops.quote_name
     table, pk_column = qn(meta.db_table), qn(meta.pk.column)
     columns = ", ".join(qn(column) for column, _prep in chosen)
-    preps = [prep for _column, prep in chosen]
-    if any(preps):
-
-        def convert(row: Sequence[Any]) -> Sequence[Any]:
-            return [
-                value if prep is None or value is None else prep(value)
-                for value, prep in zip(row, preps, strict=True)
-            ]
-    else:
-
-        def convert(row: Sequence[Any]) -> Sequence[Any]:
-            return row
-
+    convert = _converter([prep for _column, prep in chosen])
     made: list[int] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -214,6 +230,11 @@ def _insert_rows(
             types = [found[column] for column in [*copied, *(c for c, _prep in chosen)]]
             binary = all(t in BINARY_COPY_TYPES for t in types)
             options = " (FORMAT BINARY)" if binary else ""
+            if binary:
+                by_name = {f.attname: f for f in meta.concrete_fields}
+                convert = _converter(
+                    [_binary_prep(by_name[name], plan[name][1]) for name in fields]
+                )
             with (
                 connection.wrap_database_errors,
                 cursor.copy(f"COPY {table} ({columns}) FROM STDIN{options}") as copy,

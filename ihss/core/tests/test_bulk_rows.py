@@ -66,6 +66,7 @@ def test_it_keeps_every_value_as_given_whatever_it_holds():
     rows = [
         (at, None, odd, "bulk.test", "Row", "1", "", odd, {"a": [1, None, odd]}, None),
         (at, None, "B", "bulk.test", "Row", "2", odd, "", [], {"nested": {"x": True}}),
+        (at, None, "C", "bulk.test", "Row", "3", "", "", "just text", 12),
     ]
     keys = bulk.insert_rows_with_keys(AuditEvent, fields, rows)
 
@@ -74,3 +75,4 @@ def test_it_keeps_every_value_as_given_whatever_it_holds():
     assert (first.actor_id, first.actor_name, first.reason) == (None, odd, odd)
     assert (first.before, first.after, first.occurred_at) == ({"a": [1, None, odd]}, None, at)
     assert (second.subject_label, second.before, second.after) == (odd, [], {"nested": {"x": True}})
+    assert (saved[keys[2]].before, saved[keys[2]].after) == ("just text", 12)
