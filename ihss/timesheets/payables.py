@@ -171,6 +171,7 @@ def timesheet_unpaid(*, through: dt.date) -> Unpaid | None:
     earliest = list(
         Timesheet.objects.filter(_payable_timesheet(""), period_start=owed["first"])
         .exclude(paid_documents(TIMESHEET))
+        .order_by()
         .values_list("pk", flat=True)[: limit + 1]
     )
     first = None
