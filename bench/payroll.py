@@ -440,8 +440,11 @@ def reset() -> None:
             )
             cursor.execute("SET LOCAL session_replication_role = replica")  # append-only audit
             cursor.execute("DELETE FROM payroll_payrollrun WHERE id = ANY(%s)", [runs])
+        # Accounts never paid into yet, as before the first timed run.
+        cursor.execute("UPDATE payroll_directdeposit SET last_used_on = NULL")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE core_paidsource")
+        cursor.execute("VACUUM ANALYZE payroll_directdeposit")
 
 
 # --- The baseline: the machine's speed for the same rows, in the same run ---------------
