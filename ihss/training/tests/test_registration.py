@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from ihss import test as cast
@@ -192,7 +193,7 @@ def test_my_training_lists_the_classes_with_the_waitlist_position(client):
 def test_reminders_go_out_once_the_day_before_a_class():
     session = class_of(live_course(), days_ahead=1)
     registrations.register(provider=enrolled_provider("ana"), session=session, by=None)
-    today = session.starts_at.date() - dt.timedelta(days=1)
+    today = timezone.localdate(session.starts_at) - dt.timedelta(days=1)  # California's day
 
     sent = registrations.remind_due(on=today, days_before=1)
     again = registrations.remind_due(on=today, days_before=1)
