@@ -231,7 +231,7 @@ def bank_name(last_name: str, first_name: str) -> str:
     identifies the payee anyway."""
     full = f"{last_name} {first_name}"
     name = None
-    if full.isascii():  # nearly every name: checked whole, as a character at a time
+    if full.isascii():  # nearly every name: checked whole, same letters as one by one
         try:
             name = " ".join(nacha.ach_text(full).split())
         except nacha.NachaError:
