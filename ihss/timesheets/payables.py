@@ -174,16 +174,13 @@ def timesheet_unpaid(*, through: dt.date) -> Unpaid | None:
         .order_by()
         .values_list("pk", flat=True)[: limit + 1]
     )
+    worked = DayEntry.objects.filter(day__lte=through, minutes__gt=0)
     first = None
     if len(earliest) <= limit:
-        first = DayEntry.objects.filter(
-            timesheet_id__any_of=earliest, day__lte=through, minutes__gt=0
-        ).aggregate(first=Min("day"))["first"]
+        first = worked.filter(timesheet_id__any_of=earliest).aggregate(first=Min("day"))["first"]
     if first is None:
         first = (
-            DayEntry.objects.filter(
-                _payable_timesheet("timesheet__"), day__lte=through, minutes__gt=0
-            )
+            worked.filter(_payable_timesheet("timesheet__"))
             .exclude(paid_documents(TIMESHEET, "timesheet_id"))
             .aggregate(first=Min("day"))["first"]
         )
