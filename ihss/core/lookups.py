@@ -5,6 +5,9 @@ client-side binding then parses and quotes each one: for a state's payroll run (
 such lists per batch of providers, 140 batches) that costs more than the queries. On
 PostgreSQL `any_of` sends the keys as one array parameter (`provider_id = ANY(%s)`);
 elsewhere it is `__in`. Registered on every field by CoreConfig.ready().
+
+Give the keys as a set (or frozenset) where there are thousands: Django's filter() looks
+into every value of a list or tuple for expressions to resolve, and leaves a set as it is.
 """
 
 from __future__ import annotations

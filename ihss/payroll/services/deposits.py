@@ -221,7 +221,7 @@ def accounts_for_payment(
         prenote_sent_on__lte=on - dt.timedelta(days=prenote_days),
     )
     if provider_ids is not None:
-        rows = rows.filter(provider_id__any_of=list(provider_ids))
+        rows = rows.filter(provider_id__any_of=frozenset(provider_ids))
     found: dict[tuple[int, int | None], DepositAccount] = {}
     # Newest request first: the first row seen for a scope is the one in force. Plain
     # rows, not instances: a state's issue reads about half a million.

@@ -116,7 +116,7 @@ def _stubs(run: PayrollRun) -> Iterator[list[_Stub]]:
         payees = {
             pk: (number, given, family)
             for pk, number, given, family in Provider.objects.filter(
-                pk__any_of=[provider for _pk, provider, _cents in stubs]
+                pk__any_of={provider for _pk, provider, _cents in stubs}
             ).values_list("pk", "provider_number", "first_name", "last_name")
         }
         yield [_Stub(pk, provider, cents, *payees[provider]) for pk, provider, cents in stubs]
@@ -349,10 +349,10 @@ def _tell_providers(run: PayrollRun) -> None:
             "provider_id", "user_id"
         )
     )
-    people = {u.pk: u for u in User.objects.filter(pk__any_of=list(users.values()))}
+    people = {u.pk: u for u in User.objects.filter(pk__any_of=frozenset(users.values()))}
 
     def each() -> Iterator[notices.Notice]:
-        paid = Paystub.objects.filter(run=run, provider_id__any_of=list(users))
+        paid = Paystub.objects.filter(run=run, provider_id__any_of=frozenset(users))
         for stub in paid.order_by("provider_id"):
             user = people.get(users[stub.provider_id])
             if user is None or stub.state_pays_cents <= 0:

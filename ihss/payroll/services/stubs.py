@@ -78,7 +78,8 @@ class _Batch:
 
     @classmethod
     def read(cls, run: PayrollRun, batch: Sequence[ProviderPay]) -> _Batch:
-        ids = [p.provider_id for p in batch]
+        # A set: Django looks into each value of a list or tuple for expressions.
+        ids = frozenset(p.provider_id for p in batch)
         recipients = {
             int(str(line.recipient))
             for pay in batch
@@ -160,7 +161,7 @@ class _Batch:
             .values_list("recipient_id", "monthly_cents")
         )
         applied = dict(
-            ShareOfCostPaid.objects.filter(recipient_id__any_of=list(shares), month=month)
+            ShareOfCostPaid.objects.filter(recipient_id__any_of=frozenset(shares), month=month)
             .values_list("recipient_id")
             .annotate(total=Sum("amount_cents"))
             .values_list("recipient_id", "total")
