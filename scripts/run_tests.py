@@ -7,6 +7,9 @@
    because initdb refuses to run as root).
 
 With CI=true a skipped PostgreSQL or browser suite is a failure.
+
+Each suite runs on every core (pytest-xdist, a worker per CPU up to four; IHSS_TEST_WORKERS sets
+another number, 0 runs in this process), each worker with its own test database.
 """
 
 from __future__ import annotations
@@ -41,6 +44,18 @@ def base_env() -> dict[str, str]:
     env["DJANGO_SETTINGS_MODULE"] = "ihss.settings_test"
     env.pop("DATABASE_URL", None)
     return env
+
+
+def workers() -> list[str]:
+    """pytest-xdist's options: a worker per CPU unless IHSS_TEST_WORKERS says otherwise."""
+    wanted = os.environ.get("IHSS_TEST_WORKERS", "").strip()
+    # At most four by default: each worker may hold a Chromium and a 30 MB import.
+    count = int(wanted) if wanted.isdigit() else min(len(os.sched_getaffinity(0)), 4)
+    if count <= 1:
+        return []
+    # worksteal: a worker that runs out takes tests queued for the other, so one long test
+    # (the 30 MB import) does not leave a core idle at the end.
+    return ["-n", str(count), "--dist", "worksteal"]
 
 
 def find_chromium() -> str | None:
@@ -150,7 +165,7 @@ def main() -> int:
     chromium = find_chromium()
     say("Test suite on SQLite" + (" with browser tests in Chromium" if chromium else ""))
     sqlite_env = dict(env)
-    pytest = [sys.executable, "-m", "pytest", "-q"]
+    pytest = [sys.executable, "-m", "pytest", "-q", *workers()]
     if chromium:
         sqlite_env["IHSS_CHROMIUM"] = chromium
         sqlite_ok = run(pytest, env=sqlite_env)
