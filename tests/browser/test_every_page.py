@@ -533,9 +533,9 @@ def test_the_walker_knows_every_route():
         if VIEWPORTS[w] is PHONE or (lang in DESKTOP_LANGUAGES and p not in PHONE_ONLY)
     ],
 )
-def test_page_is_accessible(new_page, cast, page_name, language, width):
+def test_page_is_accessible(reused_page, cast, page_name, language, width):
     visit = plan(page_name, cast)
-    opened = new_page(viewport=VIEWPORTS[width], language=language)
+    opened = reused_page(viewport=VIEWPORTS[width], language=language)
     page = opened.page
     if visit.viewer != ANONYMOUS:
         user = cast.every_role if visit.viewer == EVERYONE else cast.by_role[visit.viewer]
