@@ -3,6 +3,7 @@
 The portal runs in pytest-django's live_server (a real HTTP server in a thread, sharing
 the test database). Each test gets a fresh browser context (its own cookies) at the
 viewport and language it asks for, and a small cast of records and people to sign in as.
+The page walker, which opens one page per test, reuses one emptied tab (reused_page).
 
 Run: IHSS_CHROMIUM=/usr/bin/chromium .venv/bin/python -m pytest -q tests/browser
 """
