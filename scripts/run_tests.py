@@ -50,7 +50,9 @@ def workers() -> list[str]:
     """pytest-xdist's options: a worker per CPU unless IHSS_TEST_WORKERS says otherwise."""
     wanted = os.environ.get("IHSS_TEST_WORKERS", "").strip()
     # At most four by default: each worker may hold a Chromium and a 30 MB import.
-    count = int(wanted) if wanted.isdigit() else min(len(os.sched_getaffinity(0)), 4)
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux: the CPUs this may use
+    cpus = len(affinity(0)) if affinity else (os.cpu_count() or 1)
+    count = int(wanted) if wanted.isdigit() else min(cpus, 4)
     if count <= 1:
         return []
     # worksteal: a worker that runs out takes tests queued for the other, so one long test

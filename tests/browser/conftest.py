@@ -10,6 +10,7 @@ Run: IHSS_CHROMIUM=/usr/bin/chromium .venv/bin/python -m pytest -q tests/browser
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -24,6 +25,7 @@ from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.test import Client, testcases
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 
 from ihss import test as cast_builders
 from ihss.accounts import services as account_services
@@ -228,7 +230,9 @@ def reused_page(_walker_tab, live_server) -> Iterator[Callable[..., OpenedPage]]
     yield open_page
     page = tab.page
     if page.url.startswith(live_server.url):
-        page.evaluate("() => { try { sessionStorage.clear(); } catch (e) {} }")
+        # A failed test may leave the page mid-navigation.
+        with contextlib.suppress(PlaywrightError):
+            page.evaluate("() => { try { sessionStorage.clear(); } catch (e) {} }")
     page.goto("about:blank")
     page.context.clear_cookies()
     devtools = page.context.new_cdp_session(page)
