@@ -149,6 +149,19 @@ class OpenedPage:
     script_errors: list[str] = field(default_factory=list)
 
 
+def _opened(page: Any, base_url: str) -> OpenedPage:
+    """`page`, listened to for what the browser complains about (CSP, script errors)."""
+    opened = OpenedPage(page=page, base_url=base_url)
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            opened.csp_violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: opened.script_errors.append(f"{page.url}: {error}"))
+    return opened
+
+
 @pytest.fixture
 def new_page(browser, live_server) -> Iterator[Callable[..., OpenedPage]]:
     """new_page(viewport=DESKTOP, language="en") -> OpenedPage in a fresh context.
@@ -170,16 +183,7 @@ def new_page(browser, live_server) -> Iterator[Callable[..., OpenedPage]]:
         context.add_cookies(
             [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
         )
-        page = context.new_page()
-        opened = OpenedPage(page=page, base_url=live_server.url)
-
-        def on_console(message: Any) -> None:
-            if "Content Security Policy" in message.text:
-                opened.csp_violations.append(f"{page.url}: {message.text}")
-
-        page.on("console", on_console)
-        page.on("pageerror", lambda error: opened.script_errors.append(f"{page.url}: {error}"))
-        return opened
+        return _opened(context.new_page(), live_server.url)
 
     yield open_page
     for context in contexts:
@@ -193,15 +197,7 @@ def _walker_tab(browser, live_server) -> Iterator[OpenedPage]:
         base_url=live_server.url, viewport=DESKTOP, locale="en-US", service_workers="block"
     )
     context.set_default_timeout(10_000)
-    page = context.new_page()
-    tab = OpenedPage(page=page, base_url=live_server.url)
-
-    def on_console(message: Any) -> None:
-        if "Content Security Policy" in message.text:
-            tab.csp_violations.append(f"{page.url}: {message.text}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: tab.script_errors.append(f"{page.url}: {error}"))
+    tab = _opened(context.new_page(), live_server.url)
     yield tab
     context.close()
 
