@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from support import peak_child_rss_mb, peak_rss_mb
+from support import peak_child_rss_mb, peak_rss_mb, server_cpu_seconds
 
 PERIOD_START = dt.date(2026, 12, 1)
 PERIOD_END = dt.date(2026, 12, 15)
@@ -502,7 +502,8 @@ def issue_step() -> Callable[..., Any] | None:
 
 
 def timed_run(profiler: cProfile.Profile | None) -> list[tuple[str, float, float]]:
-    """start_run, calculate, approve, issue: (phase, seconds, peak RSS MB after it)."""
+    """start_run, calculate, approve, issue: (phase, seconds, peak RSS MB after it), each
+    logged with the database server's CPU time during it when the server is local."""
     from ihss.payroll.services import runs
 
     phases: list[tuple[str, float, float]] = []
@@ -515,6 +516,7 @@ def timed_run(profiler: cProfile.Profile | None) -> list[tuple[str, float, float
             log(f"  calculated {done:,} of {total:,} providers, peak RSS {peak_rss_mb():.0f} MB")
 
     def phase(name: str, call: Callable[[], Any]) -> Any:
+        server_before = server_cpu_seconds()
         started = time.perf_counter()
         if profiler is not None:
             profiler.enable()
@@ -522,7 +524,13 @@ def timed_run(profiler: cProfile.Profile | None) -> list[tuple[str, float, float
         if profiler is not None:
             profiler.disable()
         phases.append((name, time.perf_counter() - started, peak_rss_mb()))
-        log(f"  {name}: {phases[-1][1]:.1f} s, peak RSS {phases[-1][2]:.0f} MB")
+        server_after = server_cpu_seconds()
+        server = (
+            f", database server CPU {server_after - server_before:.1f} s"
+            if server_before is not None and server_after is not None
+            else ""
+        )
+        log(f"  {name}: {phases[-1][1]:.1f} s, peak RSS {phases[-1][2]:.0f} MB{server}")
         return result
 
     run = phase("start", lambda: runs.start_run(period_start=PERIOD_START, by=None, today=TODAY))

@@ -52,3 +52,36 @@ def fresh_database() -> Iterator[Path]:
         yield folder
     finally:
         connection.creation.destroy_test_db(name, verbosity=0, keepdb=False)
+
+
+def server_cpu_seconds() -> float | None:
+    """CPU seconds the local PostgreSQL server has used so far (its postmaster, the backends
+    it has reaped, the ones alive), or None when the server is not on this machine or its
+    files cannot be read. The difference across a phase is the database's share of it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('data_directory')")
+            folder = cursor.fetchone()[0]
+        postmaster = int((Path(folder) / "postmaster.pid").read_text().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def times(pid: int, *, reaped: bool) -> int:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            # utime, stime (fields 14, 15), and cutime, cstime (16, 17) of reaped children
+            used = int(fields[11]) + int(fields[12])
+            return used + (int(fields[13]) + int(fields[14]) if reaped else 0)
+
+        total = times(postmaster, reaped=True)
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        for child in children:
+            try:
+                total += times(int(child), reaped=False)
+            except (OSError, ValueError, IndexError):
+                continue  # ended meanwhile: counted in the postmaster's reaped time
+    except Exception:  # noqa: BLE001 - not ours to read (another machine, no permission)
+        return None
+    return total / ticks

@@ -142,13 +142,19 @@ def stub_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def payroll_steps(
-    source: str, document_id: int, *, issued_only: bool, today: dt.date
+    source: str, document_id: int, *, provider_id: int, issued_only: bool, today: dt.date
 ) -> list[tuple[str, dt.datetime | dt.date | None, int | None]]:
-    """Payroll's steps for a document: each run that paid it (or an adjustment on it),
-    calculated, issued, and the deposit or check. (what, when, the stub's id)."""
+    """Payroll's steps for a document of `provider_id`: each run that paid it (or an
+    adjustment on it), calculated, issued, and the deposit or check. (what, when, the
+    stub's id). A document is only ever paid on its provider's stubs: they are found by
+    provider, then the document among their lines (no index on the millions of lines by
+    document; docs/benchmarks.md, "Payroll")."""
+    own = Paystub.objects.filter(provider_id=provider_id)
     stubs = (
-        Paystub.objects.filter(
-            pk__in=PayLine.objects.filter(source=source, document_id=document_id).values("stub_id")
+        own.filter(
+            pk__in=PayLine.objects.filter(
+                stub__in=own.values("pk"), source=source, document_id=document_id
+            ).values("stub_id")
         )
         .select_related("run")
         .order_by("run__period_start", "pk")
@@ -207,7 +213,13 @@ def timeline(request: AuthenticatedHttpRequest, source: str, document_id: int) -
     steps: list[tuple[str, Any, int | None]] = [
         (str(label), when, None) for label, when in document.steps
     ]
-    steps += payroll_steps(source, document_id, issued_only=issued_only, today=timezone.localdate())
+    steps += payroll_steps(
+        source,
+        document_id,
+        provider_id=document.provider_id,
+        issued_only=issued_only,
+        today=timezone.localdate(),
+    )
     try:
         url = known.document_url(document_id)
     except NoReverseMatch:

@@ -331,7 +331,11 @@ def timeline(
         StepOut(label=str(label), at=_iso(when), stub_id=None) for label, when in document.steps
     ]
     for label, when, stub_id in pay_views.payroll_steps(
-        source, document_id, issued_only=issued_only, today=timezone.localdate()
+        source,
+        document_id,
+        provider_id=document.provider_id,
+        issued_only=issued_only,
+        today=timezone.localdate(),
     ):
         steps.append(StepOut(label=str(label), at=_iso(when), stub_id=stub_id))
     return TimelineOut(source=source, document_id=document_id, title=document.title, steps=steps)

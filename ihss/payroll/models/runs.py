@@ -162,10 +162,11 @@ class PayLine(models.Model):
     )
     source = models.CharField(max_length=40)
     document_id = models.BigIntegerField()
-    # Lines are read by stub or by document, never by recipient or county: no index for
-    # them, and no constraint checked per row at commit (millions of lines a run;
-    # docs/benchmarks.md, "Payroll"). Both are copied from the timesheet's own recipient
-    # and county, which the database does check, and neither is ever deleted (PROTECT).
+    # Lines are read by stub (a document's through its provider's stubs), never by
+    # document, recipient or county alone: no index for them, and no constraint checked per
+    # row at commit (millions of lines a run; docs/benchmarks.md, "Payroll"). Recipient and
+    # county are copied from the timesheet's own, which the database does check, and
+    # neither is ever deleted (PROTECT).
     recipient = models.ForeignKey(
         Recipient,
         on_delete=models.PROTECT,
@@ -194,7 +195,6 @@ class PayLine(models.Model):
 
     class Meta:
         ordering = ["week_start", "first_day", "id"]
-        indexes = [models.Index(fields=["source", "document_id"], name="payline_document_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.part} {self.minutes} min"
