@@ -31,7 +31,8 @@ taken is carried to the next stub of the same year (quarter for SDI) and shown a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 SOCIAL_SECURITY = "social_security"
 MEDICARE = "medicare"
@@ -126,8 +127,11 @@ class WithholdingPolicy:
         return cls(**{field: int(values[key]) for field, key in PARAMETER_KEYS.items()})
 
 
-@dataclass(frozen=True)
-class Earning:
+# Earning, YearToDate and Withholding are tuples: a state's run makes millions of them, and a
+# frozen dataclass costs several times as much to build.
+
+
+class Earning(NamedTuple):
     """The stub's gross from one recipient (one Earning per recipient)."""
 
     recipient_id: int
@@ -136,8 +140,7 @@ class Earning:
     provider_is_minor: bool  # under 18 on the pay date: no Social Security or Medicare
 
 
-@dataclass(frozen=True)
-class YearToDate:
+class YearToDate(NamedTuple):
     """What earlier stubs of the calendar year (SDI: of the calendar quarter) held for one
     recipient; build it with `year_to_date` from those stubs' lines, or sum them in SQL:
 
@@ -198,8 +201,7 @@ class Elections:
         return cls(0, 0, False, 0, 0)
 
 
-@dataclass(frozen=True)
-class Withholding:
+class Withholding(NamedTuple):
     """One deduction line.
 
     `base_cents` is the wages the rate applies to on this stub (on the stub that reaches
@@ -326,18 +328,9 @@ def _line(
     carried: int,
     note: str,
 ) -> Withholding:
-    return Withholding(
-        code=code,
-        recipient_id=recipient_id,
-        base_cents=base,
-        rate_bp=rate_bp,
-        counted_cents=counted,
-        tax_cents=tax,
-        carried_cents=carried,
-        due_cents=tax + carried,
-        amount_cents=tax + carried,
-        note=note,
-    )
+    due = tax + carried
+    # code, recipient_id, base, rate, counted, tax, carried, due, amount (all of it), note
+    return Withholding(code, recipient_id, base, rate_bp, counted, tax, carried, due, due, note)
 
 
 def _fica(
@@ -432,5 +425,5 @@ def _within(wanted: Sequence[Withholding], gross: int) -> list[Withholding]:
             lines.append(line)
             continue
         note = Note.CAPPED if amount else Note.NOT_ENOUGH_PAY
-        lines.append(replace(line, amount_cents=amount, note=note))
+        lines.append(line._replace(amount_cents=amount, note=note))
     return lines
