@@ -20,8 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -29,9 +27,10 @@ from typing import Any, NamedTuple, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from ihss.core import beside
 from ihss.core.models import PaidSource
 
 
@@ -301,58 +300,25 @@ def rows(queryset: QuerySet[Any, Any], *, chunk_size: int) -> Iterator[Any]:
     chunks ahead of the caller. Elsewhere (SQLite, or inside the caller's transaction,
     whose rows another connection could not see) it is `iterator()`.
     """
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if not beside.usable():
         return queryset.iterator(chunk_size=chunk_size)
     return itertools.chain.from_iterable(_read_beside(queryset, chunk_size))
 
 
-_END = object()
-
-
 def _read_beside(queryset: QuerySet[Any, Any], chunk_size: int) -> Iterator[list[Any]]:
-    chunks: queue.Queue[Any] = queue.Queue(maxsize=4)
-    stop = threading.Event()
+    def setup() -> None:
+        with connection.cursor() as cursor:
+            # Memory to sort the items and to hash the paid documents once, instead of
+            # sorting on disk and looking each item's document up in the index; no JIT
+            # compilation (seconds per query, for a plan run once).
+            cursor.execute(
+                "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+                [settings.PAYABLE_ITEMS_WORK_MEM],
+            )
 
-    def put(value: Any) -> bool:
-        while not stop.is_set():
-            try:
-                chunks.put(value, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def read() -> None:
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    # Memory to sort the items and to hash the paid documents once, instead
-                    # of sorting on disk and looking each item's document up in the index;
-                    # no JIT compilation (seconds per query, for a plan run once).
-                    cursor.execute(
-                        "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
-                        [settings.PAYABLE_ITEMS_WORK_MEM],
-                    )
-                found = queryset.iterator(chunk_size=chunk_size)
-                while chunk := list(itertools.islice(found, chunk_size)):
-                    if not put(chunk):
-                        return
-            put(_END)
-        except BaseException as error:  # handed to the caller's thread
-            put(error)
-        finally:
-            connection.close()  # this thread's own connection
-
-    reader = threading.Thread(target=read, name="payables-reader", daemon=True)
-    reader.start()
-    try:
-        while True:
-            chunk = chunks.get()
-            if chunk is _END:
-                return
-            if isinstance(chunk, BaseException):
-                raise chunk
+    def produce() -> Iterator[list[Any]]:
+        found = queryset.iterator(chunk_size=chunk_size)
+        while chunk := list(itertools.islice(found, chunk_size)):
             yield chunk
-    finally:
-        stop.set()
-        reader.join()
+
+    return beside.chunks(produce, name="payables-reader", setup=setup)

@@ -19,6 +19,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from ihss.accounts.models import Membership, Role, User
 from ihss.cases.models import Provider
-from ihss.core import audit, bulk, csvsafe, jobs
+from ihss.core import audit, beside, bulk, csvsafe, jobs
 from ihss.notifications import services as notices
 from ihss.notifications.events import Event
 from ihss.payroll import nacha
@@ -152,20 +153,41 @@ PAYMENT_FIELDS = (
 )  # fmt: skip
 
 
-def _plan(run: PayrollRun, pay_date: dt.date) -> _Plan:
-    """Save every payment of the run (chunk by chunk, as plain rows), set each stub's
-    method from its payments, and return the file's entries."""
-    plan = _Plan(0, [], [], set())
-    deposit, check = Payment.Method.DEPOSIT.value, Payment.Method.CHECK.value
-    trace_prefix = originator().odfi_identification
-    for chunk in _stubs(run):
+class _Chunk(NamedTuple):
+    stubs: list[_Stub]
+    accounts: dict[tuple[int, int | None], deposits.DepositAccount]  # in force, by scope
+    gross: dict[int, list[tuple[int | None, int]]]  # by recipient, of stubs paid apart
+
+
+def _chunks(run: PayrollRun, pay_date: dt.date) -> Iterator[_Chunk]:
+    """The run's stubs a chunk at a time, with their payees' accounts (decrypted) and,
+    where a provider's pay goes to more than one place, each stub's gross by recipient."""
+    for stubs in _stubs(run):
         accounts = deposits.accounts_for_payment(
-            on=pay_date, provider_ids=[s.provider_id for s in chunk]
+            on=pay_date, provider_ids=[s.provider_id for s in stubs]
         )
         # Only a provider with an account for one recipient has pay going to more than
         # one place; everyone else's whole stub goes to one account, or one check.
         split = {provider for provider, recipient in accounts if recipient is not None}
-        gross = _recipient_gross([s.pk for s in chunk if s.provider_id in split])
+        yield _Chunk(
+            stubs, accounts, _recipient_gross([s.pk for s in stubs if s.provider_id in split])
+        )
+
+
+def _plan(run: PayrollRun, pay_date: dt.date, *, read_beside: bool) -> _Plan:
+    """Save every payment of the run (chunk by chunk, as plain rows), set each stub's
+    method from its payments, and return the file's entries.
+
+    With `read_beside`, the chunks (committed rows: the stubs and the accounts) are read
+    and decrypted by a thread with its own connection while this one writes the payments
+    of the chunk before (ihss/core/beside.py): the database's work on one overlaps
+    Python's on the other."""
+    plan = _Plan(0, [], [], set())
+    deposit, check = Payment.Method.DEPOSIT.value, Payment.Method.CHECK.value
+    trace_prefix = originator().odfi_identification
+    produce = partial(_chunks, run, pay_date)
+    made = beside.chunks(produce, name="payroll-issue-reader") if read_beside else produce()
+    for chunk, accounts, gross in made:
         payments: list[tuple[object, ...]] = []
         methods: dict[str, list[int]] = defaultdict(list)  # each stub's method, by method
         for stub in chunk:
@@ -293,13 +315,16 @@ def request_issue(*, run: PayrollRun, by: User | None) -> PayrollRun:
 
 def issue_run(*, run: PayrollRun, by: User | None, on: dt.date) -> PayrollRun:
     """Issue an approved run on `on` (the day the file goes to the bank)."""
+    # Called outside any transaction (the command, the task), the stubs and accounts are
+    # read beside the writing; inside the caller's, in line.
+    read_beside = beside.usable()
     run = request_issue(run=run, by=by)
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
         if run.status == PayrollRun.Status.ISSUED:
             return run
         pay_date = pay_date_for(on)
-        plan = _plan(run, pay_date)
+        plan = _plan(run, pay_date, read_beside=read_beside)
         prenotes = deposits.prenotes_due(on=on)
         entries = plan.entries + _prenote_entries(prenotes)
         base = f"payroll/run-{run.pk}"

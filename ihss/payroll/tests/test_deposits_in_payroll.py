@@ -246,3 +246,53 @@ def test_a_payee_name_in_the_bank_file_is_the_same_read_whole_or_a_letter_at_a_t
     assert issue.bank_name(last_name, first_name) == _bank_name_a_character_at_a_time(
         last_name, first_name
     )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_issued_outside_a_transaction_the_stubs_are_read_beside_and_paid_in_provider_order(
+    state_admin, monkeypatch
+):
+    import threading
+
+    from ihss.core import beside
+
+    assert not connection.in_atomic_block
+    monkeypatch.setattr(issue, "CHUNK", 2)  # several chunks read ahead of the writing
+    made = []
+    real = beside.chunks
+
+    def spy(produce, *, name, setup=None):
+        made.append(name)
+        return real(produce, name=name, setup=setup)
+
+    monkeypatch.setattr(beside, "chunks", spy)
+    fixed_rate("19", 2000)
+    expected = []
+    for n in range(5):
+        provider, recipients = provider_with(2 if n == 2 else 1)
+        for r, recipient in enumerate(recipients):
+            timesheet(provider, recipient, {dt.date(2026, 12, 2 + r): (n + 1) * H})
+        if n == 2:  # the first recipient's pay to one account, the second's by check
+            enroll_active(provider, recipients[0], account=f"77700{n}")
+            expected += [("deposit", 3 * 2000), ("check", 3 * 2000)]
+        elif n % 2 == 0:
+            enroll_active(provider, account=f"77700{n}")
+            expected.append(("deposit", (n + 1) * 2000))
+        else:
+            expected.append(("check", (n + 1) * 2000))
+    run = approved_run(state_admin)
+
+    issued = issue.issue_run(run=run, by=state_admin, on=ISSUE_DAY)
+
+    assert "payroll-issue-reader" in made
+    paid = list(
+        Payment.objects.filter(stub__run=issued)
+        .order_by("pk")
+        .values_list("method", "amount_cents", "trace_number", "check_number")
+    )
+    assert [(method, cents) for method, cents, _t, _c in paid] == expected
+    traces = [trace for method, _cents, trace, _c in paid if method == "deposit"]
+    assert [int(t[-7:]) for t in traces] == [1, 2, 3]  # numbered in the file's order
+    assert [e.amount_cents for e in entries(issue.payment_file(issued))] == [2000, 6000, 10000]
+    assert not [t for t in threading.enumerate() if t.name == "payroll-issue-reader"]
