@@ -100,12 +100,12 @@ class Paystub(models.Model):
         MIXED = "mixed", _("Direct deposit and check")
 
     # No index of their own: "stub_once_per_run" (run, provider) and "stub_provider_idx"
-    # (provider, run) serve both, and a state's run writes 700,000 stubs. The run and the
-    # county are not checked by the database row by row at commit either (700,000 checks,
-    # each locking the same run row): the stubs are written only by the run that owns
-    # them (services/stubs.py), with the county read from the provider's record, and
-    # neither a run nor a county is ever deleted (PROTECT). The provider, who is paid,
-    # is checked.
+    # (provider, run) serve both, and a state's run writes 700,000 stubs. Nor are they
+    # checked by the database row by row at commit (700,000 checks, each locking the row
+    # it finds): the stubs are written only by the run that owns them (services/stubs.py),
+    # for the providers of the timesheets and claims it pays, whose own references to the
+    # provider the database does check, with the county read from the provider's record;
+    # and no run, county or provider is ever deleted (PROTECT).
     run = models.ForeignKey(
         PayrollRun,
         on_delete=models.PROTECT,
@@ -114,7 +114,11 @@ class Paystub(models.Model):
         db_constraint=False,
     )
     provider = models.ForeignKey(
-        Provider, on_delete=models.PROTECT, related_name="paystubs", db_index=False
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="paystubs",
+        db_index=False,
+        db_constraint=False,
     )
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="+", db_constraint=False
