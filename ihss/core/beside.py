@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
@@ -38,9 +38,10 @@ def chunks(
     *,
     name: str,
     setup: Callable[[], None] | None = None,
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """The chunks `produce()` yields, made in a thread named `name` (after `setup()`, in the
-    same transaction of the thread's connection)."""
+    same transaction of the thread's connection). Closing the generator (or dropping it)
+    stops the thread and waits for it to end."""
     made: queue.Queue[Any] = queue.Queue(maxsize=AHEAD)
     stop = threading.Event()
 

@@ -19,9 +19,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     description = "Text encrypted at rest"
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> str:
-        if value in (None, ""):
-            return ""
-        return crypto.decrypt(value)
+        return crypto.decrypt_stored(value)
 
     def to_python(self, value: Any) -> str:
         return "" if value is None else str(value)

@@ -38,3 +38,84 @@ def test_masks_show_only_the_last_four_digits():
     assert crypto.mask("0001") == "***-**-0001"
     assert crypto.mask("5678", width=12) == "****5678"
     assert crypto.mask("") == ""
+
+
+def test_a_decrypting_process_answers_each_list_in_the_order_sent():
+    tokens = [crypto.encrypt(f"00012345{n}") for n in range(5)]
+    with crypto.DecryptingProcess() as decrypting:
+        decrypting.send(tokens[:3])
+        decrypting.send([])
+        decrypting.send([tokens[3], "", None, tokens[4]])
+        assert decrypting.receive() == ["000123450", "000123451", "000123452"]
+        assert decrypting.receive() == []
+        assert decrypting.receive() == ["000123453", "", "", "000123454"]
+
+
+def test_a_value_the_keys_cannot_open_is_raised_where_it_is_received_and_nothing_is_lost():
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+
+    other = Fernet(Fernet.generate_key()).encrypt(b"000999").decode()
+    with crypto.DecryptingProcess() as decrypting:
+        decrypting.send([crypto.encrypt("000111"), other])
+        decrypting.send([crypto.encrypt("000222")])
+        with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEYS"):
+            decrypting.receive()
+        assert decrypting.receive() == ["000222"]  # the next list still answered
+
+
+def test_a_decrypting_process_ends_when_the_process_that_started_it_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    script = tmp_path / "start_then_die.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import os, signal, sys
+            import django
+            django.setup()
+            from ihss.core import crypto
+
+            decrypting = crypto.DecryptingProcess()
+            print(decrypting._process.pid, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)  # never closes it
+            """
+        )
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ihss.settings_test",
+        "IHSS_ENV": "test",
+        "PYTHONPATH": str(Path(settings.BASE_DIR)),
+    }
+    killed = subprocess.run(
+        [sys.executable, str(script)],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    child = int(killed.stdout.split()[0])
+
+    def running() -> bool:
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False  # gone (reaped)
+        return state not in ("Z", "X")  # a zombie has ended
+
+    deadline = time.monotonic() + 10
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running()

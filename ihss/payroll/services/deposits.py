@@ -22,12 +22,12 @@ provider): `accounts_for_payment`, `account_for`, `prenotes_due`, `mark_prenotes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q, TextField
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from ihss.accounts.models import Membership, Role
 from ihss.cases.models import Provider, Recipient
 from ihss.core import audit
+from ihss.core.crypto import decrypt_stored
 from ihss.core.models import AuditEvent
 from ihss.core.parameters import parameter, parameters
 from ihss.core.refusals import FieldProblem, ServiceRefused
@@ -209,11 +210,22 @@ def _account(row: DirectDeposit) -> DepositAccount:
     )
 
 
-def accounts_for_payment(
+class SealedAccount(NamedTuple):
+    """An account in force, its number still as stored (encrypted)."""
+
+    enrollment_id: int
+    provider_id: int
+    recipient_id: int | None
+    routing_number: str
+    stored_number: str
+    account_type: str
+
+
+def sealed_accounts_for_payment(
     *, on: dt.date, provider_ids: Collection[int] | None = None
-) -> dict[tuple[int, int | None], DepositAccount]:
-    """The account in force for payments issued on `on`, per (provider, recipient or
-    None for "all"); a scope absent is paid by check. One query (plus the parameter)."""
+) -> dict[tuple[int, int | None], SealedAccount]:
+    """`accounts_for_payment` with each number left as stored, to be opened with
+    `opened` (where and when the caller decrypts them)."""
     prenote_days = parameter(PRENOTE_DAYS, on=on)
     rows = DirectDeposit.objects.filter(
         Q(stopped_on__isnull=True) | Q(stopped_on__gt=on),
@@ -222,21 +234,49 @@ def accounts_for_payment(
     )
     if provider_ids is not None:
         rows = rows.filter(provider_id__any_of=frozenset(provider_ids))
-    found: dict[tuple[int, int | None], DepositAccount] = {}
+    found: dict[tuple[int, int | None], SealedAccount] = {}
     # Newest request first: the first row seen for a scope is the one in force. Plain
-    # rows, not instances: a state's issue reads about half a million.
-    for pk, provider, recipient, routing, number, kind in (
+    # rows, not instances: a state's issue reads about half a million; the number as
+    # stored (a plain text column to Django, so it is not decrypted on the way).
+    for pk, provider, recipient, routing, stored, kind in (
         rows.order_by("-requested_at", "-id")
+        .annotate(stored=ExpressionWrapper(F("account_number"), output_field=TextField()))
         .values_list(
-            "pk", "provider_id", "recipient_id", "routing_number", "account_number", "account_type"
+            "pk", "provider_id", "recipient_id", "routing_number", "stored", "account_type"
         )
         .iterator(chunk_size=5000)
     ):
         if (provider, recipient) not in found:
-            found[(provider, recipient)] = DepositAccount(
-                pk, provider, recipient, routing, number, kind
+            found[(provider, recipient)] = SealedAccount(
+                pk, provider, recipient, routing, stored, kind
             )
     return found
+
+
+def opened(
+    sealed: Mapping[tuple[int, int | None], SealedAccount], numbers: Sequence[str]
+) -> dict[tuple[int, int | None], DepositAccount]:
+    """The accounts of `sealed` with their numbers in clear (`numbers`, in its order)."""
+    return {
+        scope: DepositAccount(
+            account.enrollment_id,
+            account.provider_id,
+            account.recipient_id,
+            account.routing_number,
+            number,
+            account.account_type,
+        )
+        for (scope, account), number in zip(sealed.items(), numbers, strict=True)
+    }
+
+
+def accounts_for_payment(
+    *, on: dt.date, provider_ids: Collection[int] | None = None
+) -> dict[tuple[int, int | None], DepositAccount]:
+    """The account in force for payments issued on `on`, per (provider, recipient or
+    None for "all"); a scope absent is paid by check. One query (plus the parameter)."""
+    sealed = sealed_accounts_for_payment(on=on, provider_ids=provider_ids)
+    return opened(sealed, [decrypt_stored(a.stored_number) for a in sealed.values()])
 
 
 def account_for(

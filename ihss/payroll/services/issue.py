@@ -18,6 +18,7 @@ import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from ihss.accounts.models import Membership, Role, User
 from ihss.cases.models import Provider
-from ihss.core import audit, beside, bulk, csvsafe, jobs
+from ihss.core import audit, beside, bulk, crypto, csvsafe, jobs
 from ihss.notifications import services as notices
 from ihss.notifications.events import Event
 from ihss.payroll import nacha
@@ -155,17 +156,22 @@ PAYMENT_FIELDS = (
 
 class _Chunk(NamedTuple):
     stubs: list[_Stub]
-    accounts: dict[tuple[int, int | None], deposits.DepositAccount]  # in force, by scope
+    accounts: dict[tuple[int, int | None], deposits.SealedAccount]  # in force, by scope
     gross: dict[int, list[tuple[int | None, int]]]  # by recipient, of stubs paid apart
 
 
-def _chunks(run: PayrollRun, pay_date: dt.date) -> Iterator[_Chunk]:
-    """The run's stubs a chunk at a time, with their payees' accounts (decrypted) and,
-    where a provider's pay goes to more than one place, each stub's gross by recipient."""
+def _chunks(
+    run: PayrollRun, pay_date: dt.date, decrypting: crypto.DecryptingProcess | None
+) -> Iterator[_Chunk]:
+    """The run's stubs a chunk at a time, with their payees' accounts (numbers as stored,
+    sent to `decrypting` when given) and, where a provider's pay goes to more than one
+    place, each stub's gross by recipient."""
     for stubs in _stubs(run):
-        accounts = deposits.accounts_for_payment(
+        accounts = deposits.sealed_accounts_for_payment(
             on=pay_date, provider_ids=[s.provider_id for s in stubs]
         )
+        if decrypting is not None:
+            decrypting.send([account.stored_number for account in accounts.values()])
         # Only a provider with an account for one recipient has pay going to more than
         # one place; everyone else's whole stub goes to one account, or one check.
         split = {provider for provider, recipient in accounts if recipient is not None}
@@ -179,21 +185,47 @@ def _plan(run: PayrollRun, pay_date: dt.date, *, read_beside: bool) -> _Plan:
     method from its payments, and return the file's entries.
 
     With `read_beside`, the chunks (committed rows: the stubs and the accounts) are read
-    and decrypted by a thread with its own connection while this one writes the payments
-    of the chunk before (ihss/core/beside.py): the database's work on one overlaps
-    Python's on the other."""
+    by a thread with its own connection (ihss/core/beside.py) and the account numbers
+    decrypted by a process of their own (crypto.DecryptingProcess), while this thread
+    writes the payments of the chunk before: the database's work, the decrypting and
+    Python's work here overlap, on both cores."""
+    with ExitStack() as stack:
+        decrypting = None
+        made: Iterator[_Chunk]
+        if read_beside:
+            decrypting = crypto.DecryptingProcess()  # forked before the reader thread starts
+            beside_reader = beside.chunks(
+                partial(_chunks, run, pay_date, decrypting), name="payroll-issue-reader"
+            )
+            stack.callback(beside_reader.close)  # called last: the reader ends once the
+            stack.callback(decrypting.close)  # decrypting process no longer answers
+            made = beside_reader
+        else:
+            made = _chunks(run, pay_date, None)
+        return _plan_chunks(run, made, decrypting)
+
+
+def _plan_chunks(
+    run: PayrollRun, made: Iterator[_Chunk], decrypting: crypto.DecryptingProcess | None
+) -> _Plan:
     plan = _Plan(0, [], [], set())
     deposit, check = Payment.Method.DEPOSIT.value, Payment.Method.CHECK.value
     trace_prefix = originator().odfi_identification
-    produce = partial(_chunks, run, pay_date)
-    made = beside.chunks(produce, name="payroll-issue-reader") if read_beside else produce()
-    for chunk, accounts, gross in made:
+    for chunk, sealed, gross in made:
+        numbers = (
+            decrypting.receive()
+            if decrypting is not None
+            else [crypto.decrypt_stored(account.stored_number) for account in sealed.values()]
+        )
+        accounts = deposits.opened(sealed, numbers)
         payments: list[tuple[object, ...]] = []
         methods: dict[str, list[int]] = defaultdict(list)  # each stub's method, by method
         for stub in chunk:
             shares = gross.get(stub.pk) or [(None, stub.state_pays_cents)]
             destinations = _destinations(stub, shares, accounts)
-            if destinations:
+            if len(destinations) == 1:  # nearly every stub
+                methods[check if destinations[0][0] is None else deposit].append(stub.pk)
+            elif destinations:
                 used = {check if account is None else deposit for account, _ in destinations}
                 methods[used.pop() if len(used) == 1 else Paystub.Method.MIXED.value].append(
                     stub.pk

@@ -294,5 +294,10 @@ def test_issued_outside_a_transaction_the_stubs_are_read_beside_and_paid_in_prov
     assert [(method, cents) for method, cents, _t, _c in paid] == expected
     traces = [trace for method, _cents, trace, _c in paid if method == "deposit"]
     assert [int(t[-7:]) for t in traces] == [1, 2, 3]  # numbered in the file's order
-    assert [e.amount_cents for e in entries(issue.payment_file(issued))] == [2000, 6000, 10000]
+    # Each number decrypted by the decrypting process, whole, in the file.
+    assert [(e.account_number, e.amount_cents) for e in entries(issue.payment_file(issued))] == [
+        ("777000", 2000),
+        ("777002", 6000),
+        ("777004", 10000),
+    ]
     assert not [t for t in threading.enumerate() if t.name == "payroll-issue-reader"]
