@@ -105,12 +105,13 @@ class PaidSource(models.Model):
 
     source = models.CharField(max_length=40)
     document_id = models.BigIntegerField()
-    run_id = models.BigIntegerField()  # the payroll run that paid it
+    # The payroll run that paid it. Not indexed: nothing looks paid records up by run, and
+    # a state's run writes about 750,000 of them.
+    run_id = models.BigIntegerField()
     paid_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "document_id"], name="paid_once")]
-        indexes = [models.Index(fields=["run_id"], name="paid_source_run_idx")]
 
     def __str__(self) -> str:
         return f"{self.source} {self.document_id} paid by run {self.run_id}"

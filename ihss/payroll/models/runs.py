@@ -120,8 +120,10 @@ class Paystub(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # Not indexed: stubs are found by run or by provider; a run's totals by county group
+    # the run's stubs.
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        County, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     gross_cents = models.BigIntegerField(_("gross pay"))
     deductions_cents = models.BigIntegerField(_("deductions"))
