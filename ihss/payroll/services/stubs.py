@@ -15,6 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import F, Sum
 
@@ -46,11 +47,15 @@ class ProviderPay:
     documents: set[tuple[str, int]] = field(default_factory=set)
 
 
+# A run's lines are charged to (source, document id, program) and carry the recipient's
+# and county's keys as ints (services/runs.py makes them so from the database's rows): the
+# rules only ask that they be hashable.
 def _document(line: Line) -> tuple[str, int, str]:
-    document: Hashable = line.document
-    assert isinstance(document, tuple)
-    source, document_id, program = document
-    return str(source), int(document_id), str(program)
+    return cast("tuple[str, int, str]", line.document)
+
+
+def _key(value: Hashable) -> int:
+    return cast(int, value)
 
 
 def tax_day(run: PayrollRun) -> dt.date:
@@ -81,7 +86,7 @@ class _Batch:
         # A set: Django looks into each value of a list or tuple for expressions.
         ids = frozenset(p.provider_id for p in batch)
         recipients = {
-            int(str(line.recipient))
+            _key(line.recipient)
             for pay in batch
             for line in pay.lines
             if line.recipient is not None
@@ -198,7 +203,7 @@ def _gross_by_recipient(lines: Iterable[Line]) -> dict[int, int]:
     gross: dict[int, int] = {}
     for line in lines:
         if line.recipient is not None:
-            recipient = int(str(line.recipient))
+            recipient = _key(line.recipient)
             gross[recipient] = gross.get(recipient, 0) + line.cents
     return gross
 
@@ -216,6 +221,7 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
     shares: list[list[tuple[int, int]]] = []  # (recipient, amount) applied by each stub
     notes: dict[tuple[int, int], str] = {}
     regular, overtime = Part.REGULAR, Part.OVERTIME
+    nothing = tax.Elections.nothing()  # most providers asked for nothing: built once
     for pay in batch:
         county, born = context.providers[pay.provider_id]
         gross = sum(line.cents for line in pay.lines)
@@ -233,7 +239,7 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
                 for recipient, cents in sorted(by_recipient.items())
             ],
             ytd=context.ytd.get(pay.provider_id, {}),
-            elections=context.elections.get(pay.provider_id) or tax.Elections.nothing(),
+            elections=context.elections.get(pay.provider_id) or nothing,
             first_stub_of_month=pay.provider_id not in context.paid_this_month,
         )
         deductions = sum(line.amount_cents for line in lines)
@@ -347,11 +353,8 @@ DEDUCTION_FIELDS = (
 def _pay_line(stub_id: int, line: Line) -> tuple[object, ...]:
     """A PayLine's values, in PAY_LINE_FIELDS order."""
     source, document_id, program = _document(line)
-    recipient = line.recipient
     return (
-        stub_id, source, document_id,
-        int(str(recipient)) if recipient is not None else None,
-        int(str(line.county)), program, line.kind, line.part,
+        stub_id, source, document_id, line.recipient, line.county, program, line.kind, line.part,
         line.week_start, line.first_day, line.last_day,
         line.minutes, line.rate_cents, line.multiplier_bp, line.cents,
         line.week_minutes, line.week_recipients, line.threshold_minutes,
