@@ -304,23 +304,8 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
     bulk.insert_rows(
         Deduction,
         DEDUCTION_FIELDS,
-        [
-            (
-                key,
-                line.code,
-                line.recipient_id,
-                line.base_cents,
-                line.rate_bp,
-                line.counted_cents,
-                line.tax_cents,
-                line.carried_cents,
-                line.due_cents,
-                line.amount_cents,
-                line.note,
-            )  # fmt: skip
-            for key, lines in zip(keys, withheld, strict=True)
-            for line in lines
-        ],
+        # A Withholding's fields are DEDUCTION_FIELDS after the stub, in order.
+        [(key, *line) for key, lines in zip(keys, withheld, strict=True) for line in lines],
     )
     bulk.insert_rows(
         ShareOfCostPaid,
@@ -348,14 +333,12 @@ DEDUCTION_FIELDS = (
     "stub_id", "code", "recipient_id", "base_cents", "rate_bp", "counted_cents", "tax_cents",
     "carried_cents", "due_cents", "amount_cents", "note",
 )  # fmt: skip
+# Deduction and PayLine rows are built from the rules' tuples in their own field order
+# (`write`, `_pay_line`); tests/test_stub_rows.py holds the two orders together.
 
 
 def _pay_line(stub_id: int, line: Line) -> tuple[object, ...]:
-    """A PayLine's values, in PAY_LINE_FIELDS order."""
+    """A PayLine's values, in PAY_LINE_FIELDS order: after the stub and the document, a
+    Line's own fields in order (kind to threshold_minutes), the program after county."""
     source, document_id, program = _document(line)
-    return (
-        stub_id, source, document_id, line.recipient, line.county, program, line.kind, line.part,
-        line.week_start, line.first_day, line.last_day,
-        line.minutes, line.rate_cents, line.multiplier_bp, line.cents,
-        line.week_minutes, line.week_recipients, line.threshold_minutes,
-    )  # fmt: skip
+    return (stub_id, source, document_id, line[1], line[2], program, *line[3:])

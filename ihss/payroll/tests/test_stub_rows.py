@@ -1,0 +1,35 @@
+"""The rows a run writes are the rules' tuples in their own field order (services/stubs.py
+builds them so, without naming each field): a field added or moved on either side must
+be seen here before it puts a number in the wrong column of a paystub."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ihss.payroll.rules import withholding as tax
+from ihss.payroll.rules.pay import Line
+from ihss.payroll.services import stubs
+
+
+def test_a_deduction_row_is_the_withholding_after_its_stub():
+    assert ("stub_id", *tax.Withholding._fields) == stubs.DEDUCTION_FIELDS
+
+
+def test_a_pay_line_row_is_the_line_with_its_document_spelled_out():
+    assert Line._fields[:3] == ("document", "recipient", "county")
+    assert (
+        "stub_id", "source", "document_id", "recipient_id", "county_id", "program",
+        *Line._fields[3:],
+    ) == stubs.PAY_LINE_FIELDS  # fmt: skip
+    line = Line(("timesheet", 41, "IHSS"), 7, 19, "hours", "regular",
+                dt.date(2026, 11, 29), dt.date(2026, 12, 1), dt.date(2026, 12, 3),
+                600, 2000, 10_000, 20_000, 2_400, 1, 2_400)  # fmt: skip
+    row = dict(zip(stubs.PAY_LINE_FIELDS, stubs._pay_line(5, line), strict=True))
+    assert row == {
+        "stub_id": 5, "source": "timesheet", "document_id": 41, "recipient_id": 7,
+        "county_id": 19, "program": "IHSS", "kind": "hours", "part": "regular",
+        "week_start": dt.date(2026, 11, 29), "first_day": dt.date(2026, 12, 1),
+        "last_day": dt.date(2026, 12, 3), "minutes": 600, "rate_cents": 2000,
+        "multiplier_bp": 10_000, "cents": 20_000, "week_minutes": 2_400,
+        "week_recipients": 1, "threshold_minutes": 2_400,
+    }  # fmt: skip
