@@ -334,7 +334,7 @@ DEDUCTION_FIELDS = (
     "carried_cents", "due_cents", "amount_cents", "note",
 )  # fmt: skip
 # Deduction and PayLine rows are built from the rules' tuples in their own field order
-# (`write`, `_pay_line`); tests/test_stub_rows.py holds the two orders together.
+# (`write`, `_pay_line`); ihss/payroll/tests/test_stub_rows.py holds the orders together.
 
 
 def _pay_line(stub_id: int, line: Line) -> tuple[object, ...]:
