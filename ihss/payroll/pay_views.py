@@ -149,13 +149,11 @@ def payroll_steps(
     stub's id). A document is only ever paid on its provider's stubs: they are found by
     provider, then the document among their lines (no index on the millions of lines by
     document; docs/benchmarks.md, "Payroll")."""
-    own = Paystub.objects.filter(provider_id=provider_id)
+    lines = PayLine.objects.filter(
+        stub__provider_id=provider_id, source=source, document_id=document_id
+    )
     stubs = (
-        own.filter(
-            pk__in=PayLine.objects.filter(
-                stub__in=own.values("pk"), source=source, document_id=document_id
-            ).values("stub_id")
-        )
+        Paystub.objects.filter(pk__in=lines.values("stub_id"))
         .select_related("run")
         .order_by("run__period_start", "pk")
     )

@@ -1,4 +1,15 @@
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
 from cryptography.fernet import Fernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from ihss.core import crypto
@@ -52,9 +63,6 @@ def test_a_decrypting_process_answers_each_list_in_the_order_sent():
 
 
 def test_a_value_the_keys_cannot_open_is_raised_where_it_is_received_and_nothing_is_lost():
-    import pytest
-    from django.core.exceptions import ImproperlyConfigured
-
     other = Fernet(Fernet.generate_key()).encrypt(b"000999").decode()
     with crypto.DecryptingProcess() as decrypting:
         decrypting.send([crypto.encrypt("000111"), other])
@@ -65,16 +73,6 @@ def test_a_value_the_keys_cannot_open_is_raised_where_it_is_received_and_nothing
 
 
 def test_a_decrypting_process_ends_when_the_process_that_started_it_is_killed(tmp_path):
-    import os
-    import signal
-    import subprocess
-    import sys
-    import textwrap
-    import time
-    from pathlib import Path
-
-    from django.conf import settings
-
     script = tmp_path / "start_then_die.py"
     script.write_text(
         textwrap.dedent(

@@ -254,9 +254,12 @@ def sealed_accounts_for_payment(
 
 
 def opened(
-    sealed: Mapping[tuple[int, int | None], SealedAccount], numbers: Sequence[str]
+    sealed: Mapping[tuple[int, int | None], SealedAccount], numbers: Sequence[str] | None = None
 ) -> dict[tuple[int, int | None], DepositAccount]:
-    """The accounts of `sealed` with their numbers in clear (`numbers`, in its order)."""
+    """The accounts of `sealed` with their numbers in clear: `numbers`, in its order, when
+    the caller decrypted them elsewhere; else decrypted here."""
+    if numbers is None:
+        numbers = [decrypt_stored(account.stored_number) for account in sealed.values()]
     return {
         scope: DepositAccount(
             account.enrollment_id,
@@ -275,8 +278,7 @@ def accounts_for_payment(
 ) -> dict[tuple[int, int | None], DepositAccount]:
     """The account in force for payments issued on `on`, per (provider, recipient or
     None for "all"); a scope absent is paid by check. One query (plus the parameter)."""
-    sealed = sealed_accounts_for_payment(on=on, provider_ids=provider_ids)
-    return opened(sealed, [decrypt_stored(a.stored_number) for a in sealed.values()])
+    return opened(sealed_accounts_for_payment(on=on, provider_ids=provider_ids))
 
 
 def account_for(

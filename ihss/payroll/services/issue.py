@@ -212,12 +212,7 @@ def _plan_chunks(
     deposit, check = Payment.Method.DEPOSIT.value, Payment.Method.CHECK.value
     trace_prefix = originator().odfi_identification
     for chunk, sealed, gross in made:
-        numbers = (
-            decrypting.receive()
-            if decrypting is not None
-            else [crypto.decrypt_stored(account.stored_number) for account in sealed.values()]
-        )
-        accounts = deposits.opened(sealed, numbers)
+        accounts = deposits.opened(sealed, decrypting.receive() if decrypting else None)
         payments: list[tuple[object, ...]] = []
         methods: dict[str, list[int]] = defaultdict(list)  # each stub's method, by method
         for stub in chunk:
