@@ -26,7 +26,8 @@ import bisect
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from functools import partial
+from typing import Any, NamedTuple
 
 MINUTES_PER_HOUR = 60
 BASIS_POINTS = 10_000  # 1x as a multiplier in basis points
@@ -246,114 +247,154 @@ def provider_lines(
 
     Lines come in the order of their first item (weeks in order, then items, then regular,
     overtime, adjustment, amount). A week within the threshold, nearly every week, takes a
-    short path: its new minutes are all regular.
+    short path: its new minutes are all regular. (Written for speed: a state's run walks
+    eight million items. Items are unpacked as tuples, each line's running totals are a
+    list [first item, last day, minutes, cents, (week minutes, week recipients)];
+    tests/test_pay_rules_same_lines.py holds it to the straightforward walk.)
     """
     weeks: dict[dt.date, list[Work]] = {}
+    known_week = _WEEK_STARTS.get
     for item in work:
-        start = _week_of(item.day)
+        start = known_week(item[0]) or _week_of(item[0])
         items = weeks.get(start)
         if items is None:
             weeks[start] = [item]
         else:
             items.append(item)
-    lines: dict[tuple[Hashable, str, str, dt.date, int, int], _Sum] = {}
+    lines: dict[tuple[Hashable, str, str, dt.date, int, int], list[Any]] = {}
     threshold = policy.overtime_threshold_minutes
     multiplier = policy.overtime_multiplier_bp
+    regular, amount = Part.REGULAR, Part.AMOUNT
     for start, items in weeks.items():
         counted = 0
         recipients = set()
         unpaid = False
-        for item in items:
-            if item.overtime:
-                counted += item.minutes
-                recipients.add(item.recipient)
-            if not item.paid:
+        for _day, _document, recipient, _county, _kind, minutes, _cents, counts, paid in items:
+            if counts:
+                counted += minutes
+                recipients.add(recipient)
+            if not paid:
                 unpaid = True
         if not unpaid:
             continue
         week = (counted, len(recipients))
-        if counted <= threshold:
-            # No minute of the week is overtime, now or in an earlier run: new items are
-            # regular time, items paid before are owed nothing more.
-            for item in items:
-                if item.paid:
-                    continue
-                if item.minutes:
-                    _add(lines, item, Part.REGULAR, item.minutes, start, week,
-                         rate(item.county, item.day), BASIS_POINTS)  # fmt: skip
-                if item.cents:
-                    _add(lines, item, Part.AMOUNT, 0, start, week, 0, 0)
+        if counted > threshold:
+            _split_lines(lines, items, start, week, threshold, multiplier, rate)
             continue
-        for item, split in zip(items, split_week(items, threshold), strict=True):
-            if split.regular:
-                _add(lines, item, Part.REGULAR, split.regular, start, week,
-                     rate(item.county, item.day), BASIS_POINTS)  # fmt: skip
-            if split.overtime:
-                _add(lines, item, Part.OVERTIME, split.overtime, start, week,
-                     rate(item.county, item.day), multiplier)  # fmt: skip
-            if split.adjustment:
-                _add(lines, item, Part.OVERTIME_ADJUSTMENT, split.adjustment, start, week,
-                     rate(item.county, item.day), multiplier - BASIS_POINTS)  # fmt: skip
-            if item.cents and not item.paid:
-                _add(lines, item, Part.AMOUNT, 0, start, week, 0, 0)
+        # No minute of the week is overtime, now or in an earlier run: new items are
+        # regular time, items paid before are owed nothing more.
+        for item in items:
+            day, document, _recipient, county, kind, minutes, cents, _counts, paid = item
+            if paid:
+                continue
+            if minutes:
+                key = (document, kind, regular, start, rate(county, day), BASIS_POINTS)
+                total = lines.get(key)
+                if total is None:
+                    lines[key] = [item, day, minutes, cents, week]
+                else:
+                    total[1] = day
+                    total[2] += minutes
+                    total[3] += cents
+            if cents:
+                key = (document, kind, amount, start, 0, 0)
+                total = lines.get(key)
+                if total is None:
+                    lines[key] = [item, day, 0, cents, week]
+                else:
+                    total[1] = day
+                    total[3] += cents
     result = []
-    for (document, kind, part, start, rate_cents, times), total in lines.items():
-        first, minutes, week = total.first, total.minutes, total.week
-        amount = part == Part.AMOUNT
+    for (document, kind, part, start, rate_cents, times), (
+        first,
+        last_day,
+        minutes,
+        cents,
+        (week_minutes, week_recipients),
+    ) in lines.items():
+        if part == amount:
+            minutes = 0
+        else:
+            cents = cents_for(minutes, rate_cents, times)
         result.append(
-            Line(
-                document,
-                first.recipient,
-                first.county,
-                kind,
-                part,
-                start,
-                first.day,
-                total.last_day,
-                0 if amount else minutes,
-                rate_cents,
-                times,
-                total.cents if amount else cents_for(minutes, rate_cents, times),
-                week[0],
-                week[1],
-                threshold,
+            _line(
+                (
+                    document,
+                    first[2],
+                    first[3],
+                    kind,
+                    part,
+                    start,
+                    first[0],
+                    last_day,
+                    minutes,
+                    rate_cents,
+                    times,
+                    cents,
+                    week_minutes,
+                    week_recipients,
+                    threshold,
+                )
             )  # fmt: skip
         )
     return result
 
 
-def _add(
-    lines: dict[tuple[Hashable, str, str, dt.date, int, int], _Sum],
-    item: Work,
-    part: str,
-    minutes: int,
+# A Line from a tuple of its fields, without a Python call.
+_line = partial(tuple.__new__, Line)
+
+
+def _split_lines(
+    lines: dict[tuple[Hashable, str, str, dt.date, int, int], list[Any]],
+    items: Sequence[Work],
     start: dt.date,
     week: tuple[int, int],
-    rate_cents: int,
-    times: int,
+    threshold: int,
+    multiplier: int,
+    rate: Callable[[Hashable, dt.date], int],
 ) -> None:
-    """Count `minutes` of `item` (its cents, for an amount) into their line."""
-    key = (item.document, item.kind, part, start, rate_cents, times)
-    total = lines.get(key)
-    if total is None:
-        lines[key] = _Sum(item, item.day, minutes, item.cents, week)
-    else:
-        total.last_day = item.day
-        total.minutes += minutes
-        total.cents += item.cents
-
-
-class _Sum:
-    """The running totals of one line."""
-
-    __slots__ = ("cents", "first", "last_day", "minutes", "week")
-
-    def __init__(
-        self, first: Work, last_day: dt.date, minutes: int, cents: int, week: tuple[int, int]
-    ) -> None:
-        self.first, self.last_day, self.minutes, self.cents, self.week = (
-            first, last_day, minutes, cents, week,
-        )  # fmt: skip
+    """A week past the threshold: each item's regular, overtime and adjustment minutes
+    (split_week's, computed in the same pass) and its amount, counted into their lines."""
+    worked = earlier = 0  # counted minutes so far: every item's, and the paid items'
+    for item in items:
+        day, document, _recipient, county, kind, minutes, cents, counts, paid = item
+        over = 0
+        if counts:
+            worked += minutes
+            over = max(0, min(minutes, worked - threshold))
+        parts: tuple[tuple[str, int, int], ...]
+        if paid:
+            before = 0
+            if counts:
+                earlier += minutes
+                before = max(0, min(minutes, earlier - threshold))
+            # Hours only ever join a week, so an earlier item's overtime only grows.
+            if over <= before:
+                continue
+            parts = ((Part.OVERTIME_ADJUSTMENT, over - before, multiplier - BASIS_POINTS),)
+        else:
+            parts = (
+                (Part.REGULAR, minutes - over, BASIS_POINTS),
+                (Part.OVERTIME, over, multiplier),
+            )
+        for part, part_minutes, times in parts:
+            if part_minutes:
+                key = (document, kind, part, start, rate(county, day), times)
+                total = lines.get(key)
+                if total is None:
+                    lines[key] = [item, day, part_minutes, cents, week]
+                else:
+                    total[1] = day
+                    total[2] += part_minutes
+                    total[3] += cents
+        if cents and not paid:
+            key = (document, kind, Part.AMOUNT, start, 0, 0)
+            total = lines.get(key)
+            if total is None:
+                lines[key] = [item, day, 0, cents, week]
+            else:
+                total[1] = day
+                total[3] += cents
 
 
 def split_amount(total: int, weights: Sequence[int]) -> list[int]:
