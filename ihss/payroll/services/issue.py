@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from ihss.accounts.models import Membership, Role, User
 from ihss.cases.models import Provider
-from ihss.core import audit, beside, bulk, crypto, csvsafe, jobs
+from ihss.core import audit, beside, bulk, crypto, csvsafe, garbage, jobs
 from ihss.notifications import services as notices
 from ihss.notifications.events import Event
 from ihss.payroll import nacha
@@ -351,7 +351,8 @@ def issue_run(*, run: PayrollRun, by: User | None, on: dt.date) -> PayrollRun:
         if run.status == PayrollRun.Status.ISSUED:
             return run
         pay_date = pay_date_for(on)
-        plan = _plan(run, pay_date, read_beside=read_beside)
+        with garbage.fewer_collections():
+            plan = _plan(run, pay_date, read_beside=read_beside)
         prenotes = deposits.prenotes_due(on=on)
         entries = plan.entries + _prenote_entries(prenotes)
         base = f"payroll/run-{run.pk}"

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from ihss.accounts.models import User
 from ihss.cases.models import Provider
-from ihss.core import audit, bulk, parameters, payables
+from ihss.core import audit, bulk, garbage, parameters, payables
 from ihss.core.models import PaidSource
 from ihss.core.refusals import ServiceRefused
 from ihss.payroll.models import PayLine, PayrollRun, Paystub, WageRate
@@ -223,6 +223,13 @@ def _calculate_part(
     claim: _Claim, index: int, policy: PayPolicy, book: RateBook, progress: Progress | None
 ) -> None:
     """Calculate one range of providers, a batch at a time, after its last one written."""
+    with garbage.fewer_collections():
+        _calculate_batches(claim, index, policy, book, progress)
+
+
+def _calculate_batches(
+    claim: _Claim, index: int, policy: PayPolicy, book: RateBook, progress: Progress | None
+) -> None:
     run = claim.run
     assert run.since is not None
     part = run.parts[index]
