@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
@@ -305,20 +305,41 @@ def rows(queryset: QuerySet[Any, Any], *, chunk_size: int) -> Iterator[Any]:
     return itertools.chain.from_iterable(_read_beside(queryset, chunk_size))
 
 
-def _read_beside(queryset: QuerySet[Any, Any], chunk_size: int) -> Iterator[list[Any]]:
-    def setup() -> None:
-        with connection.cursor() as cursor:
-            # Memory to sort the items and to hash the paid documents once, instead of
-            # sorting on disk and looking each item's document up in the index; no JIT
-            # compilation (seconds per query, for a plan run once).
-            cursor.execute(
-                "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
-                [settings.PAYABLE_ITEMS_WORK_MEM],
-            )
+def sql_rows(
+    sql: str, params: Sequence[Any] | Mapping[str, Any], *, chunk_size: int
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of an SQL query, for a source's `items` whose query the ORM cannot say
+    (PostgreSQL only: the rows come as psycopg gives them). Read as `rows` reads: beside,
+    outside a transaction; in line, inside the caller's."""
 
+    def produce() -> Iterator[list[tuple[Any, ...]]]:
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(chunk_size):
+                yield chunk
+
+    if not beside.usable():
+        return itertools.chain.from_iterable(produce())
+    return itertools.chain.from_iterable(
+        beside.chunks(produce, name="payables-reader", setup=_reading_settings)
+    )
+
+
+def _reading_settings() -> None:
+    with connection.cursor() as cursor:
+        # Memory to sort the items and to hash the paid documents once, instead of
+        # sorting on disk and looking each item's document up in the index; no JIT
+        # compilation (seconds per query, for a plan run once).
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+            [settings.PAYABLE_ITEMS_WORK_MEM],
+        )
+
+
+def _read_beside(queryset: QuerySet[Any, Any], chunk_size: int) -> Iterator[list[Any]]:
     def produce() -> Iterator[list[Any]]:
         found = queryset.iterator(chunk_size=chunk_size)
         while chunk := list(itertools.islice(found, chunk_size)):
             yield chunk
 
-    return beside.chunks(produce, name="payables-reader", setup=setup)
+    return beside.chunks(produce, name="payables-reader", setup=_reading_settings)

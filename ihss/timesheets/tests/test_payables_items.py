@@ -5,12 +5,13 @@ reading gives them (issue 15: the items are now built and merged in bulk)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
 from ihss.core import bulk
 from ihss.core.models import PaidSource
-from ihss.core.payables import Kind, PayableItem, Unpaid, order_key
+from ihss.core.payables import Kind, PayableItem, Unpaid, merge_by_provider, order_key
 from ihss.payroll.tests.factories import H, provider_with, timesheet
 from ihss.timesheets import payables
 from ihss.timesheets.models import DayEntry, Timesheet, TravelEntry
@@ -103,24 +104,54 @@ def test_outside_a_transaction_the_items_are_read_beside_and_are_the_same(state,
 
     from django.db import connection
 
-    from ihss.core import payables as core
+    from ihss.core import beside
 
-    read_beside = core._read_beside
-    calls = []
+    chunks = beside.chunks
+    readers = []
 
-    def spy(queryset, chunk_size):
-        calls.append(queryset.model)
-        return read_beside(queryset, chunk_size)
+    def spy(produce, *, name, setup=None):
+        readers.append(name)
+        return chunks(produce, name=name, setup=setup)
 
-    monkeypatch.setattr(core, "_read_beside", spy)
+    monkeypatch.setattr(beside, "chunks", spy)
     assert not connection.in_atomic_block
     assert list(payables.timesheet_items(since=SINCE, through=THROUGH)) == straightforward()
-    assert calls == [DayEntry, TravelEntry]
+    assert readers == ["payables-reader"]  # days and travel come in one query
     # A reading stopped early ends its threads and their connections.
     items = payables.timesheet_items(since=SINCE, through=THROUGH)
     assert next(items) == straightforward()[0]
     del items
     assert not [t for t in threading.enumerate() if t.name == "payables-reader"]
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_the_one_query_gives_the_rows_of_the_orm_queries(state):
+    # SQLite reads days and travel with the ORM and merges them; PostgreSQL asks one query.
+    def orm(**asked):
+        wanted = asked.get("provider_ids")
+        return list(
+            itertools.chain.from_iterable(
+                merge_by_provider(
+                    [
+                        reader(SINCE, THROUGH, asked.get("after_provider", 0), wanted,
+                               asked.get("through_provider"))
+                        for reader in (payables._day_items, payables._travel_items)
+                    ]
+                )
+            )
+        )  # fmt: skip
+
+    providers = sorted({i.provider_id for i in straightforward()})
+    for asked in (
+        {},
+        {"after_provider": providers[0]},
+        {"after_provider": providers[0], "through_provider": providers[-2]},
+        {"provider_ids": [providers[1], providers[-1]]},
+        {"provider_ids": []},
+    ):
+        one_query = list(payables.timesheet_items(since=SINCE, through=THROUGH, **asked))
+        assert one_query == orm(**asked), asked
+    assert any(item.paid for item in orm()) and not all(item.paid for item in orm())
 
 
 @pytest.mark.parametrize("many_late", [False, True])
