@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import pytest
 
@@ -142,13 +143,14 @@ def test_on_postgresql_the_one_query_gives_the_rows_of_the_orm_queries(state):
         )  # fmt: skip
 
     providers = sorted({i.provider_id for i in straightforward()})
-    for asked in (
+    asking: list[dict[str, Any]] = [
         {},
         {"after_provider": providers[0]},
         {"after_provider": providers[0], "through_provider": providers[-2]},
         {"provider_ids": [providers[1], providers[-1]]},
         {"provider_ids": []},
-    ):
+    ]
+    for asked in asking:
         one_query = list(payables.timesheet_items(since=SINCE, through=THROUGH, **asked))
         assert one_query == orm(**asked), asked
     assert any(item.paid for item in orm()) and not all(item.paid for item in orm())
