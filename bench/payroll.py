@@ -358,6 +358,71 @@ def generate(scale: float) -> dict[str, int]:
     return rows
 
 
+def add_history(months: int) -> dict[str, int]:
+    """`months` earlier months of the same work, all paid: every generated timesheet again
+    in each earlier month (its period, days and travel moved back by whole months), paid
+    by the earlier run. A real database holds years of paid timesheets; a run must read
+    only the days it pays, whatever lies behind them (docs/benchmarks.md, "Payroll")."""
+    from django.db import connection, transaction
+
+    from ihss.payroll.models import PayrollRun
+
+    previous = PayrollRun.objects.get(period_start=PREVIOUS_START)
+    steps = [
+        ("timesheets", """
+            CREATE TEMPORARY TABLE bench_history ON COMMIT DROP AS
+            SELECT t.id AS sheet, nextval(pg_get_serial_sequence('timesheets_timesheet', 'id'))
+                AS copy, k AS months, (t.period_start - make_interval(months => k))::date AS start
+            FROM timesheets_timesheet t, generate_series(1, %(months)s) AS k;
+            INSERT INTO timesheets_timesheet (id, program, period_start, period_end, status,
+                created_at, first_submitted_at, submitted_at, submissions, decided_at,
+                signature, signed_as_representative, rejection_reason, county_review,
+                review_flags, review_note, decided_by_id, provider_id, recipient_id,
+                signature_session)
+            SELECT h.copy, t.program, h.start,
+                CASE WHEN extract(day FROM h.start) = 1 THEN h.start + 14
+                     ELSE (date_trunc('month', h.start) + interval '1 month - 1 day')::date END,
+                t.status, t.created_at, t.first_submitted_at, t.submitted_at, t.submissions,
+                t.decided_at, t.signature, t.signed_as_representative, t.rejection_reason,
+                t.county_review, t.review_flags, t.review_note, t.decided_by_id,
+                t.provider_id, t.recipient_id, t.signature_session
+            FROM bench_history h JOIN timesheets_timesheet t ON t.id = h.sheet
+        """),
+        ("day entries", """
+            INSERT INTO timesheets_dayentry (day, minutes, start, "end", location,
+                timesheet_id, evv_reason)
+            SELECT (d.day - make_interval(months => h.months))::date, d.minutes, d.start,
+                d."end", d.location, h.copy, d.evv_reason
+            FROM bench_history h JOIN timesheets_dayentry d ON d.timesheet_id = h.sheet
+            ON CONFLICT DO NOTHING
+        """),
+        ("travel", """
+            INSERT INTO timesheets_travelentry (day, minutes, from_recipient_id, timesheet_id)
+            SELECT (v.day - make_interval(months => h.months))::date, v.minutes,
+                v.from_recipient_id, h.copy
+            FROM bench_history h JOIN timesheets_travelentry v ON v.timesheet_id = h.sheet
+            ON CONFLICT DO NOTHING
+        """),
+        ("paid", """
+            INSERT INTO core_paidsource (source, document_id, run_id, paid_at)
+            SELECT 'timesheet', copy, %(run)s, now() FROM bench_history
+        """),
+    ]  # fmt: skip
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for label, sql in steps:
+            started = time.perf_counter()
+            cursor.execute(sql, {"months": months, "run": previous.pk})
+            log(f"  history, {label}: {time.perf_counter() - started:.1f} s")
+    rows = {}
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        for table in ("timesheets_timesheet", "timesheets_dayentry", "core_paidsource"):
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            rows[table] = cursor.fetchone()[0]
+    return rows
+
+
 # Direct deposit: share of providers (in 100ths) with an account for all their recipients,
 # and of those with two or three recipients, one in four with an account for the first.
 DEPOSIT_PERCENT = 70
@@ -584,6 +649,13 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="profile the run (cProfile)")
     parser.add_argument("--keep", action="store_true", help="keep the generated database")
     parser.add_argument("--reuse", metavar="DATABASE", help="time again on a kept database")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        metavar="MONTHS",
+        help="add MONTHS earlier months of paid timesheets to a new database",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         log("bench/payroll.py needs PostgreSQL: set DATABASE_URL=postgres://... (skipped).")
@@ -602,6 +674,11 @@ def main() -> int:
             log(f"Generated in {time.perf_counter() - started:.0f} s: " + ", ".join(
                 f"{table.split('_', 1)[1]} {count:,}" for table, count in rows.items()
             ))  # fmt: skip
+            if args.history:
+                rows = add_history(args.history)
+                log(f"With {args.history} months of history: " + ", ".join(
+                    f"{table.split('_', 1)[1]} {count:,}" for table, count in rows.items()
+                ))  # fmt: skip
         else:
             reset()
         started = time.perf_counter()
