@@ -6,7 +6,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
@@ -119,7 +119,8 @@ class Entry:
     """One credit (or prenote) to one provider's account."""
 
     routing_number: str  # 9 digits passing the ABA check
-    account_number: str  # 1-17 letters, digits or hyphens
+    # 1-17 letters, digits or hyphens; never in a repr (a traceback, a log)
+    account_number: str = field(repr=False)
     account_type: AccountType
     amount_cents: int  # > 0 for a credit; 0 for a prenote
     individual_id: str  # up to 15
@@ -140,7 +141,7 @@ class ParsedEntry:
     line_number: int
     transaction_code: int
     routing_number: str
-    account_number: str
+    account_number: str = field(repr=False)  # never in a repr (a traceback, a log)
     amount_cents: int
     individual_id: str
     individual_name: str

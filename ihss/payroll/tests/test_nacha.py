@@ -978,3 +978,16 @@ def test_it_answers_any_one_changed_byte_with_a_file_or_a_nacha_error(offset, ch
         # back as changed; the money and the counts are the file's.
         assert parsed.total_credit_cents == 123565
         assert parsed.entry_addenda_count == 4
+
+
+def test_an_entry_never_shows_its_account_number_in_a_traceback_or_a_log():
+    # A repr is what a traceback, an error report or a log line shows of a value.
+    entry = Entry("011000015", "12345678", "checking", 123456, "P000001", "Ana Pena")
+    written = write_file(
+        originator=ORIGINATOR, batches=[Batch("IHSS PAY", PAYDAY, [entry])], created_at=CREATED_AT
+    )
+    parsed = parse_file(written).batches[0].entries[0]
+    assert parsed.account_number == "12345678"  # the number itself is still there
+    for value in (entry, parsed):
+        assert "12345678" not in repr(value)
+        assert "011000015" in repr(value)  # the rest still helps whoever reads it
