@@ -82,8 +82,11 @@ CaseNumber = Field(
 class EnrollIn(Schema):
     case_number: str | None = CaseNumber
     routing_number: str = Field(max_length=20, description="9 digits (ABA check digit)")
-    account_number: str = Field(max_length=40, description="4 to 17 digits")
-    account_number_again: str = Field(max_length=40, description="The same, typed again")
+    # Never in a repr (a traceback, an error report): repr=False.
+    account_number: str = Field(max_length=40, description="4 to 17 digits", repr=False)
+    account_number_again: str = Field(
+        max_length=40, description="The same, typed again", repr=False
+    )
     account_type: Literal["checking", "savings"]
 
 

@@ -156,3 +156,16 @@ def test_staff_read_the_providers_they_may_see_masked_and_change_nothing(world):
     assert fresno.get(f"{API}/providers/199999999").status_code == 404
     assert session(world.desk).get(API).status_code == 403
     assert DirectDeposit.objects.get().stopped_on is None
+
+
+def test_the_enrollment_sent_never_shows_its_account_number_in_a_repr():
+    # A repr is what a traceback or an error report with local values shows.
+    from ihss.payroll.api.deposits import EnrollIn
+
+    sent = EnrollIn(
+        routing_number="011000015",
+        account_number=ACCOUNT,
+        account_number_again=ACCOUNT,
+        account_type="checking",
+    )
+    assert ACCOUNT not in repr(sent) and "011000015" in repr(sent)
