@@ -173,10 +173,10 @@ def _items_sql(
     """`timesheet_items` as one query, on PostgreSQL: the days and travel asked for, in
     one stream, joined once to their timesheets, whose provider, recipient's county,
     program and whether paid or payable are found once a timesheet, not once a day. The
-    two ORM queries it replaces each joined every entry to its timesheet, recipient and
-    paid document (and hashed every paid document twice): at the state's size a range's
-    items cost the database about a quarter less (docs/benchmarks.md, "Payroll"). Its
-    rows are the ORM queries' rows in the merged order (tests/test_payables_items.py).
+    two ORM queries (SQLite's) each join every entry to its timesheet, recipient and paid
+    document (and hash every paid document twice): at the state's size this one costs the
+    database about a fifth less a range (docs/benchmarks.md, "Payroll"). Its rows are
+    theirs, in the merged order (tests/test_payables_items.py).
     """
     sheet, day, travel, recipient, paid = (
         connection.ops.quote_name(model._meta.db_table)
