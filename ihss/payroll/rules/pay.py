@@ -320,7 +320,7 @@ def provider_lines(
             _line(
                 (
                     document,
-                    first[2],
+                    first[2],  # the first item's recipient, county and day (Work's order)
                     first[3],
                     kind,
                     part,
