@@ -287,7 +287,7 @@ def provider_lines(
             day, document, _recipient, county, kind, minutes, cents, _counts, paid = item
             if paid:
                 continue
-            if minutes:
+            if minutes:  # _count, in line: nearly every item of a state's run comes here
                 key = (document, kind, regular, start, rate(county, day), BASIS_POINTS)
                 total = lines.get(key)
                 if total is None:
@@ -297,13 +297,7 @@ def provider_lines(
                     total[2] += minutes
                     total[3] += cents
             if cents:
-                key = (document, kind, amount, start, 0, 0)
-                total = lines.get(key)
-                if total is None:
-                    lines[key] = [item, day, 0, cents, week]
-                else:
-                    total[1] = day
-                    total[3] += cents
+                _count(lines, (document, kind, amount, start, 0, 0), item, 0, week)
     result = []
     for (document, kind, part, start, rate_cents, times), (
         first,
@@ -380,21 +374,26 @@ def _split_lines(
         for part, part_minutes, times in parts:
             if part_minutes:
                 key = (document, kind, part, start, rate(county, day), times)
-                total = lines.get(key)
-                if total is None:
-                    lines[key] = [item, day, part_minutes, cents, week]
-                else:
-                    total[1] = day
-                    total[2] += part_minutes
-                    total[3] += cents
+                _count(lines, key, item, part_minutes, week)
         if cents and not paid:
-            key = (document, kind, Part.AMOUNT, start, 0, 0)
-            total = lines.get(key)
-            if total is None:
-                lines[key] = [item, day, 0, cents, week]
-            else:
-                total[1] = day
-                total[3] += cents
+            _count(lines, (document, kind, Part.AMOUNT, start, 0, 0), item, 0, week)
+
+
+def _count(
+    lines: dict[tuple[Hashable, str, str, dt.date, int, int], list[Any]],
+    key: tuple[Hashable, str, str, dt.date, int, int],
+    item: Work,
+    minutes: int,
+    week: tuple[int, int],
+) -> None:
+    """Count `minutes` of `item` (and its cents) into the line `key`."""
+    total = lines.get(key)
+    if total is None:
+        lines[key] = [item, item.day, minutes, item.cents, week]
+    else:
+        total[1] = item.day
+        total[2] += minutes
+        total[3] += item.cents
 
 
 def split_amount(total: int, weights: Sequence[int]) -> list[int]:
