@@ -55,10 +55,6 @@ def _document(line: Line) -> tuple[str, int, str]:
     return cast("tuple[str, int, str]", line.document)
 
 
-def _key(value: Hashable) -> int:
-    return cast(int, value)
-
-
 def tax_day(run: PayrollRun) -> dt.date:
     """The day whose year and quarter a run's wages count in."""
     return run.period_end + dt.timedelta(days=1)
