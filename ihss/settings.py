@@ -338,8 +338,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Field encryption (SSN, bank numbers) -------------------------------------------------
 
-# Comma-separated Fernet keys; the first encrypts, all decrypt (rotation: put the new key
-# first, run `manage.py rotate_field_keys`, then drop the old one).
+# Comma-separated keys in Fernet's format; the first encrypts, all decrypt (ADR 21). Rotation:
+# put the new key first, run `manage.py rotate_field_keys`, then drop the old one.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or (
     ["ZmFrZS10ZXN0LWtleS1mb3ItdGVzdHMtb25seS0wMDA="]
     if ENVIRONMENT == "test"

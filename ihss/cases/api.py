@@ -67,7 +67,7 @@ PAGE_SIZE = API_PAGE_SIZE
 CASE_NUMBER = r"^\d{7}$"
 PROVIDER_NUMBER = r"^\d{9}$"
 COUNTY_CODE = r"^\d{2}$"
-# Never loaded where people are listed (a Fernet decryption per row, for nothing).
+# Never loaded where people are listed (a decryption per row, for nothing).
 SECRET_COLUMNS = ("ssn", "ssn_index")
 M = TypeVar("M", bound=Model)
 

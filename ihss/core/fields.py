@@ -10,7 +10,7 @@ from ihss.core import crypto
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
-    """Stores a Fernet token; Python code sees the clear text.
+    """Stores an encrypted token (ihss/core/crypto.py); Python code sees the clear text.
 
     Not searchable (use a blind index column) and excluded from ordering and filters by
     design. Empty values are stored as the empty string, not encrypted.

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ihss import test as cast
 from ihss.cases.models import OvertimeExemption, Program, Provider, Recipient, TravelAgreement
-from ihss.core import audit
+from ihss.core import audit, crypto
 
 pytestmark = pytest.mark.django_db
 
@@ -431,7 +431,7 @@ def _stored_tokens(model, pk):
     """The encrypted SSN exactly as stored (read past the field's decryption)."""
     raw = model.objects.filter(pk=pk).annotate(raw=Cast("ssn", TextField()))
     tokens = list(raw.values_list("raw", flat=True))
-    assert tokens and all(t.startswith("gAAAA") for t in tokens)
+    assert tokens and all(t.startswith(crypto.PREFIX) for t in tokens)
     return tokens
 
 

@@ -32,6 +32,67 @@ def test_it_still_reads_old_values_after_a_new_key_is_put_first():
         assert crypto.decrypt(rotated) == "521450001"
 
 
+def test_each_value_is_sealed_with_a_fresh_nonce_so_equal_numbers_look_different():
+    first, second = crypto.encrypt("521450001"), crypto.encrypt("521450001")
+    assert first.startswith(crypto.PREFIX) and second.startswith(crypto.PREFIX)
+    assert first != second
+    assert crypto.decrypt(first) == crypto.decrypt(second) == "521450001"
+
+
+def test_a_token_changed_by_one_character_is_refused_not_misread():
+    token = crypto.encrypt("000123456789")
+    body = token[len(crypto.PREFIX) :]
+    for position in (2, 10, len(body) // 2, len(body) - 3):
+        changed = body[:position] + ("A" if body[position] != "A" else "B") + body[position + 1 :]
+        with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEYS"):
+            crypto.decrypt(crypto.PREFIX + changed)
+    for broken in (crypto.PREFIX, crypto.PREFIX + "!!", crypto.PREFIX + body[:20], "not a token"):
+        with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEYS"):
+            crypto.decrypt(broken)
+
+
+def test_values_written_before_aes_gcm_still_read_under_the_same_keys():
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    fernet_token = Fernet(old.encode()).encrypt(b"000123456789").decode()
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new, old]):
+        assert crypto.decrypt(fernet_token) == "000123456789"
+        assert not crypto.is_current(fernet_token)
+        rotated = crypto.rotate(fernet_token)
+        assert rotated.startswith(crypto.PREFIX) and crypto.is_current(rotated)
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new]):
+        assert crypto.decrypt(rotated) == "000123456789"
+
+
+def test_a_value_under_an_older_key_is_not_current_until_rotated():
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    with override_settings(FIELD_ENCRYPTION_KEYS=[old]):
+        token = crypto.encrypt("521450001")
+        assert crypto.is_current(token)
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new, old]):
+        assert not crypto.is_current(token)
+        assert crypto.is_current(crypto.rotate(token))
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new]):
+        assert not crypto.is_current(token)
+        with pytest.raises(ImproperlyConfigured, match="rotate_field_keys"):
+            crypto.decrypt(token)
+
+
+def test_a_key_listed_twice_is_one_key():
+    key = Fernet.generate_key().decode()
+    with override_settings(FIELD_ENCRYPTION_KEYS=[key, key]):
+        token = crypto.encrypt("521450001")
+        assert crypto.decrypt(token) == "521450001"
+        assert crypto.is_current(token)
+
+
+def test_keys_that_are_not_fernet_keys_are_refused_with_how_to_make_one():
+    with (
+        override_settings(FIELD_ENCRYPTION_KEYS=["not a key"]),
+        pytest.raises(ImproperlyConfigured, match="generate_key"),
+    ):
+        crypto.encrypt("521450001")
+
+
 def test_the_blind_index_matches_however_the_number_was_typed():
     assert crypto.blind_index("521-45-0001", purpose="ssn") == crypto.blind_index(
         "521450001", purpose="ssn"

@@ -8,11 +8,12 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
-from django.db.models import TextField
+from django.db.models import TextField, Value
 from django.db.models.functions import Cast
 
 from ihss import test as cast
 from ihss.cases.models import Provider, Recipient
+from ihss.core import crypto
 from ihss.core.management.commands.rotate_field_keys import encrypted_fields
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def _assert_no_ssn_in(output):
         assert ssn not in output
         assert ssn[:5] not in output
         assert f"{ssn[:3]}-{ssn[3:5]}" not in output
-    assert "gAAAA" not in output  # nor a token
+    assert "gAAAA" not in output and crypto.PREFIX not in output  # nor a token
 
 
 def test_it_finds_every_encrypted_field_through_the_app_registry():
@@ -116,3 +117,19 @@ def test_a_value_no_key_can_read_stops_it_with_a_clear_message(settings, people_
 def test_it_refuses_a_batch_size_below_one():
     with pytest.raises(CommandError, match="--batch-size"):
         _rotate("--batch-size", "0")
+
+
+def test_values_written_before_aes_gcm_are_rewritten_even_under_the_current_key(settings):
+    settings.FIELD_ENCRYPTION_KEYS = [NEW]
+    recipient = cast.make_recipient(ssn=SSNS[0])
+    fernet_token = Fernet(NEW.encode()).encrypt(SSNS[0].encode()).decode()
+    Recipient.objects.filter(pk=recipient.pk).update(
+        ssn=Value(fernet_token, output_field=TextField())
+    )
+
+    output = _rotate()
+
+    assert "cases.Recipient.ssn: 1/1 checked, re-encrypted 1, 0 already current" in output
+    token = _raw(Recipient)[recipient.pk]
+    assert token.startswith(crypto.PREFIX) and crypto.is_current(token)
+    assert Recipient.objects.get(pk=recipient.pk).ssn == SSNS[0]

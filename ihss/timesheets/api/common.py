@@ -40,7 +40,7 @@ from ihss.timesheets.schemas import (
 )
 
 PAGE_SIZE = API_PAGE_SIZE
-# Never loaded where timesheets are listed (a Fernet decryption per row, for nothing).
+# Never loaded where timesheets are listed (a decryption per row, for nothing).
 SECRET_COLUMNS = tuple(
     f"{person}__{column}" for person in ("provider", "recipient") for column in ("ssn", "ssn_index")
 )

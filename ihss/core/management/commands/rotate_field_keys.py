@@ -8,6 +8,9 @@ Key rotation, step by step:
    again: values already under the current key are left alone);
 3. when it reports nothing left to re-encrypt, remove the old keys and restart.
 
+Values written before ADR 21 (Fernet tokens) are rewritten too, as the portal writes
+values now (AES-256-GCM under the current key), even when their key is the current one.
+
 Every EncryptedTextField of every installed model is found through the app registry,
 so fields added later are covered without touching this command. Stored tokens are read
 and written raw (a Cast to plain text bypasses the field's decryption; the new tokens
@@ -21,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -79,8 +82,8 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         try:
             keys = [str(k) for k in settings.FIELD_ENCRYPTION_KEYS]
-            current_key = Fernet(keys[0].encode())
-            crypto.fernet()
+            Fernet(keys[0].encode())
+            crypto.keys()
         except (ValueError, IndexError, ImproperlyConfigured) as exc:
             raise CommandError(
                 "FIELD_ENCRYPTION_KEYS must be comma-separated Fernet keys, the current one first."
@@ -93,7 +96,7 @@ class Command(BaseCommand):
         )
         total = Tally()
         for model, field in fields:
-            tally = self._rotate_field(model, field, current_key, batch_size, dry_run)
+            tally = self._rotate_field(model, field, batch_size, dry_run)
             total.checked += tally.checked
             total.current += tally.current
             total.rotated += tally.rotated
@@ -115,7 +118,6 @@ class Command(BaseCommand):
         self,
         model: type[models.Model],
         field: EncryptedTextField,
-        current_key: Fernet,
         batch_size: int,
         dry_run: bool,
     ) -> Tally:
@@ -142,12 +144,12 @@ class Command(BaseCommand):
                     break
                 changed = []
                 for pk, token in rows:
-                    if _is_current(token, current_key):
+                    if crypto.is_current(token):
                         tally.current += 1
                         continue
                     try:
                         new_token = crypto.rotate(token)
-                    except (InvalidToken, ValueError) as exc:
+                    except ImproperlyConfigured as exc:
                         raise CommandError(
                             f"{label}: the value of row {pk} cannot be decrypted with any key "
                             "in FIELD_ENCRYPTION_KEYS (was a key removed too early?). This "
@@ -181,11 +183,3 @@ class Command(BaseCommand):
             f"  {label}: {tally.checked}/{count} checked, {verb} {tally.rotated}, "
             f"{tally.current} already current"
         )
-
-
-def _is_current(token: str, current_key: Fernet) -> bool:
-    try:
-        current_key.decrypt(token.encode("ascii"))
-    except (InvalidToken, ValueError):
-        return False
-    return True
