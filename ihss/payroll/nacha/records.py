@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ihss.payroll.routing import routing_number_valid
 
@@ -114,18 +114,26 @@ class Originator:
     odfi_identification: str  # first 8 digits of the ODFI's routing number
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One credit (or prenote) to one provider's account."""
+class Entry(NamedTuple):
+    """One credit (or prenote) to one provider's account.
+
+    A named tuple, not a dataclass: a state's file has half a million entries, and a
+    tuple is built in a fifth of the time."""
 
     routing_number: str  # 9 digits passing the ABA check
-    # 1-17 letters, digits or hyphens; never in a repr (a traceback, a log)
-    account_number: str = field(repr=False)
+    account_number: str  # 1-17 letters, digits or hyphens; never in a repr (a traceback, a log)
     account_type: AccountType
     amount_cents: int  # > 0 for a credit; 0 for a prenote
     individual_id: str  # up to 15
     individual_name: str  # up to 22
     prenote: bool = False
+
+    def __repr__(self) -> str:
+        return (
+            f"Entry(routing_number={self.routing_number!r}, account_type={self.account_type!r}, "
+            f"amount_cents={self.amount_cents!r}, individual_id={self.individual_id!r}, "
+            f"individual_name={self.individual_name!r}, prenote={self.prenote!r})"
+        )
 
 
 @dataclass(frozen=True)

@@ -316,9 +316,7 @@ def test_it_cuts_a_long_name_only_when_asked():
 
 
 def _entry(**changes) -> list[Batch]:
-    entry = dataclasses.replace(
-        Entry("011000015", "12345678", "checking", 100, "P1", "Ana Reyes"), **changes
-    )
+    entry = Entry("011000015", "12345678", "checking", 100, "P1", "Ana Reyes")._replace(**changes)
     return [Batch("IHSS PAY", PAYDAY, [entry])]
 
 
