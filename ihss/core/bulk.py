@@ -9,11 +9,14 @@ records' primary keys, so that related records and audit events can point at the
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, models
+from django.db.models import sql
 
 from ihss.core.fields import EncryptedTextField
 
@@ -167,7 +170,7 @@ def insert(objects: Sequence[models.Model]) -> None:
 
 
 def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
     """INSERT plain rows of `model`: each a tuple of the values of `fields` (attribute names,
     such as `run_id`), in that order. No model instance is made and no key returned.
@@ -175,6 +178,9 @@ def insert_rows(
     For the writers of millions of rows (a state's payroll run), where making an instance
     per row costs more than sending it: on PostgreSQL one COPY, elsewhere multi-row
     INSERTs. Values are converted as `insert` converts them (dates, JSON, datetimes...).
+    `rows` may be an iterator that makes them as they are asked for: on PostgreSQL the
+    database stores the first ones while the next are made (the iterator must not use
+    this connection meanwhile: it is busy copying).
     """
     _insert_rows(model, fields, rows, keys=False)
 
@@ -189,9 +195,12 @@ def insert_rows_with_keys(
 
 
 def _insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], *, keys: bool
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, keys: bool
 ) -> list[int]:
-    if not rows:
+    if not isinstance(rows, Sequence):
+        if connection.vendor != "postgresql":
+            rows = list(rows)
+    elif not rows:
         return []
     meta = model._meta
     assert meta.pk is not None and meta.pk.column is not None
@@ -215,6 +224,7 @@ def _insert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if keys:
+                assert isinstance(rows, Sequence), "keys are drawn for rows counted first"
                 made = _new_keys(cursor, meta.db_table, meta.pk.column, len(rows))
                 columns = f"{pk_column}, {columns}"
             found = _column_types(cursor, meta.db_table)
@@ -240,6 +250,7 @@ def _insert_rows(
                     for row in rows:
                         copy.write_row(convert(row))
             return made
+        assert isinstance(rows, Sequence)
         row_sql = "(" + ", ".join(["%s"] * len(chosen)) + ")"
         per_statement = max(1, min(MAX_ROWS_PER_STATEMENT, max_params() // len(chosen)))
         returning = f" RETURNING {pk_column}" if keys else ""
@@ -263,3 +274,38 @@ def _new_keys(cursor: Any, table: str, column: str, count: int) -> list[int]:
         "SELECT nextval(%s::oid::regclass) FROM generate_series(1, %s)", [sequence, count]
     )
     return [pk for (pk,) in cursor.fetchall()]
+
+
+class Meanwhile:
+    """Updates sent to the database within `meanwhile()`."""
+
+    def __init__(self, execute: Callable[[str, Sequence[Any]], Any]) -> None:
+        self._execute = execute
+
+    def update(self, queryset: models.QuerySet[Any], **values: Any) -> None:
+        """`queryset.update(**values)`, its count of rows not asked for."""
+        query: Any = queryset.query.chain(sql.UpdateQuery)
+        query.add_update_values(values)
+        try:
+            statement, params = query.get_compiler(queryset.db).as_sql()
+        except EmptyResultSet:  # no row can match (none(), an empty list of keys)
+            return
+        if statement:
+            self._execute(statement, params)
+
+
+@contextmanager
+def meanwhile() -> Iterator[Meanwhile]:
+    """Updates that the caller does not wait for: on PostgreSQL each is sent at once and
+    the database runs them while the caller goes on in Python (psycopg's pipeline mode),
+    in the caller's transaction; leaving the block waits for them all and raises what
+    failed. Elsewhere each runs when sent. Within the block, other queries on this
+    connection wait for the updates sent before them."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield Meanwhile(cursor.execute)
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    with connection.wrap_database_errors, raw.pipeline(), raw.cursor() as cursor:
+        yield Meanwhile(cursor.execute)

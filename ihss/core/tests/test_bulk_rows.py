@@ -4,7 +4,8 @@ making an object per record, each value converted as the model's field says."""
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -76,3 +77,54 @@ def test_it_keeps_every_value_as_given_whatever_it_holds():
     assert (first.before, first.after, first.occurred_at) == ({"a": [1, None, odd]}, None, at)
     assert (second.subject_label, second.before, second.after) == (odd, [], {"nested": {"x": True}})
     assert (saved[keys[2]].before, saved[keys[2]].after) == ("just text", 12)
+
+
+def test_rows_made_as_they_are_asked_for_are_all_saved_in_their_order():
+    at = timezone.now().replace(microsecond=0)
+    asked = []
+
+    def made():
+        for n in range(3_000):
+            asked.append(n)
+            yield ("timesheet", n, 11, at)
+
+    bulk.insert_rows(PaidSource, ("source", "document_id", "run_id", "paid_at"), made())
+
+    assert asked == list(range(3_000))
+    saved = PaidSource.objects.filter(run_id=11).order_by("pk")
+    assert list(saved.values_list("document_id", flat=True)) == list(range(3_000))
+    bulk.insert_rows(PaidSource, ("source",), iter([]))  # none made: nothing written
+    assert PaidSource.objects.count() == 3_000
+
+
+def test_updates_sent_meanwhile_have_all_happened_when_the_block_ends():
+    at = timezone.now().replace(microsecond=0)
+    bulk.insert_rows(
+        PaidSource,
+        ("source", "document_id", "run_id", "paid_at"),
+        [("timesheet", n, 12, at) for n in range(100)],
+    )
+    with bulk.meanwhile() as meanwhile:
+        meanwhile.update(PaidSource.objects.filter(document_id__lt=40), run_id=13)
+        meanwhile.update(PaidSource.objects.filter(document_id__any_of={50, 51}), run_id=14)
+        meanwhile.update(PaidSource.objects.none(), run_id=15)  # nothing to send
+        written = sum(len(str(n)) for n in range(10_000))  # the caller's own work meanwhile
+    assert written > 0
+    counts = dict(
+        PaidSource.objects.values_list("run_id").annotate(n=Count("pk")).order_by("run_id")
+    )
+    assert counts == {12: 58, 13: 40, 14: 2}
+
+
+def test_an_update_that_fails_meanwhile_is_raised_when_the_block_ends_and_undoes_the_rest():
+    at = timezone.now().replace(microsecond=0)
+    bulk.insert_rows(
+        PaidSource,
+        ("source", "document_id", "run_id", "paid_at"),
+        [("timesheet", 1, 16, at), ("timesheet", 2, 16, at)],
+    )
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.meanwhile() as meanwhile:
+        meanwhile.update(PaidSource.objects.filter(document_id=1), run_id=17)
+        # a second record for the same document: the unique key refuses it
+        meanwhile.update(PaidSource.objects.filter(document_id=2), document_id=1)
+    assert sorted(PaidSource.objects.values_list("document_id", "run_id")) == [(1, 16), (2, 16)]
