@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import ExpressionWrapper, F, Q, TextField
+from django.db.models import ExpressionWrapper, F, Q, QuerySet, TextField
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,11 +222,13 @@ class SealedAccount(NamedTuple):
 
 
 def sealed_accounts_for_payment(
-    *, on: dt.date, provider_ids: Collection[int] | None = None
+    *, on: dt.date, provider_ids: Collection[int] | None = None, prenote_days: int | None = None
 ) -> dict[tuple[int, int | None], SealedAccount]:
     """`accounts_for_payment` with each number left as stored, to be opened with
-    `opened` (where and when the caller decrypts them)."""
-    prenote_days = parameter(PRENOTE_DAYS, on=on)
+    `opened` (where and when the caller decrypts them). `prenote_days`: the parameter in
+    force on `on`, for a caller that asks a chunk of providers at a time."""
+    if prenote_days is None:
+        prenote_days = parameter(PRENOTE_DAYS, on=on)
     rows = DirectDeposit.objects.filter(
         Q(stopped_on__isnull=True) | Q(stopped_on__gt=on),
         effective_on__lte=on,
@@ -317,13 +319,16 @@ def mark_prenotes_sent(*, enrollment_ids: Collection[int], run_id: int, on: dt.d
 def mark_used(*, enrollment_ids: Collection[int], on: dt.date) -> None:
     """Record that a payment issued on `on` went to these enrollments (for the 60-day
     dis-enrollment). Idempotent; a later day never goes back to an earlier one."""
-    ids = list(enrollment_ids)
-    if not ids:
-        return
-    with transaction.atomic():
-        DirectDeposit.objects.filter(pk__any_of=ids).filter(
-            Q(last_used_on__isnull=True) | Q(last_used_on__lt=on)
-        ).update(last_used_on=on)
+    if enrollment_ids:
+        used_before(enrollment_ids=enrollment_ids, on=on).update(last_used_on=on)
+
+
+def used_before(*, enrollment_ids: Collection[int], on: dt.date) -> QuerySet[DirectDeposit]:
+    """Those of the enrollments whose last use `mark_used` would move to `on` (a caller
+    updating them in its own way: the issue, while it writes the payment file)."""
+    return DirectDeposit.objects.filter(pk__any_of=frozenset(enrollment_ids)).filter(
+        Q(last_used_on__isnull=True) | Q(last_used_on__lt=on)
+    )
 
 
 def dis_enroll_unused(*, on: dt.date, last_paid: Mapping[int, dt.date] | None = None) -> int:

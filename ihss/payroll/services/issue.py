@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
@@ -24,7 +25,7 @@ from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 from ihss.accounts.models import Membership, Role, User
 from ihss.cases.models import Provider
 from ihss.core import audit, beside, bulk, crypto, csvsafe, garbage, jobs
+from ihss.core.parameters import parameter
 from ihss.notifications import services as notices
 from ihss.notifications.events import Event
 from ihss.payroll import nacha
@@ -75,6 +77,7 @@ class _Plan:
     entries: list[nacha.Entry]
     checks: list[tuple[str, str, str, int]]  # check number, provider number, name, cents
     enrollments: set[int]
+    methods: dict[str, list[int]]  # each stub's method (its stubs, by method)
 
 
 def _recipient_gross(stub_ids: Sequence[int]) -> dict[int, list[tuple[int | None, int]]]:
@@ -104,25 +107,29 @@ class _Stub(NamedTuple):
 
 def _stubs(run: PayrollRun) -> Iterator[list[_Stub]]:
     """The run's stubs with their payees, a chunk at a time, as plain rows."""
+    stub, provider = (
+        connection.ops.quote_name(model._meta.db_table) for model in (Paystub, Provider)
+    )
+    # The condition on the providers' key repeats the stubs': PostgreSQL does not carry a
+    # range across a join, and without it walked the providers from the first one for
+    # every chunk. Plain SQL: the ORM drops a condition on a related key for the column.
+    sql = f"""
+        SELECT s.id, s.provider_id, s.state_pays_cents, p.provider_number, p.first_name,
+            p.last_name
+        FROM {stub} s JOIN {provider} p ON p.id = s.provider_id
+        WHERE s.run_id = %s AND s.provider_id > %s AND p.id > %s
+        ORDER BY s.provider_id
+        LIMIT {CHUNK}
+    """  # noqa: S608 (table names from Django, values as parameters)
     last = 0
     while True:
-        stubs = list(
-            Paystub.objects.filter(run=run, provider_id__gt=last)
-            .order_by("provider_id")
-            .values_list("pk", "provider_id", "state_pays_cents")[:CHUNK]
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [run.pk, last, last])
+            stubs = list(map(_Stub._make, cursor.fetchall()))
         if not stubs:
             return
-        # The payees by key, apart: joined to the stubs, PostgreSQL walked the providers
-        # from the first one for every chunk.
-        payees = {
-            pk: (number, given, family)
-            for pk, number, given, family in Provider.objects.filter(
-                pk__any_of={provider for _pk, provider, _cents in stubs}
-            ).values_list("pk", "provider_number", "first_name", "last_name")
-        }
-        yield [_Stub(pk, provider, cents, *payees[provider]) for pk, provider, cents in stubs]
-        last = stubs[-1][1]
+        yield stubs
+        last = stubs[-1].provider_id
 
 
 def _destinations(
@@ -166,9 +173,10 @@ def _chunks(
     """The run's stubs a chunk at a time, with their payees' accounts (numbers as stored,
     sent to `decrypting` when given) and, where a provider's pay goes to more than one
     place, each stub's gross by recipient."""
+    prenote_days = parameter(deposits.PRENOTE_DAYS, on=pay_date)
     for stubs in _stubs(run):
         accounts = deposits.sealed_accounts_for_payment(
-            on=pay_date, provider_ids=[s.provider_id for s in stubs]
+            on=pay_date, provider_ids=[s.provider_id for s in stubs], prenote_days=prenote_days
         )
         if decrypting is not None:
             decrypting.send([account.stored_number for account in accounts.values()])
@@ -181,40 +189,48 @@ def _chunks(
 
 
 def _plan(run: PayrollRun, pay_date: dt.date, *, read_beside: bool) -> _Plan:
-    """Save every payment of the run (chunk by chunk, as plain rows), set each stub's
-    method from its payments, and return the file's entries.
+    """Save every payment of the run (as plain rows), and return the file's entries and
+    each stub's method.
 
     With `read_beside`, the chunks (committed rows: the stubs and the accounts) are read
-    by a thread with its own connection (ihss/core/beside.py) and the account numbers
-    decrypted by a process of their own (crypto.DecryptingProcess), while this thread
-    writes the payments of the chunk before: the database's work, the decrypting and
-    Python's work here overlap, on both cores."""
+    by a thread with its own connection (ihss/core/beside.py), the account numbers
+    decrypted by a process of their own (crypto.DecryptingProcess), and the payments sent
+    to the database in one COPY as they are planned, so that the database stores them
+    while this thread plans the next: the database's work, the decrypting and Python's
+    work here overlap, on both cores. In line (inside a caller's transaction), the chunks
+    are read on this connection, and each chunk's payments are copied before the next."""
+    plan = _Plan(0, [], [], set(), defaultdict(list))
+    if not read_beside:
+        for rows in _payments(run, _chunks(run, pay_date, None), None, plan):
+            bulk.insert_rows(Payment, PAYMENT_FIELDS, rows)
+        return plan
     with ExitStack() as stack:
-        decrypting = None
-        made: Iterator[_Chunk]
-        if read_beside:
-            decrypting = crypto.DecryptingProcess()  # forked before the reader thread starts
-            beside_reader = beside.chunks(
-                partial(_chunks, run, pay_date, decrypting), name="payroll-issue-reader"
-            )
-            stack.callback(beside_reader.close)  # called last: the reader ends once the
-            stack.callback(decrypting.close)  # decrypting process no longer answers
-            made = beside_reader
-        else:
-            made = _chunks(run, pay_date, None)
-        return _plan_chunks(run, made, decrypting)
+        decrypting = crypto.DecryptingProcess()  # forked before the reader thread starts
+        made = beside.chunks(
+            partial(_chunks, run, pay_date, decrypting), name="payroll-issue-reader"
+        )
+        stack.callback(made.close)  # called last: the reader ends once the
+        stack.callback(decrypting.close)  # decrypting process no longer answers
+        payments = _payments(run, made, decrypting, plan)
+        bulk.insert_rows(Payment, PAYMENT_FIELDS, itertools.chain.from_iterable(payments))
+    return plan
 
 
-def _plan_chunks(
-    run: PayrollRun, made: Iterator[_Chunk], decrypting: crypto.DecryptingProcess | None
-) -> _Plan:
-    plan = _Plan(0, [], [], set())
+def _payments(
+    run: PayrollRun,
+    made: Iterator[_Chunk],
+    decrypting: crypto.DecryptingProcess | None,
+    plan: _Plan,
+) -> Iterator[list[tuple[object, ...]]]:
+    """Each chunk's payments as rows of PAYMENT_FIELDS, planned as they are asked for:
+    the file's entries, the checks, the enrollments used and each stub's method go to
+    `plan`."""
+    methods = plan.methods
     deposit, check = Payment.Method.DEPOSIT.value, Payment.Method.CHECK.value
     trace_prefix = originator().odfi_identification
     for chunk, sealed, gross in made:
         accounts = deposits.opened(sealed, decrypting.receive() if decrypting else None)
         payments: list[tuple[object, ...]] = []
-        methods: dict[str, list[int]] = defaultdict(list)  # each stub's method, by method
         for stub in chunk:
             shares = gross.get(stub.pk) or [(None, stub.state_pays_cents)]
             destinations = _destinations(stub, shares, accounts)
@@ -247,11 +263,8 @@ def _plan_chunks(
                         "",
                     )  # fmt: skip
                 )
-        bulk.insert_rows(Payment, PAYMENT_FIELDS, payments)
-        for method, stub_ids in methods.items():
-            Paystub.objects.filter(pk__any_of=stub_ids).update(method=method)
         plan.payments += len(payments)
-    return plan
+        yield payments
 
 
 def _entry(
@@ -264,13 +277,13 @@ def _entry(
     prenote: bool = False,
 ) -> nacha.Entry:
     return nacha.Entry(
-        routing_number=account.routing_number,
-        account_number=account.account_number,
-        account_type=account.account_type,  # type: ignore[arg-type]
-        amount_cents=cents,
-        individual_id=provider_number,
-        individual_name=bank_name(last_name, first_name),
-        prenote=prenote,
+        account.routing_number,
+        account.account_number,
+        account.account_type,  # type: ignore[arg-type]
+        cents,
+        provider_number,
+        bank_name(last_name, first_name),
+        prenote,
     )
 
 
@@ -285,6 +298,8 @@ def bank_name(last_name: str, first_name: str) -> str:
             name = " ".join(nacha.ach_text(full).split())
         except nacha.NachaError:
             name = None
+        if name:  # already as ach_text gives it: only cut to the field
+            return name[:NAME_WIDTH].rstrip()
     if name is None:
         words = []
         for character in full:
@@ -356,26 +371,37 @@ def issue_run(*, run: PayrollRun, by: User | None, on: dt.date) -> PayrollRun:
         prenotes = deposits.prenotes_due(on=on)
         entries = plan.entries + _prenote_entries(prenotes)
         base = f"payroll/run-{run.pk}"
-        if entries:
-            data = nacha.write_file(
-                originator=originator(),
-                batches=[
-                    nacha.Batch(
-                        company_entry_description=ENTRY_DESCRIPTION,
-                        effective_entry_date=pay_date,
-                        entries=entries,
+        # Each stub's method and each account's last use (for the 60-day dis-enrollment)
+        # are written by the database while the files are written here.
+        with bulk.meanwhile() as meanwhile:
+            for method, stub_ids in plan.methods.items():
+                for some in bulk.chunks(stub_ids, bulk.max_params()):
+                    meanwhile.update(
+                        Paystub.objects.filter(pk__any_of=frozenset(some)), method=method
                     )
-                ],
-                created_at=run.approved_at or timezone.now(),
-            )
-            run.payment_file = _store(data, f"{base}.ach.enc")
-            run.payment_file_sha256 = hashlib.sha256(data).hexdigest()
-        if plan.checks:
-            run.check_register = _store(_check_register(plan.checks), f"{base}-checks.csv.enc")
+            for some in bulk.chunks(sorted(plan.enrollments), bulk.max_params()):
+                used = deposits.used_before(enrollment_ids=some, on=on)
+                meanwhile.update(used, last_used_on=on)
+            if entries:
+                data = nacha.write_file(
+                    originator=originator(),
+                    batches=[
+                        nacha.Batch(
+                            company_entry_description=ENTRY_DESCRIPTION,
+                            effective_entry_date=pay_date,
+                            entries=entries,
+                        )
+                    ],
+                    created_at=run.approved_at or timezone.now(),
+                )
+                run.payment_file = _store(data, f"{base}.ach.enc")
+                run.payment_file_sha256 = hashlib.sha256(data).hexdigest()
+            if plan.checks:
+                checks = _check_register(plan.checks)
+                run.check_register = _store(checks, f"{base}-checks.csv.enc")
         deposits.mark_prenotes_sent(
             enrollment_ids=[a.enrollment_id for a in prenotes], run_id=run.pk, on=on
         )
-        deposits.mark_used(enrollment_ids=plan.enrollments, on=on)
         run.status = PayrollRun.Status.ISSUED
         run.issued_at = timezone.now()
         run.issued_by = run.issued_by or by
