@@ -136,12 +136,18 @@ class RateBook:
 
 class Work(NamedTuple):
     """One item owed to a provider, as the rules see it. A provider's items are given in the
-    order the work was done (day, then start time)."""
+    order the work was done (day, then start time). The fields are those of a payable item
+    (ihss/core/payables.PayableItem), in its order, so that a run walks the items as the
+    sources give them (tests/test_stub_rows.py holds the two together)."""
 
+    provider: Hashable
     day: dt.date
-    document: Hashable  # what a line is charged to (the source's record, its recipient...)
+    start: dt.time | None
+    source: str  # with document: the record a line is charged to
+    document: Hashable
     recipient: Hashable | None
     county: Hashable
+    program: str
     kind: str  # "hours", "travel", "sick_leave", "training", "incentive"
     minutes: int
     cents: int
@@ -160,9 +166,11 @@ class Line(NamedTuple):
     """A paystub line: minutes (or an amount) of one document, kind, week, rate and part.
     (A tuple: a state's run makes millions.)"""
 
+    source: str  # with document: the record it is charged to
     document: Hashable
     recipient: Hashable | None
     county: Hashable
+    program: str
     kind: str
     part: str
     week_start: dt.date
@@ -255,13 +263,13 @@ def provider_lines(
     weeks: dict[dt.date, list[Work]] = {}
     known_week = _WEEK_STARTS.get
     for item in work:
-        start = known_week(item[0]) or _week_of(item[0])
+        start = known_week(item[1]) or _week_of(item[1])
         items = weeks.get(start)
         if items is None:
             weeks[start] = [item]
         else:
             items.append(item)
-    lines: dict[tuple[Hashable, str, str, dt.date, int, int], list[Any]] = {}
+    lines: dict[_Key, list[Any]] = {}
     threshold = policy.overtime_threshold_minutes
     multiplier = policy.overtime_multiplier_bp
     regular, amount = Part.REGULAR, Part.AMOUNT
@@ -269,7 +277,8 @@ def provider_lines(
         counted = 0
         recipients = set()
         unpaid = False
-        for _day, _document, recipient, _county, _kind, minutes, _cents, counts, paid in items:
+        for (_provider, _day, _start, _source, _document, recipient, _county, _program, _kind,
+             minutes, _cents, counts, paid) in items:  # fmt: skip
             if counts:
                 counted += minutes
                 recipients.add(recipient)
@@ -284,11 +293,13 @@ def provider_lines(
         # No minute of the week is overtime, now or in an earlier run: new items are
         # regular time, items paid before are owed nothing more.
         for item in items:
-            day, document, _recipient, county, kind, minutes, cents, _counts, paid = item
+            (_provider, day, _start, source, document, _recipient, county, program, kind,
+             minutes, cents, _counts, paid) = item  # fmt: skip
             if paid:
                 continue
             if minutes:  # _count, in line: nearly every item of a state's run comes here
-                key = (document, kind, regular, start, rate(county, day), BASIS_POINTS)
+                key = (source, document, program, kind, regular, start, rate(county, day),
+                       BASIS_POINTS)  # fmt: skip
                 total = lines.get(key)
                 if total is None:
                     lines[key] = [item, day, minutes, cents, week]
@@ -297,9 +308,9 @@ def provider_lines(
                     total[2] += minutes
                     total[3] += cents
             if cents:
-                _count(lines, (document, kind, amount, start, 0, 0), item, 0, week)
+                _count(lines, (source, document, program, kind, amount, start, 0, 0), item, 0, week)
     result = []
-    for (document, kind, part, start, rate_cents, times), (
+    for (source, document, program, kind, part, start, rate_cents, times), (
         first,
         last_day,
         minutes,
@@ -313,13 +324,15 @@ def provider_lines(
         result.append(
             _line(
                 (
+                    source,
                     document,
-                    first[2],  # the first item's recipient, county and day (Work's order)
-                    first[3],
+                    first[5],  # the first item's recipient, county and day (Work's order)
+                    first[6],
+                    program,
                     kind,
                     part,
                     start,
-                    first[0],
+                    first[1],
                     last_day,
                     minutes,
                     rate_cents,
@@ -334,12 +347,14 @@ def provider_lines(
     return result
 
 
+# A line's key while walking: source, document, program, kind, part, week, rate, multiplier.
+_Key = tuple[str, Hashable, str, str, str, dt.date, int, int]
 # A Line from a tuple of its fields, without a Python call.
 _line = partial(tuple.__new__, Line)
 
 
 def _split_lines(
-    lines: dict[tuple[Hashable, str, str, dt.date, int, int], list[Any]],
+    lines: dict[_Key, list[Any]],
     items: Sequence[Work],
     start: dt.date,
     week: tuple[int, int],
@@ -351,7 +366,8 @@ def _split_lines(
     (split_week's, computed in the same pass) and its amount, counted into their lines."""
     worked = earlier = 0  # counted minutes so far: every item's, and the paid items'
     for item in items:
-        day, document, _recipient, county, kind, minutes, cents, counts, paid = item
+        (_provider, day, _start, source, document, _recipient, county, program, kind, minutes,
+         cents, counts, paid) = item  # fmt: skip
         over = 0
         if counts:
             worked += minutes
@@ -373,15 +389,17 @@ def _split_lines(
             )
         for part, part_minutes, times in parts:
             if part_minutes:
-                key = (document, kind, part, start, rate(county, day), times)
+                key = (source, document, program, kind, part, start, rate(county, day), times)
                 _count(lines, key, item, part_minutes, week)
         if cents and not paid:
-            _count(lines, (document, kind, Part.AMOUNT, start, 0, 0), item, 0, week)
+            _count(
+                lines, (source, document, program, kind, Part.AMOUNT, start, 0, 0), item, 0, week
+            )
 
 
 def _count(
-    lines: dict[tuple[Hashable, str, str, dt.date, int, int], list[Any]],
-    key: tuple[Hashable, str, str, dt.date, int, int],
+    lines: dict[_Key, list[Any]],
+    key: _Key,
     item: Work,
     minutes: int,
     week: tuple[int, int],

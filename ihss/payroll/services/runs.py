@@ -23,9 +23,8 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -183,8 +182,6 @@ def rate_book() -> RateBook:
     return RateBook({county: rate_schedule(t, minimum) for county, t in terms.items()})
 
 
-# A rules Work from a tuple of its fields, without a Python call.
-_work = partial(tuple.__new__, Work)
 _PAID = itemgetter(12)  # PayableItem.paid
 
 
@@ -245,16 +242,9 @@ def _calculate_batches(
     for items in providers:
         if all(map(_PAID, items)):
             continue
-        # PayableItem fields: provider_id, day, start, source, document_id, recipient_id,
-        # county_id, program, kind, minutes, cents, overtime, paid.
-        work = [
-            _work((day, (source, document, program), recipient, county, kind, minutes, cents,
-                   overtime, paid))
-            for _p, day, _s, source, document, recipient, county, program, kind, minutes,
-                cents, overtime, paid in items
-        ]  # fmt: skip
         try:
-            lines = provider_lines(work, policy=policy, rate=book.rate)
+            # The rules' Work has a payable item's fields, in its order: the items as they are.
+            lines = provider_lines(cast("list[Work]", items), policy=policy, rate=book.rate)
         except NoRate as missing:
             key = (int(str(missing.county)), missing.day.replace(day=1).isoformat())
             held[key] = held.get(key, 0) + 1

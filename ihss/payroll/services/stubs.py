@@ -48,13 +48,6 @@ class ProviderPay:
     documents: set[tuple[str, int]] = field(default_factory=set)
 
 
-# A run's lines are charged to (source, document id, program) and carry the recipient's
-# and county's keys as ints (services/runs.py makes them so from the database's rows): the
-# rules only ask that they be hashable.
-def _document(line: Line) -> tuple[str, int, str]:
-    return cast("tuple[str, int, str]", line.document)
-
-
 def tax_day(run: PayrollRun) -> dt.date:
     """The day whose year and quarter a run's wages count in."""
     return run.period_end + dt.timedelta(days=1)
@@ -83,7 +76,7 @@ class _Batch:
         # A set: Django looks into each value of a list or tuple for expressions.
         ids = frozenset(p.provider_id for p in batch)
         # Line.recipient, read by position: a batch has some 20,000 lines.
-        found = cast("set[int | None]", {line[1] for pay in batch for line in pay.lines})
+        found = cast("set[int | None]", {line[2] for pay in batch for line in pay.lines})
         found.discard(None)
         recipients = cast("set[int]", found)
         day = run.period_end
@@ -215,8 +208,9 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
         # gross by recipient and the stub's minutes.
         gross = regular_minutes = overtime_minutes = sick_minutes = 0
         gross_of: dict[Hashable, int] = {}
-        for (_document, recipient, _county, kind, part, _week, _first, _last, minutes,
-             _rate, _times, cents, _in_week, _recipients, _limit) in pay.lines:  # fmt: skip
+        for (_source, _document, recipient, _county, _program, kind, part, _week, _first,
+             _last, minutes, _rate, _times, cents, _in_week, _recipients, _limit
+             ) in pay.lines:  # fmt: skip
             gross += cents
             if recipient is not None:
                 gross_of[recipient] = gross_of.get(recipient, 0) + cents
@@ -295,7 +289,7 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
     bulk.insert_rows(
         PayLine,
         PAY_LINE_FIELDS,
-        [_pay_line(key, line) for key, pay in zip(keys, batch, strict=True) for line in pay.lines],
+        [(key, *line) for key, pay in zip(keys, batch, strict=True) for line in pay.lines],
     )
     bulk.insert_rows(
         Deduction,
@@ -331,10 +325,10 @@ DEDUCTION_FIELDS = (
 )  # fmt: skip
 # Deduction and PayLine rows are built from the rules' tuples in their own field order
 # (`write`, `_pay_line`); ihss/payroll/tests/test_stub_rows.py holds the orders together.
+# A run's lines carry the document's, recipient's and county's keys as ints (the sources'
+# rows): the rules only ask that they be hashable.
 
 
 def _pay_line(stub_id: int, line: Line) -> tuple[object, ...]:
-    """A PayLine's values, in PAY_LINE_FIELDS order: after the stub and the document, a
-    Line's own fields in order (kind to threshold_minutes), the program after county."""
-    source, document_id, program = _document(line)
-    return (stub_id, source, document_id, line[1], line[2], program, *line[3:])
+    """A PayLine's values, in PAY_LINE_FIELDS order: the stub, then the Line's fields."""
+    return (stub_id, *line)

@@ -34,10 +34,14 @@ def flat(cents: int):
 
 def work(day, minutes, document="A", *, recipient=None, county=19, paid=False, kind="hours"):
     return Work(
+        provider=1,
         day=day,
+        start=None,
+        source="timesheet",
         document=document,
         recipient=recipient or document,
         county=county,
+        program="IHSS",
         kind=kind,
         minutes=minutes,
         cents=0,

@@ -37,7 +37,7 @@ def straightforward_lines(
     weeks: dict[dt.date, list[Work]] = {}
     for item in work:
         weeks.setdefault(week_start(item.day), []).append(item)
-    lines: dict[tuple[Hashable, str, str, dt.date, int, int], list[Any]] = {}
+    lines: dict[tuple[str, Hashable, str, str, str, dt.date, int, int], list[Any]] = {}
     threshold = policy.overtime_threshold_minutes
     multiplier = policy.overtime_multiplier_bp
     for start, items in weeks.items():
@@ -57,7 +57,8 @@ def straightforward_lines(
                 if part != Part.AMOUNT and minutes == 0:
                     continue
                 rate_cents = 0 if part == Part.AMOUNT else rate(item.county, item.day)
-                key = (item.document, item.kind, part, start, rate_cents, times)
+                key = (item.source, item.document, item.program, item.kind, part, start,
+                       rate_cents, times)  # fmt: skip
                 total = lines.get(key)
                 if total is None:
                     lines[key] = [item, item.day, minutes, item.cents, week]
@@ -67,9 +68,11 @@ def straightforward_lines(
                     total[3] += item.cents
     return [
         (
+            source,
             document,
             first.recipient,
             first.county,
+            program,
             kind,
             part,
             start,
@@ -83,7 +86,7 @@ def straightforward_lines(
             week[1],
             threshold,
         )  # fmt: skip
-        for (document, kind, part, start, rate_cents, times), (
+        for (source, document, program, kind, part, start, rate_cents, times), (
             first,
             last_day,
             minutes,
@@ -103,10 +106,14 @@ BOOK = RateBook(
 
 item = st.builds(
     lambda day, minutes, doc, county, kind, cents, paid: Work(
+        provider=1,
         day=NOV_22 + dt.timedelta(days=day),
-        document=("timesheet", doc, "IHSS"),
+        start=None,
+        source="training_claim" if doc == 5 else "timesheet",
+        document=doc,
         recipient=doc % 3,
         county=county,
+        program="WPCS" if doc == 4 else "IHSS",
         kind=kind,
         minutes=0 if kind == "incentive" else minutes,
         cents=cents if kind == "incentive" else 0,
@@ -141,8 +148,8 @@ def test_it_gives_the_same_lines_in_the_same_order_as_the_straightforward_rules(
 
 def test_a_week_under_40_hours_with_nothing_paid_is_all_regular_time():
     work = [
-        Work(NOV_22 + dt.timedelta(days=d), ("timesheet", 1, "IHSS"), 1, 19, "hours", 8 * H, 0,
-             True, False)
+        Work(1, NOV_22 + dt.timedelta(days=d), None, "timesheet", 1, 1, 19, "IHSS", "hours",
+             8 * H, 0, True, False)
         for d in range(1, 6)
     ]  # fmt: skip
     lines = provider_lines(work, policy=POLICY, rate=BOOK.rate)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ihss.core.payables import PayableItem
 from ihss.payroll.rules import withholding as tax
-from ihss.payroll.rules.pay import Line
+from ihss.payroll.rules.pay import Line, Work
 from ihss.payroll.services import stubs
 
 
@@ -15,13 +16,13 @@ def test_a_deduction_row_is_the_withholding_after_its_stub():
     assert ("stub_id", *tax.Withholding._fields) == stubs.DEDUCTION_FIELDS
 
 
-def test_a_pay_line_row_is_the_line_with_its_document_spelled_out():
-    assert Line._fields[:3] == ("document", "recipient", "county")
+def test_a_pay_line_row_is_the_line_after_its_stub():
     assert (
         "stub_id", "source", "document_id", "recipient_id", "county_id", "program",
-        *Line._fields[3:],
+        *Line._fields[5:],
     ) == stubs.PAY_LINE_FIELDS  # fmt: skip
-    line = Line(("timesheet", 41, "IHSS"), 7, 19, "hours", "regular",
+    assert Line._fields[:5] == ("source", "document", "recipient", "county", "program")
+    line = Line("timesheet", 41, 7, 19, "IHSS", "hours", "regular",
                 dt.date(2026, 11, 29), dt.date(2026, 12, 1), dt.date(2026, 12, 3),
                 600, 2000, 10_000, 20_000, 2_400, 1, 2_400)  # fmt: skip
     row = dict(zip(stubs.PAY_LINE_FIELDS, stubs._pay_line(5, line), strict=True))
@@ -33,3 +34,16 @@ def test_a_pay_line_row_is_the_line_with_its_document_spelled_out():
         "multiplier_bp": 10_000, "cents": 20_000, "week_minutes": 2_400,
         "week_recipients": 1, "threshold_minutes": 2_400,
     }  # fmt: skip
+
+
+def test_the_rules_walk_a_payable_item_as_it_comes():
+    """The run hands the sources' items to the rules as they are: a Work is a payable item
+    field for field (the names are the rules' own)."""
+    assert Work._fields == (
+        "provider", "day", "start", "source", "document", "recipient", "county", "program",
+        "kind", "minutes", "cents", "overtime", "paid",
+    )  # fmt: skip
+    assert PayableItem._fields == (
+        "provider_id", "day", "start", "source", "document_id", "recipient_id", "county_id",
+        "program", "kind", "minutes", "cents", "overtime", "paid",
+    )  # fmt: skip
