@@ -170,13 +170,15 @@ def _items_sql(
     provider_ids: list[int] | None,
     last: int | None,
 ) -> tuple[str, dict[str, object]]:
-    """`timesheet_items` as one query, on PostgreSQL: the days and travel asked for, in
-    one stream, joined once to their timesheets, whose provider, recipient's county,
-    program and whether paid or payable are found once a timesheet, not once a day. The
-    two ORM queries (SQLite's) each join every entry to its timesheet, recipient and paid
-    document (and hash every paid document twice): at the state's size this one costs the
-    database about a fifth less a range (docs/benchmarks.md, "Payroll"). Its rows are
-    theirs, in the merged order (tests/test_payables_items.py).
+    """`timesheet_items` as one query, on PostgreSQL: the timesheets asked for, in provider
+    order, each joined once to its recipient's county and to whether it is paid or payable,
+    then the days and travel of each, found through the entries' index on their timesheet.
+    The rows come out in provider order as they are found, so PostgreSQL sorts only each
+    provider's few entries (an incremental sort) and sends the first provider's at once,
+    instead of reading every entry of the period and sorting a whole range's before the
+    first row (a range's eight million-row scan and four million-row sort on disk took twice
+    as long, and the calculation waited for all of it; docs/benchmarks.md, "Payroll"). Its
+    rows are the ORM queries' (SQLite's), in the merged order (tests/test_payables_items.py).
     """
     sheet, day, travel, recipient, paid = (
         connection.ops.quote_name(model._meta.db_table)
@@ -191,20 +193,12 @@ def _items_sql(
         wanted.append("t.provider_id = ANY(%(ids)s::bigint[])")
     days = "day >= %(since)s AND day <= %(through)s AND minutes > 0"
     # A timesheet's days lie in its period, so the timesheets whose period meets the days
-    # asked hold them all. OFFSET 0 keeps the timesheets a subquery of their own: each is
-    # looked at once, and the planner hashes them (not the eight million entries).
+    # asked hold them all. OFFSET 0 keeps them a subquery of their own, sorted once by
+    # provider; LATERAL reads each one's entries in that order.
     sql = f"""
         SELECT s.provider_id, e.day, e.start, %(source)s::text, s.id, s.recipient_id,
             s.county_id, s.program, e.kind, e.minutes, 0, true, s.paid
         FROM (
-            SELECT timesheet_id, day, COALESCE(start, %(morning)s::time) AS start,
-                %(hours)s::text AS kind, minutes, 0 AS stream, id
-            FROM {day} WHERE {days}
-            UNION ALL
-            SELECT timesheet_id, day, %(evening)s::time, %(travel)s::text, minutes, 1, id
-            FROM {travel} WHERE {days}
-        ) AS e
-        JOIN (
             SELECT t.id, t.provider_id, t.recipient_id, r.county_id, t.program,
                 EXISTS (
                     SELECT 1 FROM {paid} p WHERE p.source = %(source)s AND p.document_id = t.id
@@ -212,8 +206,17 @@ def _items_sql(
                 t.status = %(approved)s AND t.county_review = ANY(%(released)s::text[]) AS payable
             FROM {sheet} t JOIN {recipient} r ON r.id = t.recipient_id
             WHERE {" AND ".join(wanted)}
+            ORDER BY t.provider_id
             OFFSET 0
-        ) AS s ON s.id = e.timesheet_id
+        ) AS s
+        CROSS JOIN LATERAL (
+            SELECT day, COALESCE(start, %(morning)s::time) AS start,
+                %(hours)s::text AS kind, minutes, 0 AS stream, id
+            FROM {day} WHERE timesheet_id = s.id AND {days}
+            UNION ALL
+            SELECT day, %(evening)s::time, %(travel)s::text, minutes, 1, id
+            FROM {travel} WHERE timesheet_id = s.id AND {days}
+        ) AS e
         WHERE s.payable OR s.paid
         ORDER BY s.provider_id, e.day, e.start, s.id, e.stream, e.id
     """  # noqa: S608 (table names from Django, values as parameters)  # fmt: skip
