@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -313,7 +314,16 @@ def sql_rows(
     outside a transaction; in line, inside the caller's."""
 
     def produce() -> Iterator[list[tuple[Any, ...]]]:
-        with connection.chunked_cursor() as cursor:
+        # A server-side cursor, as Django's chunked cursor, in binary: PostgreSQL sends
+        # dates, times and numbers as they are stored, and psycopg reads them without
+        # parsing text (millions of rows).
+        connection.ensure_connection()
+        raw = connection.connection
+        name = f"payables_{uuid.uuid4().hex}"
+        with (
+            connection.wrap_database_errors,
+            raw.cursor(name=name, binary=True, scrollable=False, withhold=raw.autocommit) as cursor,
+        ):
             cursor.execute(sql, params)
             while chunk := cursor.fetchmany(chunk_size):
                 yield chunk
