@@ -95,22 +95,36 @@ class _Batch:
             for e in WithholdingElection.objects.in_force_on(day).filter(provider_id__any_of=ids)
         }
         ytd: dict[int, dict[int, tax.YearToDate]] = defaultdict(dict)
-        earlier = Deduction.objects.filter(
-            stub__provider_id__any_of=ids,
-            stub__run__period_end__gte=year - dt.timedelta(days=1),
-            stub__run__period_end__lt=run.period_start,
-            recipient__isnull=False,
-            code__in=[tax.SOCIAL_SECURITY, tax.MEDICARE, tax.SDI],
-        ).exclude(stub__run=run)
+        # The earlier runs of the tax year and of the month, found first (a few): their
+        # stubs are then looked up by run and provider, never by scanning this run's own,
+        # written as it goes.
+        year_end = year - dt.timedelta(days=1)
+        earlier = list(
+            PayrollRun.objects.filter(
+                period_end__gte=min(year_end, month), period_end__lt=run.period_start
+            )
+            .exclude(pk=run.pk)
+            .values_list("pk", "period_start", "period_end")
+        )
+        this_year = frozenset(pk for pk, _start, end in earlier if end >= year_end)
+        this_month = frozenset(pk for pk, start, _end in earlier if start >= month)
         totals: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         rows = (
-            earlier.values("stub__provider_id", "recipient_id", "code", "stub__run__period_end")
+            Deduction.objects.filter(
+                stub__run_id__any_of=this_year,
+                stub__provider_id__any_of=ids,
+                recipient__isnull=False,
+                code__in=[tax.SOCIAL_SECURITY, tax.MEDICARE, tax.SDI],
+            )
+            .values("stub__provider_id", "recipient_id", "code", "stub__run__period_end")
             .annotate(
                 counted=Sum("counted_cents"),
                 base=Sum("base_cents"),
                 unpaid=Sum(F("tax_cents") - F("amount_cents")),
             )
             .order_by()
+            if this_year
+            else []
         )
         for row in rows:
             provider, recipient, code = row["stub__provider_id"], row["recipient_id"], row["code"]
@@ -141,12 +155,14 @@ class _Batch:
                 sdi_taxed_quarter_cents=t["sdi_taxed"],
                 sdi_unpaid_quarter_cents=t["sdi_unpaid"],
             )
-        paid_this_month = set(
-            Paystub.objects.filter(
-                provider_id__any_of=ids,
-                run__period_start__gte=month,
-                run__period_start__lt=run.period_start,
-            ).values_list("provider_id", flat=True)
+        paid_this_month = (
+            set(
+                Paystub.objects.filter(
+                    run_id__any_of=this_month, provider_id__any_of=ids
+                ).values_list("provider_id", flat=True)
+            )
+            if this_month
+            else set()
         )
         shares = dict(
             ShareOfCost.objects.in_force_on(day)
@@ -163,9 +179,9 @@ class _Batch:
             run=run,
             providers={
                 pk: (county, born)
-                for pk, county, born in Provider.objects.filter(pk__any_of=ids).values_list(
-                    "pk", "county_id", "date_of_birth"
-                )
+                for pk, county, born in Provider.objects.filter(pk__any_of=ids)
+                .order_by()
+                .values_list("pk", "county_id", "date_of_birth")
             },
             family=family,
             elections=elections,
