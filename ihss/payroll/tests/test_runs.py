@@ -257,3 +257,43 @@ def test_a_share_of_cost_reduces_what_the_state_pays_not_the_deductions():
     timesheet(provider, a, {day(16): 2 * H})
     later = Paystub.objects.get(run=run_period(dt.date(2026, 12, 16), today=dt.date(2027, 1, 2)))
     assert later.share_of_cost_cents == 0
+
+
+def test_social_security_counts_the_wages_of_the_years_earlier_runs():
+    # 2026's household threshold is $3,000. Nov 16-30: 88 h x $20 = $1,760, below it;
+    # Dec 1-15: 72 h = $1,440 brings the year to $3,200, and Social Security is taken on all
+    # of it on that stub: 6.2 % of $3,200 = $198.40, Medicare 1.45 % = $46.40.
+    fixed_rate("19", 2000)
+    provider, (a,) = provider_with(1)
+    november = [day(n, 11) for n in (16, 17, 18, 19, 20, 23, 24, 25, 26, 27, 30)]
+    timesheet(provider, a, dict.fromkeys(november, 8 * H))
+    first = Paystub.objects.get(run=run_period(dt.date(2026, 11, 16)))
+    assert first.gross_cents == 176000
+    assert deductions(first)["social_security"][0] == 0
+    timesheet(provider, a, dict.fromkeys([day(n) for n in (1, 2, 3, 4, 7, 8, 9, 10, 11)], 8 * H))
+
+    second = Paystub.objects.get(run=run_period(DEC_1))
+
+    assert second.gross_cents == 144000
+    taken = second.deductions.get(code="social_security")
+    assert (taken.base_cents, taken.amount_cents) == (320000, 19840)
+    assert deductions(second)["medicare"][0] == 4640
+
+
+def test_the_health_premium_is_taken_once_a_month_even_when_the_tax_year_turns():
+    # Dec 16-31 is paid on Jan 1: its wages count in the next tax year, but it is still
+    # December's second stub, and the premium was taken on the first.
+    from ihss.payroll.models import WithholdingElection
+
+    fixed_rate("19", 2000)
+    provider, (a,) = provider_with(1)
+    WithholdingElection.objects.create(
+        provider=provider, effective_from=dt.date(2026, 1, 1), health_premium_cents=6000
+    )
+    timesheet(provider, a, {day(2): 5 * H})
+    first = Paystub.objects.get(run=run_period(DEC_1))
+    timesheet(provider, a, {day(17): 5 * H})
+    second = Paystub.objects.get(run=run_period(dt.date(2026, 12, 16), today=dt.date(2027, 1, 2)))
+
+    assert deductions(first)["health_premium"][0] == 6000
+    assert "health_premium" not in deductions(second)
