@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from ihss import test as cast
 from ihss.cases.models import Assignment
 from ihss.core import payables
 from ihss.core.models import PaidSource
@@ -297,3 +298,25 @@ def test_the_health_premium_is_taken_once_a_month_even_when_the_tax_year_turns()
 
     assert deductions(first)["health_premium"][0] == 6000
     assert "health_premium" not in deductions(second)
+
+
+@pytest.mark.parametrize("between", [0, 40], ids=["side by side", "far apart"])
+def test_each_provider_keeps_their_own_family_exemption_in_a_batch(between):
+    # A batch reads its providers' assignments as a range of keys when they are close
+    # together, as a list when far apart: either way each provider's own counts.
+    fixed_rate("19", 2500)
+    parent, (child,) = provider_with(1)
+    Assignment.objects.filter(provider=parent).update(family_relationship="parent")
+    for _ in range(between):
+        cast.make_provider(county_code="19")
+    stranger, (someone,) = provider_with(1)
+    for provider, recipient in ((parent, child), (stranger, someone)):
+        timesheet(provider, recipient, {day(n): 10 * H for n in range(1, 15)})
+
+    run = run_period(DEC_1)
+
+    assert deductions(Paystub.objects.get(run=run, provider=parent))["sdi"] == (
+        0,
+        "family_exempt",
+    )
+    assert deductions(Paystub.objects.get(run=run, provider=stranger))["sdi"][0] == 5200
