@@ -102,6 +102,21 @@ def test_each_stub_says_how_it_was_paid(state_admin):
     assert methods == {by_deposit.pk: Paystub.Method.DEPOSIT, by_check.pk: Paystub.Method.CHECK}
 
 
+def test_issuing_records_the_day_each_account_was_last_paid_into(state_admin):
+    # The 60-day dis-enrollment counts from it: only the accounts this run paid into move.
+    fixed_rate("19", 2000)
+    paid, (a,) = provider_with(1)
+    idle, (b,) = provider_with(1)
+    timesheet(paid, a, {dt.date(2026, 12, 2): 5 * H})
+    used, unused = enroll_active(paid), enroll_active(idle)
+
+    issue.issue_run(run=approved_run(state_admin), by=state_admin, on=ISSUE_DAY)
+
+    used.refresh_from_db()
+    unused.refresh_from_db()
+    assert (used.last_used_on, unused.last_used_on) == (ISSUE_DAY, None)
+
+
 def test_a_new_account_gets_a_prenote_and_is_not_paid_into_until_in_force(state_admin):
     fixed_rate("19", 2000)
     provider, (a,) = provider_with(1)
