@@ -8,7 +8,9 @@ records' primary keys, so that related records and audit events can point at the
 
 from __future__ import annotations
 
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -296,11 +298,15 @@ class Meanwhile:
 
 @contextmanager
 def meanwhile() -> Iterator[Meanwhile]:
-    """Updates that the caller does not wait for: on PostgreSQL each is sent at once and
-    the database runs them while the caller goes on in Python (psycopg's pipeline mode),
-    in the caller's transaction; leaving the block waits for them all and raises what
-    failed. Elsewhere each runs when sent. Within the block, other queries on this
-    connection wait for the updates sent before them."""
+    """Updates that the caller does not wait for: on PostgreSQL the database runs them
+    while the caller goes on in Python, in the caller's transaction; leaving the block
+    waits for them all and raises what failed. Elsewhere each runs when sent. The caller
+    must not use this connection within the block.
+
+    They are sent in psycopg's pipeline mode (no round trip waited for between them) by a
+    thread of their own: updates naming hundreds of thousands of keys are megabytes of
+    SQL, more than the connection's buffers hold, and sending them would otherwise keep
+    the caller waiting until the database had run most of them."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield Meanwhile(cursor.execute)
@@ -308,4 +314,41 @@ def meanwhile() -> Iterator[Meanwhile]:
     connection.ensure_connection()
     raw = connection.connection
     with connection.wrap_database_errors, raw.pipeline(), raw.cursor() as cursor:
-        yield Meanwhile(cursor.execute)
+        sender = _Sender(cursor)
+        try:
+            yield Meanwhile(sender.put)
+        except BaseException:
+            sender.finish(raising=False)
+            raise
+        sender.finish()
+
+
+class _Sender:
+    """Executes statements on `cursor`, in the order given, in a thread of its own; after
+    one fails, the rest are dropped (the transaction is lost anyway)."""
+
+    def __init__(self, cursor: Any) -> None:
+        self._statements: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._send, args=(cursor,), name="bulk-meanwhile", daemon=True
+        )
+        self._thread.start()
+
+    def put(self, statement: str, params: Any) -> None:
+        self._statements.put((statement, params))
+
+    def _send(self, cursor: Any) -> None:
+        while (statement := self._statements.get()) is not None:
+            if self._error is None:
+                try:
+                    cursor.execute(*statement)
+                except BaseException as error:  # raised by finish(), in the caller's thread
+                    self._error = error
+
+    def finish(self, *, raising: bool = True) -> None:
+        """Wait until every statement is sent; raise the first failure."""
+        self._statements.put(None)
+        self._thread.join()
+        if raising and self._error is not None:
+            raise self._error
