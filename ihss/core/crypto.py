@@ -122,10 +122,15 @@ def is_current(token: str) -> bool:
         return False
     try:
         raw = base64.urlsafe_b64decode(token[len(PREFIX) :])
-        decrypt(token)
-    except (ImproperlyConfigured, ValueError, binascii.Error):
+    except (ValueError, binascii.Error):
         return False
-    return raw[:KEY_ID_BYTES] == keys().current
+    if raw[:KEY_ID_BYTES] != keys().current:
+        return False
+    try:
+        decrypt(token)
+    except ImproperlyConfigured:
+        return False
+    return True
 
 
 class DecryptingProcess:

@@ -316,11 +316,7 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
         withheld.append(lines)
         shares.append([(share.recipient_id, share.amount_cents) for share in applied])
     keys = bulk.insert_rows_with_keys(Paystub, STUB_FIELDS, stubs)
-    bulk.insert_rows(
-        PayLine,
-        PAY_LINE_FIELDS,
-        [(key, *line) for key, pay in zip(keys, batch, strict=True) for line in pay.lines],
-    )
+    bulk.insert_rows(PayLine, PAY_LINE_FIELDS, _pay_line_rows(keys, batch))
     bulk.insert_rows(
         Deduction,
         DEDUCTION_FIELDS,
@@ -354,11 +350,12 @@ DEDUCTION_FIELDS = (
     "carried_cents", "due_cents", "amount_cents", "note",
 )  # fmt: skip
 # Deduction and PayLine rows are built from the rules' tuples in their own field order
-# (`write`, `_pay_line`); ihss/payroll/tests/test_stub_rows.py holds the orders together.
+# (`write`, `_pay_line_rows`); ihss/payroll/tests/test_stub_rows.py holds the orders together.
 # A run's lines carry the document's, recipient's and county's keys as ints (the sources'
 # rows): the rules only ask that they be hashable.
 
 
-def _pay_line(stub_id: int, line: Line) -> tuple[object, ...]:
-    """A PayLine's values, in PAY_LINE_FIELDS order: the stub, then the Line's fields."""
-    return (stub_id, *line)
+def _pay_line_rows(keys: Sequence[int], batch: Sequence[ProviderPay]) -> list[tuple[object, ...]]:
+    """Every PayLine's values of a batch, in PAY_LINE_FIELDS order: its stub's key (`keys`,
+    in the batch's order), then the Line's fields."""
+    return [(key, *line) for key, pay in zip(keys, batch, strict=True) for line in pay.lines]

@@ -25,7 +25,8 @@ def test_a_pay_line_row_is_the_line_after_its_stub():
     line = Line("timesheet", 41, 7, 19, "IHSS", "hours", "regular",
                 dt.date(2026, 11, 29), dt.date(2026, 12, 1), dt.date(2026, 12, 3),
                 600, 2000, 10_000, 20_000, 2_400, 1, 2_400)  # fmt: skip
-    row = dict(zip(stubs.PAY_LINE_FIELDS, stubs._pay_line(5, line), strict=True))
+    [values] = stubs._pay_line_rows([5], [stubs.ProviderPay(3, [line])])
+    row = dict(zip(stubs.PAY_LINE_FIELDS, values, strict=True))
     assert row == {
         "stub_id": 5, "source": "timesheet", "document_id": 41, "recipient_id": 7,
         "county_id": 19, "program": "IHSS", "kind": "hours", "part": "regular",
