@@ -205,7 +205,10 @@ def _insert_rows(
     elif not rows:
         return []
     meta = model._meta
-    assert meta.pk is not None and meta.pk.column is not None
+    # Keys are drawn for a single-column key; a composite one (a stub's numbered lines) is
+    # made of the row's own values.
+    pk_name = meta.pk.column if keys and meta.pk is not None else None
+    assert pk_name is not None or not keys, "keys are drawn for a key of one column"
     plan = {name: (column, prep) for name, column, prep in column_plan(model)}
     if connection.vendor == "postgresql":
         # psycopg sends dates as they are: no conversion per value (millions of them).
@@ -219,18 +222,18 @@ def _insert_rows(
         }
     chosen = [plan[name] for name in fields]
     qn = connection.ops.quote_name
-    table, pk_column = qn(meta.db_table), qn(meta.pk.column)
+    table, pk_column = qn(meta.db_table), qn(pk_name or "")
     columns = ", ".join(qn(column) for column, _prep in chosen)
     convert = _converter([prep for _column, prep in chosen])
     made: list[int] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            if keys:
+            if pk_name:
                 assert isinstance(rows, Sequence), "keys are drawn for rows counted first"
-                made = _new_keys(cursor, meta.db_table, meta.pk.column, len(rows))
+                made = _new_keys(cursor, meta.db_table, pk_name, len(rows))
                 columns = f"{pk_column}, {columns}"
             found = _column_types(cursor, meta.db_table)
-            copied = [meta.pk.column] if keys else []
+            copied = [pk_name] if pk_name else []
             types = [found[column] for column in [*copied, *(c for c, _prep in chosen)]]
             binary = all(t in BINARY_COPY_TYPES for t in types)
             options = " (FORMAT BINARY)" if binary else ""

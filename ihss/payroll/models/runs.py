@@ -159,13 +159,23 @@ class PayLine(models.Model):
         OVERTIME_ADJUSTMENT = "overtime_adjustment", _("Overtime adjustment")
         AMOUNT = "amount", _("Amount")
 
+    # A line is known by its stub and its place on it (from 1, in the order the rules
+    # give them): the key is the index that finds a stub's lines, so each of a run's
+    # millions of lines goes into one index, with no key of its own drawn from a sequence
+    # (docs/benchmarks.md, "Payroll"; ADR 22).
+    pk = models.CompositePrimaryKey("stub_id", "number")
     # A stub's lines, deductions and payments are written with it or by its run's issue
     # step, and a stub is never deleted once written (its run is PROTECTed): the database
     # does not check each of their millions of rows against it again at commit
     # (docs/benchmarks.md, "Payroll").
     stub = models.ForeignKey(
-        Paystub, on_delete=models.CASCADE, related_name="lines", db_constraint=False
+        Paystub,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_constraint=False,
+        db_index=False,  # the key's first column
     )
+    number = models.PositiveSmallIntegerField()
     source = models.CharField(max_length=40)
     document_id = models.BigIntegerField()
     # Lines are read by stub (a document's through its provider's stubs), never by
@@ -200,7 +210,7 @@ class PayLine(models.Model):
     threshold_minutes = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["week_start", "first_day", "id"]
+        ordering = ["week_start", "first_day", "number"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.part} {self.minutes} min"
@@ -212,9 +222,15 @@ class Deduction(models.Model):
     and carried from earlier stubs, what was taken, and a code for why (the paystub turns
     it into words). Social Security, Medicare and SDI have a line per recipient."""
 
+    pk = models.CompositePrimaryKey("stub_id", "number")  # as PayLine's
     stub = models.ForeignKey(  # not checked per row: as PayLine's
-        Paystub, on_delete=models.CASCADE, related_name="deductions", db_constraint=False
+        Paystub,
+        on_delete=models.CASCADE,
+        related_name="deductions",
+        db_constraint=False,
+        db_index=False,  # the key's first column
     )
+    number = models.PositiveSmallIntegerField()  # its place on the stub, from 1
     code = models.CharField(max_length=30)
     recipient = models.ForeignKey(  # read by stub, never by recipient: as PayLine's
         Recipient,
@@ -235,7 +251,7 @@ class Deduction(models.Model):
     note = models.CharField(max_length=40, blank=True)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["stub_id", "number"]
 
     def __str__(self) -> str:
         return f"{self.code} {self.amount_cents}"

@@ -320,8 +320,12 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
     bulk.insert_rows(
         Deduction,
         DEDUCTION_FIELDS,
-        # A Withholding's fields are DEDUCTION_FIELDS after the stub, in order.
-        [(key, *line) for key, lines in zip(keys, withheld, strict=True) for line in lines],
+        # A Withholding's fields are DEDUCTION_FIELDS after the stub and number, in order.
+        [
+            (key, number, *line)
+            for key, lines in zip(keys, withheld, strict=True)
+            for number, line in enumerate(lines, 1)
+        ],
     )
     bulk.insert_rows(
         ShareOfCostPaid,
@@ -341,13 +345,13 @@ STUB_FIELDS = (
     "sick_leave_minutes", "method", "sick_leave",
 )  # fmt: skip
 PAY_LINE_FIELDS = (
-    "stub_id", "source", "document_id", "recipient_id", "county_id", "program", "kind", "part",
-    "week_start", "first_day", "last_day", "minutes", "rate_cents", "multiplier_bp", "cents",
-    "week_minutes", "week_recipients", "threshold_minutes",
+    "stub_id", "number", "source", "document_id", "recipient_id", "county_id", "program",
+    "kind", "part", "week_start", "first_day", "last_day", "minutes", "rate_cents",
+    "multiplier_bp", "cents", "week_minutes", "week_recipients", "threshold_minutes",
 )  # fmt: skip
 DEDUCTION_FIELDS = (
-    "stub_id", "code", "recipient_id", "base_cents", "rate_bp", "counted_cents", "tax_cents",
-    "carried_cents", "due_cents", "amount_cents", "note",
+    "stub_id", "number", "code", "recipient_id", "base_cents", "rate_bp", "counted_cents",
+    "tax_cents", "carried_cents", "due_cents", "amount_cents", "note",
 )  # fmt: skip
 # Deduction and PayLine rows are built from the rules' tuples in their own field order
 # (`write`, `_pay_line_rows`); ihss/payroll/tests/test_stub_rows.py holds the orders together.
@@ -357,5 +361,9 @@ DEDUCTION_FIELDS = (
 
 def _pay_line_rows(keys: Sequence[int], batch: Sequence[ProviderPay]) -> list[tuple[object, ...]]:
     """Every PayLine's values of a batch, in PAY_LINE_FIELDS order: its stub's key (`keys`,
-    in the batch's order), then the Line's fields."""
-    return [(key, *line) for key, pay in zip(keys, batch, strict=True) for line in pay.lines]
+    in the batch's order) and its place on the stub, then the Line's fields."""
+    return [
+        (key, number, *line)
+        for key, pay in zip(keys, batch, strict=True)
+        for number, line in enumerate(pay.lines, 1)
+    ]

@@ -40,9 +40,16 @@ def issue(stub: Paystub, *, pay_date: dt.date, deductions=(), check: bool = Fals
     """Mark the stub's run issued on the day before `pay_date`, with these deductions
     ((code, base, rate_bp, amount, note)) and one payment of the net."""
     taken = 0
-    for code, base, rate, amount, note in deductions:
+    after = stub.deductions.count()  # numbered after those the run wrote
+    for number, (code, base, rate, amount, note) in enumerate(deductions, after + 1):
         Deduction.objects.create(
-            stub=stub, code=code, base_cents=base, rate_bp=rate, amount_cents=amount, note=note
+            stub=stub,
+            number=number,
+            code=code,
+            base_cents=base,
+            rate_bp=rate,
+            amount_cents=amount,
+            note=note,
         )
         taken += amount
     stub.deductions_cents = taken
@@ -144,7 +151,7 @@ def walker_stub(provider: Provider) -> int:
     )
     if made:
         PayLine.objects.create(
-            stub=stub, source="timesheet", document_id=1, county_id=provider.county_id,
+            stub=stub, number=1, source="timesheet", document_id=1, county_id=provider.county_id,
             program="IHSS", kind="hours", part="regular", week_start=dt.date(2026, 11, 1),
             first_day=dt.date(2026, 11, 2), last_day=dt.date(2026, 11, 2), minutes=60,
             rate_cents=2000, multiplier_bp=10_000, cents=2000, week_minutes=60,

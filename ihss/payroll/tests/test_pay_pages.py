@@ -171,7 +171,6 @@ def test_the_history_runs_a_fixed_number_of_queries(
         stub.run = run
         stub.save()
         for line in lines:
-            line.pk = None
             line.stub = stub
         PayLine.objects.bulk_create(lines)
     with django_assert_num_queries(HISTORY_QUERIES):
