@@ -135,7 +135,7 @@ class Paystub(models.Model):
     sick_leave_minutes = models.PositiveIntegerField(default=0)
     method = models.CharField(max_length=8, choices=Method.choices, blank=True)
     # Sick leave as the stub shows it (earned, used, available), when the source offers it.
-    sick_leave = models.JSONField(default=dict, blank=True)
+    sick_leave = models.JSONField(default=dict, db_default={}, blank=True)
 
     class Meta:
         ordering = ["-run__period_start", "provider_id"]

@@ -86,13 +86,10 @@ class _Batch:
     policy: tax.WithholdingPolicy
 
     @classmethod
-    def read(cls, run: PayrollRun, batch: Sequence[ProviderPay]) -> _Batch:
+    def read(cls, run: PayrollRun, batch: Sequence[ProviderPay], recipients: set[int]) -> _Batch:
+        """What `batch` needs, whose lines are for `recipients`."""
         # A set: Django looks into each value of a list or tuple for expressions.
         ids = frozenset(p.provider_id for p in batch)
-        # Line.recipient, read by position: a batch has some 20,000 lines.
-        found = cast("set[int | None]", {line[2] for pay in batch for line in pay.lines})
-        found.discard(None)
-        recipients = cast("set[int]", found)
         day = run.period_end
         taxed = tax_day(run)
         year, quarter = taxed.replace(month=1, day=1), _quarter_start(taxed)
@@ -223,19 +220,17 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
 
     Everything is written as plain rows, with no model instance each: a state's run writes
     millions of them (docs/benchmarks.md, "Payroll")."""
-    context = _Batch.read(run, batch)
     month = run.period_start.replace(day=1)
     stubs: list[tuple[object, ...]] = []
     withheld: list[list[tax.Withholding]] = []
     shares: list[list[tuple[int, int]]] = []  # (recipient, amount) applied by each stub
     notes: dict[tuple[int, int], str] = {}
     regular, overtime = Part.REGULAR, Part.OVERTIME
-    nothing = tax.Elections.nothing()  # most providers asked for nothing: built once
-    adult: dict[dt.date, bool] = {}  # by date of birth
+    # One pass over the lines (unpacked: a state's run has millions): each stub's gross,
+    # gross by recipient and minutes, and the batch's recipients.
+    sums: list[tuple[int, int, int, int, dict[int, int]]] = []
+    recipients: set[int] = set()
     for pay in batch:
-        county, born = context.providers[pay.provider_id]
-        # One pass over the lines (unpacked: a state's run has millions): the gross, the
-        # gross by recipient and the stub's minutes.
         gross = regular_minutes = overtime_minutes = sick_minutes = 0
         gross_of: dict[Hashable, int] = {}
         for (_source, _document, recipient, _county, _program, kind, part, _week, _first,
@@ -252,6 +247,15 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
             elif kind == SICK_LEAVE:
                 sick_minutes += minutes
         by_recipient = cast("dict[int, int]", gross_of)  # a run's recipients are keys
+        recipients.update(by_recipient)
+        sums.append((gross, regular_minutes, overtime_minutes, sick_minutes, by_recipient))
+    context = _Batch.read(run, batch, recipients)
+    nothing = tax.Elections.nothing()  # most providers asked for nothing: built once
+    adult: dict[dt.date, bool] = {}  # by date of birth
+    for pay, (gross, regular_minutes, overtime_minutes, sick_minutes, by_recipient) in zip(
+        batch, sums, strict=True
+    ):
+        county, born = context.providers[pay.provider_id]
         grown_up = adult.get(born)
         if grown_up is None:
             grown_up = adult[born] = _adult_on(born, run.period_end)
@@ -310,7 +314,6 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
                 overtime_minutes,
                 sick_minutes,
                 "",
-                {},
             )  # fmt: skip
         )
         withheld.append(lines)
@@ -342,8 +345,10 @@ def write(*, run: PayrollRun, batch: Sequence[ProviderPay]) -> list[int]:
 STUB_FIELDS = (
     "run_id", "provider_id", "county_id", "gross_cents", "deductions_cents", "net_cents",
     "share_of_cost_cents", "state_pays_cents", "regular_minutes", "overtime_minutes",
-    "sick_leave_minutes", "method", "sick_leave",
+    "sick_leave_minutes", "method",
 )  # fmt: skip
+# Not written: `sick_leave` (the database's default, an empty object; JSON encoding it for
+# each of a state's stubs took about a second).
 PAY_LINE_FIELDS = (
     "stub_id", "number", "source", "document_id", "recipient_id", "county_id", "program",
     "kind", "part", "week_start", "first_day", "last_day", "minutes", "rate_cents",
