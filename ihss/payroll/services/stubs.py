@@ -17,10 +17,11 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 
 from ihss.cases.models import Assignment, Provider
 from ihss.core import bulk, parameters
+from ihss.core.lookups import among
 from ihss.payroll.models import (
     Deduction,
     PayLine,
@@ -46,20 +47,6 @@ class ProviderPay:
     provider_id: int
     lines: Sequence[Line]
     documents: set[tuple[str, int]] = field(default_factory=set)
-
-
-def _among(field: str, keys: frozenset[int]) -> Q:
-    """`field` is one of `keys`: as a range when the keys fill most of the range between the
-    first and the last (a batch of consecutive providers), which PostgreSQL reads in one
-    index scan instead of looking each key up, and the query carries two numbers instead
-    of thousands; else as the list. The range may hold a few other keys: the callers look
-    rows up by key, and rows of other providers are never asked for."""
-    if not keys:
-        return Q(**{f"{field}__any_of": keys})
-    first, last = min(keys), max(keys)
-    if last - first < 2 * len(keys):
-        return Q(**{f"{field}__gte": first, f"{field}__lte": last})
-    return Q(**{f"{field}__any_of": keys})
 
 
 def tax_day(run: PayrollRun) -> dt.date:
@@ -96,14 +83,14 @@ class _Batch:
         month = run.period_start.replace(day=1)
         family: dict[tuple[int, int], str] = {}
         for provider, recipient, relation in (
-            Assignment.objects.filter(_among("provider_id", ids))
+            Assignment.objects.filter(among("provider_id", ids))
             .order_by("start_date", "pk")
             .values_list("provider_id", "recipient_id", "family_relationship")
         ):
             family[(provider, recipient)] = relation
         elections = {
             e.provider_id: e.elections()
-            for e in WithholdingElection.objects.in_force_on(day).filter(_among("provider_id", ids))
+            for e in WithholdingElection.objects.in_force_on(day).filter(among("provider_id", ids))
         }
         ytd: dict[int, dict[int, tax.YearToDate]] = defaultdict(dict)
         # The earlier runs of the tax year and of the month, found first (a few): their
@@ -122,7 +109,7 @@ class _Batch:
         totals: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         rows = (
             Deduction.objects.filter(
-                _among("stub__provider_id", ids),
+                among("stub__provider_id", ids),
                 stub__run_id__any_of=this_year,
                 recipient__isnull=False,
                 code__in=[tax.SOCIAL_SECURITY, tax.MEDICARE, tax.SDI],
@@ -169,7 +156,7 @@ class _Batch:
         paid_this_month = (
             set(
                 Paystub.objects.filter(
-                    _among("provider_id", ids), run_id__any_of=this_month
+                    among("provider_id", ids), run_id__any_of=this_month
                 ).values_list("provider_id", flat=True)
             )
             if this_month
@@ -190,7 +177,7 @@ class _Batch:
             run=run,
             providers={
                 pk: (county, born)
-                for pk, county, born in Provider.objects.filter(_among("pk", ids))
+                for pk, county, born in Provider.objects.filter(among("pk", ids))
                 .order_by()
                 .values_list("pk", "county_id", "date_of_birth")
             },
