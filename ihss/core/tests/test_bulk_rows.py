@@ -44,15 +44,32 @@ def test_it_does_nothing_for_no_rows():
 
 def test_it_returns_each_rows_key_in_order_so_others_can_point_at_it():
     at = timezone.now().replace(microsecond=0)
-    rows = [("timesheet", n, 9, at) for n in range(1_500)]
-    keys = bulk.insert_rows_with_keys(
-        PaidSource, ("source", "document_id", "run_id", "paid_at"), rows
-    )
+    fields = (
+        "occurred_at", "actor_name", "action", "subject_type", "subject_id", "subject_label",
+        "reason",
+    )  # fmt: skip
+    rows = [(at, "Bulk", "bulk.keys", "Row", str(n), "", "") for n in range(1_500)]
+    keys = bulk.insert_rows_with_keys(AuditEvent, fields, rows)
 
     assert len(keys) == len(set(keys)) == 1_500
-    saved = dict(PaidSource.objects.filter(run_id=9).values_list("pk", "document_id"))
-    assert [saved[key] for key in keys] == list(range(1_500))
-    assert bulk.insert_rows_with_keys(PaidSource, ("source",), []) == []
+    saved = dict(AuditEvent.objects.filter(action="bulk.keys").values_list("pk", "subject_id"))
+    assert [saved[key] for key in keys] == [str(n) for n in range(1_500)]
+    assert bulk.insert_rows_with_keys(AuditEvent, ("action",), []) == []
+
+
+def test_rows_keyed_by_their_own_values_are_saved_without_drawing_keys():
+    """A paid record's key is the record itself (source, document): nothing is drawn."""
+    at = timezone.now().replace(microsecond=0)
+    bulk.insert_rows(
+        PaidSource,
+        ("source", "document_id", "run_id", "paid_at"),
+        [("timesheet", 5, 9, at), ("sick_leave_claim", 5, 9, at)],
+    )
+    assert PaidSource.objects.get(pk=("sick_leave_claim", 5)).run_id == 9
+    with pytest.raises(IntegrityError), transaction.atomic():  # paid once
+        bulk.insert_rows(
+            PaidSource, ("source", "document_id", "run_id", "paid_at"), [("timesheet", 5, 10, at)]
+        )
 
 
 def test_it_keeps_every_value_as_given_whatever_it_holds():
@@ -91,7 +108,7 @@ def test_rows_made_as_they_are_asked_for_are_all_saved_in_their_order():
     bulk.insert_rows(PaidSource, ("source", "document_id", "run_id", "paid_at"), made())
 
     assert asked == list(range(3_000))
-    saved = PaidSource.objects.filter(run_id=11).order_by("pk")
+    saved = PaidSource.objects.filter(run_id=11).order_by("document_id")
     assert list(saved.values_list("document_id", flat=True)) == list(range(3_000))
     bulk.insert_rows(PaidSource, ("source",), iter([]))  # none made: nothing written
     assert PaidSource.objects.count() == 3_000
@@ -111,7 +128,7 @@ def test_updates_sent_meanwhile_have_all_happened_when_the_block_ends():
         written = sum(len(str(n)) for n in range(10_000))  # the caller's own work meanwhile
     assert written > 0
     counts = dict(
-        PaidSource.objects.values_list("run_id").annotate(n=Count("pk")).order_by("run_id")
+        PaidSource.objects.values_list("run_id").annotate(n=Count("document_id")).order_by("run_id")
     )
     assert counts == {12: 58, 13: 40, 14: 2}
 
