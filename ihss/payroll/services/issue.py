@@ -402,6 +402,7 @@ def issue_run(*, run: PayrollRun, by: User | None, on: dt.date) -> PayrollRun:
         deposits.mark_prenotes_sent(
             enrollment_ids=[a.enrollment_id for a in prenotes], run_id=run.pk, on=on
         )
+        bulk.analyze(Payment)  # the pay pages read the payments just written
         run.status = PayrollRun.Status.ISSUED
         run.issued_at = timezone.now()
         run.issued_by = run.issued_by or by

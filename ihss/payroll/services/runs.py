@@ -37,7 +37,7 @@ from ihss.cases.models import Provider
 from ihss.core import audit, bulk, garbage, parameters, payables
 from ihss.core.models import PaidSource
 from ihss.core.refusals import ServiceRefused
-from ihss.payroll.models import PayLine, PayrollRun, Paystub, WageRate
+from ihss.payroll.models import Deduction, PayLine, PayrollRun, Paystub, ShareOfCostPaid, WageRate
 from ihss.payroll.rules.pay import (
     NoRate,
     PayPolicy,
@@ -389,6 +389,8 @@ def _finish(claim: _Claim) -> PayrollRun:
         run = PayrollRun.objects.select_for_update().get(pk=claim.run.pk)
         if run.worker != claim.worker or run.status != PayrollRun.Status.CALCULATING:
             return run
+        # The preview, the approval and the issue read what the ranges just wrote.
+        bulk.analyze(Paystub, PayLine, Deduction, ShareOfCostPaid, PaidSource)
         totals = Paystub.objects.filter(run=run).aggregate(
             stubs=Count("pk"),
             gross=Sum("gross_cents"),
