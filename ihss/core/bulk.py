@@ -222,7 +222,8 @@ def _insert_rows(
         }
     chosen = [plan[name] for name in fields]
     qn = connection.ops.quote_name
-    table, pk_column = qn(meta.db_table), qn(pk_name or "")
+    table = qn(meta.db_table)
+    pk_column = qn(pk_name) if pk_name else ""  # only written when keys are drawn
     columns = ", ".join(qn(column) for column, _prep in chosen)
     convert = _converter([prep for _column, prep in chosen])
     made: list[int] = []

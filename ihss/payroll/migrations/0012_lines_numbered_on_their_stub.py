@@ -66,6 +66,26 @@ def _stub(related_name: str):
     )
 
 
+def _numbered_on_a_stub():
+    """The key (stub, number) and its two fields, as a new table is made with them (its
+    stub's related name is set once the old table is gone)."""
+    return [
+        (
+            "pk",
+            models.CompositePrimaryKey(
+                "stub_id",
+                "number",
+                blank=True,
+                editable=False,
+                primary_key=True,
+                serialize=False,
+            ),
+        ),
+        ("stub", _stub("+")),
+        ("number", models.PositiveSmallIntegerField()),
+    ]
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0006_folded_name_indexes"),
@@ -76,19 +96,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="NumberedLine",
             fields=[
-                (
-                    "pk",
-                    models.CompositePrimaryKey(
-                        "stub_id",
-                        "number",
-                        blank=True,
-                        editable=False,
-                        primary_key=True,
-                        serialize=False,
-                    ),
-                ),
-                ("stub", _stub("+")),
-                ("number", models.PositiveSmallIntegerField()),
+                *_numbered_on_a_stub(),
                 ("source", models.CharField(max_length=40)),
                 ("document_id", models.BigIntegerField()),
                 ("recipient", _recipient()),
@@ -142,19 +150,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="NumberedDeduction",
             fields=[
-                (
-                    "pk",
-                    models.CompositePrimaryKey(
-                        "stub_id",
-                        "number",
-                        blank=True,
-                        editable=False,
-                        primary_key=True,
-                        serialize=False,
-                    ),
-                ),
-                ("stub", _stub("+")),
-                ("number", models.PositiveSmallIntegerField()),
+                *_numbered_on_a_stub(),
                 ("code", models.CharField(max_length=30)),
                 ("recipient", _recipient()),
                 ("base_cents", models.BigIntegerField()),
